@@ -1,0 +1,96 @@
+/* util.c: what every subcommand shares: opening the store, errors, exit statuses, options. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("ianawatch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_exit_for(int code)
+{
+	switch (code) {
+	case IW_OK: return EXIT_OK;
+	case IW_EINVAL: return EXIT_USAGE;
+	case IW_ENOTFOUND: return EXIT_NOTFOUND;
+	case IW_EPARSE: return EXIT_DATA;
+	case IW_EDB: return EXIT_DB;
+	case IW_EBUSY: return EXIT_BUSY;
+	case IW_ENET: return EXIT_NET;
+	case IW_EREFUSED: return EXIT_REFUSED;
+	default: return EXIT_TROUBLE;
+	}
+}
+
+int cli_fail(int code)
+{
+	const char *msg = iw_error_last();
+	cli_error("%s", *msg ? msg : "unknown error");
+	return cli_exit_for(code);
+}
+
+int cli_open_store(cli_ctx *ctx, int flags)
+{
+	int rc;
+	if (ctx->st)
+		return EXIT_OK;
+	rc = store_open(&ctx->st, ctx->db_path, flags);
+	if (rc)
+		return cli_fail(rc);
+	return EXIT_OK;
+}
+
+int cli_parse_format(const char *s, unsigned allowed, cli_format *out)
+{
+	static const char *const names[] = {"text", "json", "markdown", "services", "csv"};
+	iw_buf list = IW_BUF_INIT(256);
+	size_t i;
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		if (!(allowed & (1u << i)))
+			continue;
+		if (!strcmp(s, names[i])) {
+			*out = (cli_format)i;
+			iw_buf_free(&list);
+			return EXIT_OK;
+		}
+		iw_buf_printf(&list, "%s%s", list.len ? ", " : "", names[i]);
+	}
+	cli_error("unknown format '%s' (expected one of: %s)", s, list.data ? list.data : "");
+	iw_buf_free(&list);
+	return EXIT_USAGE;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "ianawatch %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see ianawatch %s --help)\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cli_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

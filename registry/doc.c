@@ -1,0 +1,286 @@
+/* doc.c: the in-memory registry document: an arena for its strings, record identity and order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "common/common.h"
+#include "registry/registry.h"
+
+const char *const registry_field_names[REG_NFIELDS] = {
+	"name", "protocol", "description", "assignee", "contact", "references", "notes",
+	"unauthorized", "service_code", "registration_date", "modification_date",
+};
+
+const char *const registry_person_field_names[PERSON_NFIELDS] = {"name", "org", "uri", "updated"};
+
+int registry_field_is_list(registry_field f)
+{
+	return f == REG_ASSIGNEE || f == REG_CONTACT || f == REG_REFERENCES;
+}
+
+/* Strings live in large chunks freed all at once: a snapshot has ~100k of them. */
+struct registry_arena {
+	struct registry_arena *next;
+	size_t used, size;
+	char data[];
+};
+
+#define ARENA_CHUNK (256u * 1024)
+
+static char *registry_arena_alloc(registry_doc *doc, size_t n)
+{
+	struct registry_arena *a = doc->arena;
+	if (!a || a->size - a->used < n) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		struct registry_arena *c = iw_malloc(sizeof(*c) + size);
+		c->used = 0;
+		c->size = size;
+		if (a && n > ARENA_CHUNK) {
+			/* A big one-off goes behind the current chunk, which stays current. */
+			c->next = a->next;
+			a->next = c;
+			c->used = n;
+			return c->data;
+		}
+		c->next = a;
+		doc->arena = a = c;
+	}
+	a->used += n;
+	return a->data + a->used - n;
+}
+
+const char *registry_doc_strndup(registry_doc *doc, const char *s, size_t n)
+{
+	char *p = registry_arena_alloc(doc, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+const char *registry_doc_strdup(registry_doc *doc, const char *s)
+{
+	return s ? registry_doc_strndup(doc, s, strlen(s)) : NULL;
+}
+
+registry_doc *registry_doc_new(void)
+{
+	return iw_calloc(1, sizeof(registry_doc));
+}
+
+registry_record *registry_doc_add_record(registry_doc *doc)
+{
+	registry_record *r;
+	if (doc->nrecords == doc->records_alloc) {
+		doc->records_alloc = doc->records_alloc ? doc->records_alloc * 2 : 256;
+		doc->records = iw_realloc(doc->records, doc->records_alloc * sizeof(*r));
+	}
+	r = &doc->records[doc->nrecords++];
+	memset(r, 0, sizeof(*r));
+	r->port = r->port_end = REGISTRY_NO_PORT;
+	return r;
+}
+
+registry_person *registry_doc_add_person(registry_doc *doc)
+{
+	registry_person *p;
+	if (doc->npeople == doc->people_alloc) {
+		doc->people_alloc = doc->people_alloc ? doc->people_alloc * 2 : 256;
+		doc->people = iw_realloc(doc->people, doc->people_alloc * sizeof(*p));
+	}
+	p = &doc->people[doc->npeople++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+void registry_doc_free(registry_doc *doc)
+{
+	struct registry_arena *a, *next;
+	if (!doc)
+		return;
+	for (a = doc->arena; a; a = next) {
+		next = a->next;
+		free(a);
+	}
+	free(doc->records);
+	free(doc->people);
+	free(doc->updated);
+	free(doc);
+}
+
+static int registry_strcmp_null(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+/* The (name, protocol, number) key of the diff contract. */
+static int registry_key_cmp(const registry_record *a, const registry_record *b)
+{
+	int c;
+	if (a->port != b->port)
+		return a->port == REGISTRY_NO_PORT ? 1 : b->port == REGISTRY_NO_PORT ? -1
+		       : a->port < b->port ? -1 : 1;
+	if (a->port_end != b->port_end)
+		return a->port_end < b->port_end ? -1 : 1;
+	if ((c = registry_strcmp_null(a->f[REG_PROTOCOL], b->f[REG_PROTOCOL])))
+		return c;
+	return registry_strcmp_null(a->f[REG_NAME], b->f[REG_NAME]);
+}
+
+int registry_record_cmp(const registry_record *a, const registry_record *b)
+{
+	int c, i;
+	if ((c = registry_key_cmp(a, b)))
+		return c;
+	if (a->occurrence != b->occurrence)
+		return a->occurrence < b->occurrence ? -1 : 1;
+	for (i = 0; i < REG_NFIELDS; i++)
+		if ((c = registry_strcmp_null(a->f[i], b->f[i])))
+			return c;
+	return 0;
+}
+
+int registry_record_equal(const registry_record *a, const registry_record *b)
+{
+	int i;
+	if (a->port != b->port || a->port_end != b->port_end)
+		return 1;
+	for (i = 0; i < REG_NFIELDS; i++)
+		if (registry_strcmp_null(a->f[i], b->f[i]))
+			return 1;
+	return 0;
+}
+
+static int registry_record_qcmp(const void *a, const void *b)
+{
+	return registry_record_cmp(a, b);
+}
+
+void registry_doc_sort(registry_doc *doc)
+{
+	if (doc->nrecords > 1)
+		qsort(doc->records, doc->nrecords, sizeof(*doc->records), registry_record_qcmp);
+}
+
+typedef struct { const registry_record *r; size_t i; } registry_keyed;
+
+static int registry_keyed_cmp(const void *pa, const void *pb)
+{
+	const registry_keyed *a = pa, *b = pb;
+	int c = registry_key_cmp(a->r, b->r);
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+void registry_doc_number_occurrences(registry_doc *doc)
+{
+	registry_keyed *k;
+	size_t i;
+	if (!doc->nrecords)
+		return;
+	k = iw_malloc(doc->nrecords * sizeof(*k));
+	for (i = 0; i < doc->nrecords; i++) {
+		k[i].r = &doc->records[i];
+		k[i].i = i;
+	}
+	qsort(k, doc->nrecords, sizeof(*k), registry_keyed_cmp);
+	for (i = 0; i < doc->nrecords; i++) {
+		uint32_t occ = 0;
+		if (i > 0 && registry_key_cmp(k[i - 1].r, k[i].r) == 0)
+			occ = doc->records[k[i - 1].i].occurrence + 1;
+		doc->records[k[i].i].occurrence = occ;
+	}
+	free(k);
+}
+
+static int registry_person_qcmp(const void *a, const void *b)
+{
+	const registry_person *pa = a, *pb = b;
+	return registry_strcmp_null(pa->id, pb->id);
+}
+
+void registry_doc_index_people(registry_doc *doc)
+{
+	if (doc->npeople > 1)
+		qsort(doc->people, doc->npeople, sizeof(*doc->people), registry_person_qcmp);
+}
+
+const registry_person *registry_doc_person(const registry_doc *doc, const char *id)
+{
+	size_t lo = 0, hi = doc->npeople;
+	if (!id)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = registry_strcmp_null(doc->people[mid].id, id);
+		if (c == 0)
+			return &doc->people[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Identity hashes feed each field with a presence tag and its length, so that no two
+ * different records produce the same byte stream. */
+static void registry_hash_str(EVP_MD_CTX *ctx, const char *s)
+{
+	char tag[32];
+	int n;
+	if (!s) {
+		EVP_DigestUpdate(ctx, "-", 1);
+		return;
+	}
+	n = snprintf(tag, sizeof(tag), "+%zu:", strlen(s));
+	EVP_DigestUpdate(ctx, tag, (size_t)n);
+	EVP_DigestUpdate(ctx, s, strlen(s));
+}
+
+/* One context reused for every record: creating one per record costs more than hashing. */
+static EVP_MD_CTX *registry_hash_ctx(void)
+{
+	static EVP_MD_CTX *ctx;
+	if (!ctx)
+		ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		abort();
+	return ctx;
+}
+
+void registry_record_identity(const registry_record *r, unsigned char out[32])
+{
+	EVP_MD_CTX *ctx = registry_hash_ctx();
+	char head[64];
+	int i, n;
+	unsigned int len = 32;
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	n = snprintf(head, sizeof(head), "R%d,%d,%u;", (int)r->port, (int)r->port_end,
+	             (unsigned)r->occurrence);
+	EVP_DigestUpdate(ctx, head, (size_t)n);
+	for (i = 0; i < REG_NFIELDS; i++)
+		registry_hash_str(ctx, r->f[i]);
+	EVP_DigestFinal_ex(ctx, out, &len);
+}
+
+void registry_person_identity(const registry_person *p, unsigned char out[32])
+{
+	EVP_MD_CTX *ctx = registry_hash_ctx();
+	int i;
+	unsigned int len = 32;
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	EVP_DigestUpdate(ctx, "P", 1);
+	registry_hash_str(ctx, p->id);
+	for (i = 0; i < PERSON_NFIELDS; i++)
+		registry_hash_str(ctx, p->f[i]);
+	EVP_DigestFinal_ex(ctx, out, &len);
+}

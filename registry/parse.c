@@ -1,0 +1,539 @@
+/* parse.c: a streaming, validating parser of service-names-port-numbers.xml (libxml2 reader). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+#include "common/common.h"
+#include "registry/registry.h"
+
+#define IANA_NS "http://www.iana.org/assignments"
+#define IANA_ID "service-names-port-numbers"
+
+/* What the text being collected belongs to. */
+typedef enum {
+	T_NONE = 0,
+	T_UPDATED,       /* the registry's date */
+	T_FIELD,         /* a record field; p->field says which */
+	T_NUMBER,
+	T_XREF_TEXT,     /* <xref type="text"> directly in a record: a reference */
+	T_PERSON_FIELD,
+} parse_target;
+
+typedef struct parser {
+	xmlTextReaderPtr r;
+	const char *name;
+	registry_doc *doc;
+	int rc;
+	char err[600];
+
+	iw_buf text;           /* raw text of the element being collected */
+	parse_target target;
+	int target_depth;
+	int field;             /* registry_field or registry_person_field */
+
+	registry_record *rec;  /* the record being read, or NULL */
+	iw_buf lists[REG_NFIELDS]; /* list and notes accumulators of the current record */
+	int in_assignee;
+	int assignee_depth;
+	registry_person *person;
+	iw_buf uri;            /* <uri> values of the current person */
+	int in_people;
+	int updated_seen;
+} parser;
+
+static int parse_fail(parser *p, int code, const char *fmt, ...) IW_PRINTF(3, 4);
+static int parse_fail(parser *p, int code, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	if (p->rc)
+		return p->rc;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->rc = iw_error_set(code, "%s:%d: %s", p->name,
+	                     p->r ? xmlTextReaderGetParserLineNumber(p->r) : 0, msg);
+	return p->rc;
+}
+
+/* libxml2 reports well-formedness errors here; keep the first, it names the real cause. */
+static void parse_xml_error(void *arg, const char *msg, xmlParserSeverities sev,
+                            xmlTextReaderLocatorPtr loc)
+{
+	parser *p = arg;
+	size_t n;
+	if (sev != XML_PARSER_SEVERITY_ERROR && sev != XML_PARSER_SEVERITY_VALIDITY_ERROR)
+		return;
+	if (p->rc)
+		return;
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	p->rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML: %.*s", p->name,
+	                     xmlTextReaderLocatorLineNumber(loc), (int)n, msg);
+}
+
+/* Collapses runs of XML whitespace to one space and trims; NULL when nothing is left. */
+static const char *parse_normalise(registry_doc *doc, const char *s, size_t n)
+{
+	char stackbuf[4096], *out = n < sizeof(stackbuf) ? stackbuf : iw_malloc(n + 1);
+	size_t i, o = 0;
+	int space = 0;
+	const char *res;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && o > 0)
+			out[o++] = ' ';
+		space = 0;
+		out[o++] = c;
+	}
+	res = o ? registry_doc_strndup(doc, out, o) : NULL;
+	if (out != stackbuf)
+		free(out);
+	return res;
+}
+
+static int parse_add_text(parser *p, const char *s)
+{
+	if (!s)
+		return IW_OK;
+	if (iw_buf_adds(&p->text, s))
+		return parse_fail(p, IW_EPARSE, "text longer than %u bytes", REGISTRY_MAX_FIELD);
+	return IW_OK;
+}
+
+static const char *parse_attr(parser *p, const char *name, char *tmp, size_t tmpsize)
+{
+	xmlChar *v = xmlTextReaderGetAttribute(p->r, (const xmlChar *)name);
+	if (!v)
+		return NULL;
+	snprintf(tmp, tmpsize, "%s", (const char *)v);
+	xmlFree(v);
+	return tmp;
+}
+
+/* Appends item to a '\n'-separated list (or a ' '-separated one for notes and uris). */
+static int parse_list_add(parser *p, iw_buf *b, const char *item, char sep)
+{
+	if (!item)
+		return IW_OK;
+	if ((b->len && iw_buf_addc(b, sep)) || iw_buf_adds(b, item))
+		return parse_fail(p, IW_EPARSE, "list longer than %u bytes", REGISTRY_MAX_FIELD);
+	return IW_OK;
+}
+
+static int parse_number(parser *p, const char *s, registry_record *rec)
+{
+	long v[2] = {-1, -1};
+	int i = 0;
+	const char *q = s;
+	if (!s)
+		return parse_fail(p, IW_EPARSE, "empty <number>");
+	for (;;) {
+		long n = 0;
+		int digits = 0;
+		while (isdigit((unsigned char)*q)) {
+			if (++digits > 6)
+				break;
+			n = n * 10 + (*q++ - '0');
+		}
+		if (!digits || digits > 6 || n > 65535)
+			return parse_fail(p, IW_EPARSE, "port number '%s' is not 0-65535 or a range N-M", s);
+		v[i++] = n;
+		if (*q == '-' && i == 1) {
+			q++;
+			continue;
+		}
+		break;
+	}
+	if (*q)
+		return parse_fail(p, IW_EPARSE, "port number '%s' is not 0-65535 or a range N-M", s);
+	if (i == 2 && v[1] < v[0])
+		return parse_fail(p, IW_EPARSE, "port range '%s' is reversed", s);
+	rec->port = (int32_t)v[0];
+	rec->port_end = (int32_t)(i == 2 ? v[1] : v[0]);
+	return IW_OK;
+}
+
+static void parse_begin_text(parser *p, parse_target t, int field, int depth)
+{
+	p->target = t;
+	p->field = field;
+	p->target_depth = depth;
+	iw_buf_reset(&p->text);
+}
+
+/* The element whose text was being collected ends: store the normalised value. */
+static int parse_end_text(parser *p)
+{
+	const char *v = parse_normalise(p->doc, p->text.data ? p->text.data : "", p->text.len);
+	char ref[REGISTRY_MAX_FIELD + 8];
+	parse_target t = p->target;
+	p->target = T_NONE;
+	switch (t) {
+	case T_UPDATED:
+		if (!v || !iw_date_valid(v))
+			return parse_fail(p, IW_EPARSE, "registry <updated> '%s' is not a date YYYY-MM-DD",
+			                  v ? v : "");
+		free(p->doc->updated);
+		p->doc->updated = iw_strdup(v);
+		p->updated_seen = 1;
+		return IW_OK;
+	case T_NUMBER:
+		return parse_number(p, v, p->rec);
+	case T_FIELD:
+		if (p->field == REG_NOTES)
+			return parse_list_add(p, &p->lists[REG_NOTES], v, ' ');
+		if (p->field == REG_PROTOCOL && v) {
+			char *lc = (char *)v;
+			for (; *lc; lc++)
+				*lc = (char)tolower((unsigned char)*lc);
+		}
+		p->rec->f[p->field] = v;
+		return IW_OK;
+	case T_XREF_TEXT:
+		if (!v)
+			return IW_OK;
+		snprintf(ref, sizeof(ref), "text:%s", v);
+		return parse_list_add(p, &p->lists[REG_REFERENCES], ref, '\n');
+	case T_PERSON_FIELD:
+		if (p->field == PERSON_URI)
+			return parse_list_add(p, &p->uri, v, ' ');
+		p->person->f[p->field] = v;
+		return IW_OK;
+	case T_NONE:
+		break;
+	}
+	return IW_OK;
+}
+
+static int parse_begin_record(parser *p)
+{
+	char tmp[256];
+	int i;
+	if (p->doc->nrecords >= REGISTRY_MAX_RECORDS)
+		return parse_fail(p, IW_EPARSE, "more than %u records", REGISTRY_MAX_RECORDS);
+	p->rec = registry_doc_add_record(p->doc);
+	p->rec->line = (uint32_t)xmlTextReaderGetParserLineNumber(p->r);
+	if (parse_attr(p, "date", tmp, sizeof(tmp)))
+		p->rec->f[REG_REGISTRATION_DATE] = parse_normalise(p->doc, tmp, strlen(tmp));
+	if (parse_attr(p, "updated", tmp, sizeof(tmp)))
+		p->rec->f[REG_MODIFICATION_DATE] = parse_normalise(p->doc, tmp, strlen(tmp));
+	for (i = 0; i < REG_NFIELDS; i++)
+		iw_buf_reset(&p->lists[i]);
+	return IW_OK;
+}
+
+static void parse_end_record(parser *p)
+{
+	static const registry_field lists[] = {REG_ASSIGNEE, REG_CONTACT, REG_REFERENCES, REG_NOTES};
+	size_t i;
+	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+		iw_buf *b = &p->lists[lists[i]];
+		p->rec->f[lists[i]] = b->len ? registry_doc_strndup(p->doc, b->data, b->len) : NULL;
+	}
+	p->rec = NULL;
+	p->in_assignee = 0;
+}
+
+/* An <xref> that is a direct child of <record>: a contact or a reference. */
+static int parse_record_xref(parser *p, int depth, int empty)
+{
+	char type[64], data[2048], ref[2200];
+	const char *t = parse_attr(p, "type", type, sizeof(type));
+	const char *d = parse_attr(p, "data", data, sizeof(data));
+	const char *nd = d ? parse_normalise(p->doc, d, strlen(d)) : NULL;
+	if (t && !strcmp(t, "person"))
+		return parse_list_add(p, &p->lists[REG_CONTACT], nd, '\n');
+	if (t && !strcmp(t, "text")) {
+		if (!empty)
+			parse_begin_text(p, T_XREF_TEXT, 0, depth);
+		return IW_OK;
+	}
+	if (!nd)
+		return IW_OK;
+	snprintf(ref, sizeof(ref), "%s:%s", t ? t : "", nd);
+	return parse_list_add(p, &p->lists[REG_REFERENCES], ref, '\n');
+}
+
+static int parse_record_child(parser *p, const char *el, int depth, int empty)
+{
+	static const struct { const char *el; int field; } fields[] = {
+		{"name", REG_NAME}, {"protocol", REG_PROTOCOL}, {"description", REG_DESCRIPTION},
+		{"note", REG_NOTES}, {"unauthorized", REG_UNAUTHORIZED}, {"sc", REG_SERVICE_CODE},
+	};
+	size_t i;
+	if (!strcmp(el, "xref"))
+		return parse_record_xref(p, depth, empty);
+	if (!strcmp(el, "assignee")) {
+		p->in_assignee = !empty;
+		p->assignee_depth = depth;
+		return IW_OK;
+	}
+	if (!strcmp(el, "number")) {
+		if (p->rec->port != REGISTRY_NO_PORT)
+			return parse_fail(p, IW_EPARSE, "record has two <number> elements");
+		parse_begin_text(p, T_NUMBER, 0, depth);
+		return empty ? parse_end_text(p) : IW_OK;
+	}
+	for (i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
+		if (strcmp(el, fields[i].el))
+			continue;
+		if (fields[i].field != REG_NOTES && p->rec->f[fields[i].field])
+			return parse_fail(p, IW_EPARSE, "record has two <%s> elements", el);
+		parse_begin_text(p, T_FIELD, fields[i].field, depth);
+		return empty ? parse_end_text(p) : IW_OK;
+	}
+	return IW_OK; /* unknown elements carry nothing the model knows */
+}
+
+static int parse_person_child(parser *p, const char *el, int depth, int empty)
+{
+	int i;
+	for (i = 0; i < PERSON_NFIELDS; i++) {
+		if (strcmp(el, registry_person_field_names[i]))
+			continue;
+		parse_begin_text(p, T_PERSON_FIELD, i, depth);
+		return empty ? parse_end_text(p) : IW_OK;
+	}
+	return IW_OK;
+}
+
+static int parse_root(parser *p)
+{
+	const char *local = (const char *)xmlTextReaderConstLocalName(p->r);
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->r);
+	char id[128];
+	if (strcmp(local, "registry"))
+		return parse_fail(p, IW_EPARSE, "root element is <%s>, not IANA's <registry>", local);
+	if (!ns || strcmp(ns, IANA_NS))
+		return parse_fail(p, IW_EPARSE, "root <registry> is not in the %s namespace", IANA_NS);
+	if (!parse_attr(p, "id", id, sizeof(id)) || strcmp(id, IANA_ID))
+		return parse_fail(p, IW_EPARSE, "registry id is '%s', not '%s'",
+		                  parse_attr(p, "id", id, sizeof(id)) ? id : "", IANA_ID);
+	return IW_OK;
+}
+
+static int parse_element(parser *p, int depth, int empty)
+{
+	const char *el = (const char *)xmlTextReaderConstLocalName(p->r);
+
+	if (depth == 0)
+		return parse_root(p);
+	if (p->target != T_NONE) {
+		/* Nested markup inside collected text: an <xref> stands for its data. */
+		if (!strcmp(el, "xref")) {
+			char type[64], data[2048];
+			const char *t = parse_attr(p, "type", type, sizeof(type));
+			if (!(t && !strcmp(t, "text")) && parse_attr(p, "data", data, sizeof(data)))
+				return parse_add_text(p, data);
+		}
+		return IW_OK;
+	}
+	if (depth == 1) {
+		if (!strcmp(el, "record"))
+			return parse_begin_record(p);
+		if (!strcmp(el, "people")) {
+			p->in_people = !empty;
+			return IW_OK;
+		}
+		if (!strcmp(el, "updated")) {
+			parse_begin_text(p, T_UPDATED, 0, depth);
+			return empty ? parse_end_text(p) : IW_OK;
+		}
+		return IW_OK;
+	}
+	if (p->rec && depth == 2)
+		return parse_record_child(p, el, depth, empty);
+	if (p->rec && p->in_assignee && depth == p->assignee_depth + 1 && !strcmp(el, "xref")) {
+		char type[64], data[2048];
+		const char *t = parse_attr(p, "type", type, sizeof(type));
+		const char *d = parse_attr(p, "data", data, sizeof(data));
+		if (t && !strcmp(t, "person") && d)
+			return parse_list_add(p, &p->lists[REG_ASSIGNEE], parse_normalise(p->doc, d, strlen(d)),
+			                      '\n');
+		return IW_OK;
+	}
+	if (p->in_people && depth == 2 && !strcmp(el, "person")) {
+		char id[512];
+		const char *v = parse_attr(p, "id", id, sizeof(id));
+		p->person = registry_doc_add_person(p->doc);
+		p->person->id = v ? parse_normalise(p->doc, v, strlen(v)) : NULL;
+		iw_buf_reset(&p->uri);
+		if (empty)
+			p->person = NULL;
+		return IW_OK;
+	}
+	if (p->person && depth == 3)
+		return parse_person_child(p, el, depth, empty);
+	return IW_OK;
+}
+
+static int parse_end_element(parser *p, int depth)
+{
+	if (p->target != T_NONE && depth == p->target_depth)
+		return parse_end_text(p);
+	if (p->rec && depth == 1) {
+		parse_end_record(p);
+		return IW_OK;
+	}
+	if (p->in_assignee && depth == p->assignee_depth) {
+		p->in_assignee = 0;
+		return IW_OK;
+	}
+	if (p->person && depth == 2) {
+		p->person->f[PERSON_URI] =
+			p->uri.len ? registry_doc_strndup(p->doc, p->uri.data, p->uri.len) : NULL;
+		if (!p->person->id)
+			p->doc->npeople--; /* a person without id cannot be referenced */
+		p->person = NULL;
+		return IW_OK;
+	}
+	if (p->in_people && depth == 1)
+		p->in_people = 0;
+	return IW_OK;
+}
+
+static const unsigned char *parse_find(const unsigned char *h, size_t n, const char *needle)
+{
+	size_t m = strlen(needle), i;
+	for (i = 0; i + m <= n; i++)
+		if (h[i] == (unsigned char)needle[0] && !memcmp(h + i, needle, m))
+			return h + i;
+	return NULL;
+}
+
+/* Refuses a DOCTYPE before libxml2 sees it: the registry has none, and a DTD is where entity
+ * bombs and external entities live. */
+static int parse_check_prolog(parser *p, const unsigned char *data, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF)
+		i = 3;
+	while (i < len) {
+		if (isspace(data[i])) {
+			i++;
+			continue;
+		}
+		if (data[i] != '<')
+			break;
+		if (i + 1 < len && data[i + 1] == '?') {
+			const unsigned char *e = parse_find(data + i, len - i, "?>");
+			if (!e)
+				break;
+			i = (size_t)(e - data) + 2;
+			continue;
+		}
+		if (i + 3 < len && !memcmp(data + i, "<!--", 4)) {
+			const unsigned char *e = parse_find(data + i + 4, len - i - 4, "-->");
+			if (!e)
+				break;
+			i = (size_t)(e - data) + 3;
+			continue;
+		}
+		if (len - i >= 9 && !memcmp(data + i, "<!DOCTYPE", 9))
+			return iw_error_set(IW_EPARSE, "%s: a DOCTYPE is not allowed in the registry "
+			                    "(DTDs and entities are refused)", p->name);
+		break;
+	}
+	return IW_OK;
+}
+
+int registry_parse(const unsigned char *data, size_t len, const char *name, registry_doc **out)
+{
+	parser p;
+	int ret, i, root_seen = 0;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	p.name = name ? name : "<document>";
+	if (len == 0)
+		return iw_error_set(IW_EPARSE, "%s: empty document", p.name);
+	if (len > REGISTRY_MAX_DOC_SIZE)
+		return iw_error_set(IW_EPARSE, "%s: document of %zu bytes exceeds the cap of %u bytes",
+		                    p.name, len, REGISTRY_MAX_DOC_SIZE);
+	if (len > INT32_MAX)
+		return iw_error_set(IW_EPARSE, "%s: document too large", p.name);
+	if ((ret = parse_check_prolog(&p, data, len)))
+		return ret;
+
+	p.doc = registry_doc_new();
+	iw_buf_init(&p.text, REGISTRY_MAX_FIELD);
+	iw_buf_init(&p.uri, REGISTRY_MAX_FIELD);
+	for (i = 0; i < REG_NFIELDS; i++)
+		iw_buf_init(&p.lists[i], REGISTRY_MAX_FIELD);
+	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network, no HUGE limits. */
+	p.r = xmlReaderForMemory((const char *)data, (int)len, NULL, NULL,
+	                         XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+	if (!p.r) {
+		p.rc = iw_error_set(IW_EPARSE, "%s: cannot start the XML parser", p.name);
+		goto out;
+	}
+	xmlTextReaderSetErrorHandler(p.r, parse_xml_error, &p);
+
+	while (!p.rc && (ret = xmlTextReaderRead(p.r)) == 1) {
+		int type = xmlTextReaderNodeType(p.r);
+		int depth = xmlTextReaderDepth(p.r);
+		switch (type) {
+		case XML_READER_TYPE_ELEMENT: {
+			int empty = xmlTextReaderIsEmptyElement(p.r);
+			if (depth == 0)
+				root_seen = 1;
+			if (parse_element(&p, depth, empty) == IW_OK && empty && depth == 1 && p.rec)
+				parse_end_record(&p);
+			break;
+		}
+		case XML_READER_TYPE_END_ELEMENT:
+			parse_end_element(&p, depth);
+			break;
+		case XML_READER_TYPE_TEXT:
+		case XML_READER_TYPE_CDATA:
+		case XML_READER_TYPE_WHITESPACE:
+		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+			if (p.target != T_NONE)
+				parse_add_text(&p, (const char *)xmlTextReaderConstValue(p.r));
+			break;
+		case XML_READER_TYPE_DOCUMENT_TYPE:
+			parse_fail(&p, IW_EPARSE, "a DOCTYPE is not allowed in the registry");
+			break;
+		case XML_READER_TYPE_ENTITY_REFERENCE:
+			parse_fail(&p, IW_EPARSE, "entity references are not allowed in the registry");
+			break;
+		default:
+			break;
+		}
+	}
+	if (p.rc)
+		goto out;
+	if (ret < 0) {
+		p.rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML", p.name,
+		                    xmlTextReaderGetParserLineNumber(p.r));
+		goto out;
+	}
+	if (!root_seen) {
+		p.rc = iw_error_set(IW_EPARSE, "%s: no root element", p.name);
+		goto out;
+	}
+	if (!p.updated_seen) {
+		p.rc = iw_error_set(IW_EPARSE, "%s: the registry has no <updated> date", p.name);
+		goto out;
+	}
+	registry_doc_number_occurrences(p.doc);
+	*out = p.doc;
+	p.doc = NULL;
+out:
+	if (p.r)
+		xmlFreeTextReader(p.r);
+	registry_doc_free(p.doc);
+	iw_buf_free(&p.text);
+	iw_buf_free(&p.uri);
+	for (i = 0; i < REG_NFIELDS; i++)
+		iw_buf_free(&p.lists[i]);
+	return p.rc;
+}

@@ -1,0 +1,154 @@
+/*
+ * registry.h: the model of IANA's Service Name and Transport Protocol Port Number Registry,
+ * its parser, and the status rules (which record assigns, reserves or unassigns a port).
+ *
+ * Data flows one way: bytes -> registry_parse() -> registry_doc -> store / diff / reports.
+ *
+ * Text values are whitespace-normalised (runs of XML whitespace become one space, then trimmed;
+ * an empty result is NULL). Lists (assignee, contact, references) are stored as one string whose
+ * items are separated by '\n' (normalised text never contains a newline); NULL when empty.
+ *
+ * Ownership: a registry_doc owns every string its records and people point to (one arena);
+ * registry_doc_free() releases all of it. Records are borrowed from the doc.
+ */
+#ifndef IANAWATCH_REGISTRY_H
+#define IANAWATCH_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The text fields of a record, in the order the diff contract lists them. */
+typedef enum registry_field {
+	REG_NAME = 0,
+	REG_PROTOCOL,
+	REG_DESCRIPTION,
+	REG_ASSIGNEE,          /* list: person ids inside <assignee> */
+	REG_CONTACT,           /* list: person ids of direct-child <xref type="person"> */
+	REG_REFERENCES,        /* list: "type:data" of other direct-child <xref> */
+	REG_NOTES,             /* all <note> texts joined by one space */
+	REG_UNAUTHORIZED,
+	REG_SERVICE_CODE,      /* <sc> */
+	REG_REGISTRATION_DATE, /* attribute date */
+	REG_MODIFICATION_DATE, /* attribute updated */
+	REG_NFIELDS
+} registry_field;
+
+/* JSON/CLI names: "name", "protocol", "description", "assignee", "contact", "references",
+ * "notes", "unauthorized", "service_code", "registration_date", "modification_date". */
+extern const char *const registry_field_names[REG_NFIELDS];
+/* Non-zero for assignee, contact and references. */
+int registry_field_is_list(registry_field f);
+
+#define REGISTRY_NO_PORT (-1)
+
+typedef struct registry_record {
+	const char *f[REG_NFIELDS]; /* NULL when absent */
+	int32_t port;               /* REGISTRY_NO_PORT when the record has no <number> */
+	int32_t port_end;           /* == port for a single port */
+	uint32_t occurrence;        /* 0 for the first record with this (name, protocol, number)
+	                               key in document order, 1 for the second, ... */
+	uint32_t line;              /* source line, for messages; 0 when unknown */
+} registry_record;
+
+typedef enum registry_person_field {
+	PERSON_NAME = 0,
+	PERSON_ORG,
+	PERSON_URI,     /* several <uri> are joined by one space */
+	PERSON_UPDATED,
+	PERSON_NFIELDS
+} registry_person_field;
+
+extern const char *const registry_person_field_names[PERSON_NFIELDS];
+
+typedef struct registry_person {
+	const char *id;
+	const char *f[PERSON_NFIELDS];
+} registry_person;
+
+typedef struct registry_doc {
+	char *updated;               /* registry date, the root's <updated> (YYYY-MM-DD) */
+	registry_record *records;
+	size_t nrecords;
+	registry_person *people;
+	size_t npeople;
+	struct registry_arena *arena; /* owns every string above */
+	size_t records_alloc, people_alloc; /* private */
+} registry_doc;
+
+/* Hard limits: a document beyond them is refused, not truncated. */
+#define REGISTRY_MAX_DOC_SIZE (64u * 1024 * 1024)
+#define REGISTRY_MAX_FIELD (64u * 1024)
+#define REGISTRY_MAX_RECORDS 1000000u
+
+/*
+ * Parses and validates a document: well-formed XML whose root is <registry> in the
+ * http://www.iana.org/assignments namespace with id="service-names-port-numbers" and an
+ * <updated> date. Loads no DTD, resolves no entity, refuses any DOCTYPE. Port numbers must be
+ * 0..65535 with N <= M. `name` (a file name or URL) prefixes error messages, with the line.
+ * On success *out is owned by the caller.
+ */
+int registry_parse(const unsigned char *data, size_t len, const char *name, registry_doc **out);
+void registry_doc_free(registry_doc *doc);
+
+/* An empty document to fill by hand (tests, the store's reconstruction); strings added with
+ * registry_doc_strdup() belong to the doc. */
+registry_doc *registry_doc_new(void);
+const char *registry_doc_strdup(registry_doc *doc, const char *s);
+const char *registry_doc_strndup(registry_doc *doc, const char *s, size_t n);
+registry_record *registry_doc_add_record(registry_doc *doc);
+registry_person *registry_doc_add_person(registry_doc *doc);
+/* Recomputes every record's occurrence from the current order. */
+void registry_doc_number_occurrences(registry_doc *doc);
+/* Finds a person by id (binary search after registry_doc_index_people()). Borrowed. */
+void registry_doc_index_people(registry_doc *doc);
+const registry_person *registry_doc_person(const registry_doc *doc, const char *id);
+
+/* ---- status rules (the diff issue's contract) ---------------------------------------------- */
+
+typedef enum registry_kind {
+	REGISTRY_ASSIGNING = 0, /* has a name, or an unnamed assignment */
+	REGISTRY_RESERVING,     /* unnamed; "Reserved", "De-registered", "Removed", ... */
+	REGISTRY_UNASSIGNING    /* unnamed; description starts with "unassigned" */
+} registry_kind;
+
+registry_kind registry_record_kind(const registry_record *r);
+
+typedef enum registry_status {
+	STATUS_UNASSIGNED = 0,
+	STATUS_RESERVED = 1,
+	STATUS_ASSIGNED = 2
+} registry_status;
+
+extern const char *const registry_status_names[3]; /* "unassigned", "reserved", "assigned" */
+
+#define REGISTRY_NPROTOS 4
+extern const char *const registry_protocols[REGISTRY_NPROTOS]; /* tcp, udp, sctp, dccp */
+/* Index of a protocol name in registry_protocols, or -1. */
+int registry_protocol_index(const char *proto);
+/* Non-zero when r covers protocol index p (its protocol, or any when it has none). */
+int registry_record_covers_proto(const registry_record *r, int p);
+
+/* The status of every (protocol, port): 4 x 65536 bytes. Owned by the caller (free()). */
+typedef struct registry_status_map {
+	uint8_t s[REGISTRY_NPROTOS][65536];
+} registry_status_map;
+
+registry_status_map *registry_status_map_build(const registry_doc *doc);
+/* The status of one (protocol index, port) computed from the records alone. */
+registry_status registry_status_of(const registry_record *recs, size_t n, int proto, int port);
+
+/* SHA-256 identity of a record's content and occurrence. Records with equal identity are the
+ * same version. */
+void registry_record_identity(const registry_record *r, unsigned char out[32]);
+void registry_person_identity(const registry_person *p, unsigned char out[32]);
+
+/* Compares the content of two records (all fields, port, port_end). 0 when equal. */
+int registry_record_equal(const registry_record *a, const registry_record *b);
+
+/* Canonical sort order: port (no port last), port_end, protocol, name, occurrence, then the
+ * remaining fields; used for reconstruction so a stored snapshot and a fresh parse list the
+ * same records in the same order. */
+int registry_record_cmp(const registry_record *a, const registry_record *b);
+void registry_doc_sort(registry_doc *doc);
+
+#endif

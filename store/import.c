@@ -1,0 +1,484 @@
+/* import.c: adding a snapshot: its record and person spans, in time order, in one transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "store/store_int.h"
+
+/* An open-addressing map from a 16-byte identity to the spans that touch the new position. */
+typedef struct span {
+	unsigned char hash[STORE_HASH_LEN];
+	int64_t item_id;      /* record.id or person.id */
+	int64_t first, last;
+	int used;             /* the new snapshot contains this version */
+} span;
+
+typedef struct span_map {
+	span *v;
+	size_t n, alloc;
+	size_t *slots;        /* index + 1 into v; 0 is empty */
+	size_t nslots;
+} span_map;
+
+static uint64_t span_hash_key(const unsigned char *h)
+{
+	uint64_t k;
+	memcpy(&k, h, sizeof(k));
+	return k;
+}
+
+static void span_map_add(span_map *m, const span *sp)
+{
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? m->alloc * 2 : 1024;
+		m->v = iw_realloc(m->v, m->alloc * sizeof(*m->v));
+	}
+	m->v[m->n++] = *sp;
+}
+
+static void span_map_index(span_map *m)
+{
+	size_t i;
+	m->nslots = 16;
+	while (m->nslots < m->n * 2 + 16)
+		m->nslots *= 2;
+	m->slots = iw_calloc(m->nslots, sizeof(*m->slots));
+	for (i = 0; i < m->n; i++) {
+		size_t j = span_hash_key(m->v[i].hash) & (m->nslots - 1);
+		while (m->slots[j])
+			j = (j + 1) & (m->nslots - 1);
+		m->slots[j] = i + 1;
+	}
+}
+
+/* Calls back every span with this hash (a version may have one before and one after). */
+static size_t span_map_find(const span_map *m, const unsigned char *h, span **out, size_t max)
+{
+	size_t j = span_hash_key(h) & (m->nslots - 1), found = 0;
+	while (m->slots[j]) {
+		span *sp = &m->v[m->slots[j] - 1];
+		if (!memcmp(sp->hash, h, STORE_HASH_LEN) && found < max)
+			out[found++] = sp;
+		j = (j + 1) & (m->nslots - 1);
+	}
+	return found;
+}
+
+static void span_map_free(span_map *m)
+{
+	free(m->v);
+	free(m->slots);
+}
+
+/* The two kinds of versioned items share the span logic; only their tables differ. */
+typedef struct item_kind {
+	const char *touching_sql; /* spans live at k-1, k or k+1, with their item's hash */
+	const char *find_sql;     /* item id by hash */
+	const char *close_sql;    /* (last, item, first) */
+	const char *split_sql;    /* insert span (item, first, last) */
+	const char *extend_sql;   /* (new first, new last, item, old first) */
+	const char *delete_sql;   /* (item, first) */
+} item_kind;
+
+static const item_kind record_kind = {
+	"SELECT r.hash, s.record_id, s.first_pos, s.last_pos FROM record_span s "
+	"JOIN record r ON r.id = s.record_id WHERE s.last_pos >= ?1 - 1 AND s.first_pos <= ?1 + 1",
+	"SELECT id FROM record WHERE hash = ?",
+	"UPDATE record_span SET last_pos = ?1 WHERE record_id = ?2 AND first_pos = ?3",
+	"INSERT INTO record_span (record_id, first_pos, last_pos) VALUES (?, ?, ?)",
+	"UPDATE record_span SET first_pos = ?1, last_pos = ?2 WHERE record_id = ?3 AND first_pos = ?4",
+	"DELETE FROM record_span WHERE record_id = ? AND first_pos = ?",
+};
+
+static const item_kind person_kind = {
+	"SELECT p.hash, s.person_id, s.first_pos, s.last_pos FROM person_span s "
+	"JOIN person p ON p.id = s.person_id WHERE s.last_pos >= ?1 - 1 AND s.first_pos <= ?1 + 1",
+	"SELECT id FROM person WHERE hash = ?",
+	"UPDATE person_span SET last_pos = ?1 WHERE person_id = ?2 AND first_pos = ?3",
+	"INSERT INTO person_span (person_id, first_pos, last_pos) VALUES (?, ?, ?)",
+	"UPDATE person_span SET first_pos = ?1, last_pos = ?2 WHERE person_id = ?3 AND first_pos = ?4",
+	"DELETE FROM person_span WHERE person_id = ? AND first_pos = ?",
+};
+
+typedef struct import_ctx {
+	store *s;
+	const registry_doc *doc;
+	const unsigned char *data;
+	size_t len;
+	const store_import_opts *opts;
+	store_import_result *res;
+	char sha[65];
+	int64_t k;            /* the new snapshot's position */
+	sqlite3_stmt *find, *close, *split, *extend, *del, *ins_item;
+} import_ctx;
+
+static int import_step_done(import_ctx *c, sqlite3_stmt *st, const char *what)
+{
+	int sr = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (sr != SQLITE_DONE && sr != SQLITE_ROW)
+		return store_sqlerr(c->s, what);
+	return IW_OK;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Inserts the item (record or person) unless a version with this hash exists; gives its id. */
+static int import_item_id(import_ctx *c, const unsigned char *hash, int is_record, const void *item,
+                          int64_t *id)
+{
+	int sr, i, rc;
+	sqlite3_bind_blob(c->find, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sr = sqlite3_step(c->find);
+	if (sr == SQLITE_ROW) {
+		*id = sqlite3_column_int64(c->find, 0);
+		sqlite3_reset(c->find);
+		return IW_OK;
+	}
+	sqlite3_reset(c->find);
+	if (sr != SQLITE_DONE)
+		return store_sqlerr(c->s, "find version");
+	sqlite3_clear_bindings(c->ins_item);
+	sqlite3_bind_blob(c->ins_item, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	if (is_record) {
+		const registry_record *r = item;
+		bind_text(c->ins_item, 2, r->f[REG_NAME]);
+		bind_text(c->ins_item, 3, r->f[REG_PROTOCOL]);
+		if (r->port != REGISTRY_NO_PORT) {
+			sqlite3_bind_int(c->ins_item, 4, r->port);
+			sqlite3_bind_int(c->ins_item, 5, r->port_end);
+		}
+		sqlite3_bind_int(c->ins_item, 6, (int)r->occurrence);
+		for (i = REG_DESCRIPTION; i < REG_NFIELDS; i++)
+			bind_text(c->ins_item, 7 + i - REG_DESCRIPTION, r->f[i]);
+	} else {
+		const registry_person *p = item;
+		bind_text(c->ins_item, 2, p->id);
+		for (i = 0; i < PERSON_NFIELDS; i++)
+			bind_text(c->ins_item, 3 + i, p->f[i]);
+	}
+	if ((rc = import_step_done(c, c->ins_item, "insert version")))
+		return rc;
+	*id = sqlite3_last_insert_rowid(store_db(c->s));
+	return IW_OK;
+}
+
+static int import_prepare_kind(import_ctx *c, const item_kind *kind, int is_record)
+{
+	int rc;
+	if ((rc = store_prepare(c->s, &c->find, kind->find_sql)) ||
+	    (rc = store_prepare(c->s, &c->close, kind->close_sql)) ||
+	    (rc = store_prepare(c->s, &c->split, kind->split_sql)) ||
+	    (rc = store_prepare(c->s, &c->extend, kind->extend_sql)) ||
+	    (rc = store_prepare(c->s, &c->del, kind->delete_sql)))
+		return rc;
+	return store_prepare(c->s, &c->ins_item, is_record
+		? "INSERT INTO record (hash, name, protocol, port, port_end, occurrence, description, "
+		  "assignee, contact, refs, notes, unauthorized, service_code, registration_date, "
+		  "modification_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		: "INSERT INTO person (hash, pid, name, org, uri, updated) VALUES (?,?,?,?,?,?)");
+}
+
+static void import_finalize_kind(import_ctx *c)
+{
+	sqlite3_finalize(c->find);
+	sqlite3_finalize(c->close);
+	sqlite3_finalize(c->split);
+	sqlite3_finalize(c->extend);
+	sqlite3_finalize(c->del);
+	sqlite3_finalize(c->ins_item);
+	c->find = c->close = c->split = c->extend = c->del = c->ins_item = NULL;
+}
+
+static int import_exec3(import_ctx *c, sqlite3_stmt *st, int64_t a, int64_t b, int64_t d,
+                        const char *what)
+{
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_int64(st, 3, d);
+	return import_step_done(c, st, what);
+}
+
+/*
+ * Places the items of the new snapshot at position k (spans already shifted past k):
+ *  - a span that runs through k (first < k < last) keeps the item if the snapshot has it, else
+ *    it is split around k;
+ *  - spans ending at k-1 or starting at k+1 are extended (and merged) when the snapshot has it;
+ *  - anything else gets a new span [k, k] (open-ended when k is the newest position).
+ */
+static int import_items(import_ctx *c, const item_kind *kind, int is_record, size_t nitems,
+                        int64_t newest)
+{
+	span_map m;
+	sqlite3_stmt *st = NULL;
+	int64_t k = c->k;
+	size_t i;
+	int rc, sr;
+
+	memset(&m, 0, sizeof(m));
+	if ((rc = import_prepare_kind(c, kind, is_record)))
+		goto out;
+	if ((rc = store_prepare(c->s, &st, kind->touching_sql)))
+		goto out;
+	sqlite3_bind_int64(st, 1, k);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		span sp;
+		memset(&sp, 0, sizeof(sp));
+		if (sqlite3_column_bytes(st, 0) != STORE_HASH_LEN) {
+			rc = iw_error_set(IW_EDB, "corrupt version hash in the database");
+			goto out;
+		}
+		memcpy(sp.hash, sqlite3_column_blob(st, 0), STORE_HASH_LEN);
+		sp.item_id = sqlite3_column_int64(st, 1);
+		sp.first = sqlite3_column_int64(st, 2);
+		sp.last = sqlite3_column_int64(st, 3);
+		span_map_add(&m, &sp);
+	}
+	if (sr != SQLITE_DONE) {
+		rc = store_sqlerr(c->s, "read spans");
+		goto out;
+	}
+	span_map_index(&m);
+
+	for (i = 0; i < nitems; i++) {
+		unsigned char full[32];
+		span *found[4], *before = NULL, *after = NULL, *through = NULL;
+		size_t nf, j;
+		int64_t id = 0;
+		const void *item = is_record ? (const void *)&c->doc->records[i]
+		                             : (const void *)&c->doc->people[i];
+		if (is_record)
+			registry_record_identity(item, full);
+		else
+			registry_person_identity(item, full);
+		nf = span_map_find(&m, full, found, 4);
+		for (j = 0; j < nf; j++) {
+			if (found[j]->first <= k && found[j]->last >= k)
+				through = found[j];
+			else if (found[j]->last == k - 1)
+				before = found[j];
+			else if (found[j]->first == k + 1)
+				after = found[j];
+		}
+		if (through) {
+			through->used = 1;
+			continue;
+		}
+		if (before && after) {
+			/* The gap at k closes: one span from before's first to after's last. */
+			if ((rc = import_exec3(c, c->del, after->item_id, after->first, 0, "merge spans")) ||
+			    (rc = import_exec3(c, c->close, after->last, before->item_id, before->first,
+			                       "merge spans")))
+				goto out;
+			before->used = after->used = 1;
+			continue;
+		}
+		if (before) {
+			int64_t last = k == newest ? STORE_OPEN : k;
+			if ((rc = import_exec3(c, c->close, last, before->item_id, before->first, "extend span")))
+				goto out;
+			before->used = 1;
+			continue;
+		}
+		if (after) {
+			sqlite3_bind_int64(c->extend, 4, after->first);
+			if ((rc = import_exec3(c, c->extend, k, after->last, after->item_id, "extend span")))
+				goto out;
+			after->used = 1;
+			continue;
+		}
+		if ((rc = import_item_id(c, full, is_record, item, &id)))
+			goto out;
+		if ((rc = import_exec3(c, c->split, id, k, k == newest ? STORE_OPEN : k, "add span")))
+			goto out;
+	}
+	/* Versions that run through k but are not in the new snapshot: cut k out of their span. */
+	for (i = 0; i < m.n; i++) {
+		span *sp = &m.v[i];
+		if (sp->used || !(sp->first <= k && sp->last >= k))
+			continue;
+		/* Shifting left no span starting at k, so sp->first < k here. */
+		if ((rc = import_exec3(c, c->close, k - 1, sp->item_id, sp->first, "split span")))
+			goto out;
+		if (k < newest &&
+		    (rc = import_exec3(c, c->split, sp->item_id, k + 1, sp->last, "split span")))
+			goto out;
+	}
+out:
+	sqlite3_finalize(st);
+	import_finalize_kind(c);
+	span_map_free(&m);
+	return rc;
+}
+
+static int import_run(store *s, void *arg)
+{
+	import_ctx *c = arg;
+	sqlite3_stmt *st = NULL;
+	char observed[21], now[21];
+	int64_t n = 0, newest_records = 0, existing;
+	char newest_date[11] = "";
+	int rc, sr;
+
+	/* Re-check under the write lock: a concurrent run may have stored the same content. */
+	rc = store_find_sha256(s, c->sha, &existing);
+	if (rc == IW_OK) {
+		c->res->snapshot_id = existing;
+		c->res->created = 0;
+		return IW_OK;
+	}
+	if (rc != IW_ENOTFOUND)
+		return rc;
+	iw_error_clear();
+
+	iw_time_format(c->opts->observed_at, observed);
+	if ((rc = store_count_snapshots(s, &n)))
+		return rc;
+	/* Ties in observed time go after what is already stored. */
+	if ((rc = store_prepare(s, &st, "SELECT count(*) FROM snapshot WHERE observed_at <= ?")))
+		return rc;
+	sqlite3_bind_text(st, 1, observed, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_sqlerr(s, "place snapshot");
+		goto out;
+	}
+	c->k = sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (n > 0) {
+		if ((rc = store_prepare(s, &st, "SELECT record_count, registry_updated, id FROM snapshot "
+		                        "ORDER BY pos DESC LIMIT 1")))
+			goto out;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			newest_records = sqlite3_column_int64(st, 0);
+			snprintf(newest_date, sizeof(newest_date), "%s", sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (!c->opts->force && c->opts->min_ratio > 0 &&
+		    (double)c->doc->nrecords < c->opts->min_ratio * (double)newest_records) {
+			rc = iw_error_set(IW_EREFUSED, "refusing a document with %zu records: the newest "
+			                  "snapshot has %lld, and below %.0f%% of that looks like a broken "
+			                  "download (--force stores it anyway)", c->doc->nrecords,
+			                  (long long)newest_records, c->opts->min_ratio * 100);
+			goto out;
+		}
+		if (!c->opts->force && c->opts->refuse_older && strcmp(c->doc->updated, newest_date) < 0) {
+			rc = iw_error_set(IW_EREFUSED, "refusing a registry dated %s: the newest snapshot is "
+			                  "dated %s (--force stores it anyway)", c->doc->updated, newest_date);
+			goto out;
+		}
+	}
+
+	if (c->k <= n) {
+		/* An older document arrives late: make room at position k. Open spans stay open. */
+		static const char *const shift[] = {
+			"UPDATE snapshot SET pos = pos + 1 WHERE pos >= ?1",
+			"UPDATE record_span SET last_pos = last_pos + 1 WHERE last_pos >= ?1 AND last_pos < ?2",
+			"UPDATE record_span SET first_pos = first_pos + 1 WHERE first_pos >= ?1",
+			"UPDATE person_span SET last_pos = last_pos + 1 WHERE last_pos >= ?1 AND last_pos < ?2",
+			"UPDATE person_span SET first_pos = first_pos + 1 WHERE first_pos >= ?1",
+		};
+		size_t i;
+		for (i = 0; i < sizeof(shift) / sizeof(*shift); i++) {
+			if ((rc = store_prepare(s, &st, shift[i])))
+				goto out;
+			sqlite3_bind_int64(st, 1, c->k);
+			if (sqlite3_bind_parameter_count(st) > 1)
+				sqlite3_bind_int64(st, 2, STORE_OPEN);
+			sr = sqlite3_step(st);
+			sqlite3_finalize(st);
+			st = NULL;
+			if (sr != SQLITE_DONE) {
+				rc = store_sqlerr(s, "shift positions");
+				goto out;
+			}
+		}
+	} else if (n > 0) {
+		/* Appending: the open spans of the previous newest are open at n+1 too. Nothing to do. */
+	}
+
+	if ((rc = import_items(c, &record_kind, 1, c->doc->nrecords, n + 1)) ||
+	    (rc = import_items(c, &person_kind, 0, c->doc->npeople, n + 1)))
+		goto out;
+
+	iw_time_format(iw_now(), now);
+	if ((rc = store_prepare(s, &st, "INSERT INTO snapshot (pos, registry_updated, observed_at, "
+	                        "sha256, size, source, record_count, person_count, imported_at) "
+	                        "VALUES (?,?,?,?,?,?,?,?,?)")))
+		goto out;
+	sqlite3_bind_int64(st, 1, c->k);
+	sqlite3_bind_text(st, 2, c->doc->updated, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, observed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)c->len);
+	bind_text(st, 6, c->opts->source);
+	sqlite3_bind_int64(st, 7, (int64_t)c->doc->nrecords);
+	sqlite3_bind_int64(st, 8, (int64_t)c->doc->npeople);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_sqlerr(s, "add snapshot");
+		goto out;
+	}
+	c->res->snapshot_id = sqlite3_last_insert_rowid(store_db(s));
+	c->res->created = 1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (c->k > 1) {
+		if ((rc = store_prepare(s, &st, "SELECT id FROM snapshot WHERE pos = ?")))
+			goto out;
+		sqlite3_bind_int64(st, 1, c->k - 1);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			c->res->previous_id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (c->opts->keep_raw)
+		rc = store_raw_put(s, c->res->snapshot_id, c->k, c->data, c->len);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void store_import_opts_init(store_import_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->observed_at = iw_now();
+	o->keep_raw = 1;
+}
+
+int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
+                 const store_import_opts *opts, store_import_result *res)
+{
+	import_ctx c;
+	unsigned char digest[IW_SHA256_LEN];
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.doc = doc;
+	c.data = data;
+	c.len = len;
+	c.opts = opts;
+	c.res = res;
+	iw_sha256(data, len, digest);
+	iw_hex(digest, sizeof(digest), c.sha);
+
+	/* Known content costs no write lock at all. */
+	rc = store_find_sha256(s, c.sha, &res->snapshot_id);
+	if (rc == IW_OK)
+		return IW_OK;
+	if (rc != IW_ENOTFOUND)
+		return rc;
+	iw_error_clear();
+	return store_transaction(s, import_run, &c);
+}

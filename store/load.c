@@ -1,0 +1,188 @@
+/* load.c: reconstructing snapshots and record histories from the spans. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "store/store_int.h"
+
+static const char *load_text(sqlite3_stmt *st, int col, registry_doc *strings)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? registry_doc_strndup(strings, (const char *)t,
+	                                (size_t)sqlite3_column_bytes(st, col)) : NULL;
+}
+
+void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_record *r)
+{
+	int i;
+	memset(r, 0, sizeof(*r));
+	r->f[REG_NAME] = load_text(st, col, strings);
+	r->f[REG_PROTOCOL] = load_text(st, col + 1, strings);
+	if (sqlite3_column_type(st, col + 2) == SQLITE_NULL) {
+		r->port = r->port_end = REGISTRY_NO_PORT;
+	} else {
+		r->port = sqlite3_column_int(st, col + 2);
+		r->port_end = sqlite3_column_int(st, col + 3);
+	}
+	r->occurrence = (uint32_t)sqlite3_column_int(st, col + 4);
+	for (i = REG_DESCRIPTION; i < REG_NFIELDS; i++)
+		r->f[i] = load_text(st, col + 5 + i - REG_DESCRIPTION, strings);
+}
+
+static int load_pos(store *s, int64_t id, int64_t *pos, char updated[11])
+{
+	store_snapshot snap;
+	int rc = store_get_snapshot(s, id, &snap);
+	if (rc)
+		return rc;
+	*pos = snap.pos;
+	if (updated)
+		memcpy(updated, snap.registry_updated, 11);
+	store_snapshot_clear(&snap);
+	return IW_OK;
+}
+
+int store_load_doc(store *s, int64_t snapshot_id, registry_doc **out)
+{
+	sqlite3_stmt *st = NULL;
+	registry_doc *doc = registry_doc_new();
+	char updated[11];
+	int64_t pos;
+	int rc, sr, i;
+
+	*out = NULL;
+	if ((rc = load_pos(s, snapshot_id, &pos, updated)))
+		goto out;
+	doc->updated = iw_strdup(updated);
+	if ((rc = store_prepare(s, &st, "SELECT " STORE_RECORD_COLUMNS " FROM record_span s "
+	                        "JOIN record r ON r.id = s.record_id "
+	                        "WHERE s.last_pos >= ?1 AND s.first_pos <= ?1")))
+		goto out;
+	sqlite3_bind_int64(st, 1, pos);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+		store_record_from_row(st, 0, doc, registry_doc_add_record(doc));
+	if (sr != SQLITE_DONE) {
+		rc = store_sqlerr(s, "load records");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = store_prepare(s, &st, "SELECT p.pid, p.name, p.org, p.uri, p.updated "
+	                        "FROM person_span s JOIN person p ON p.id = s.person_id "
+	                        "WHERE s.last_pos >= ?1 AND s.first_pos <= ?1")))
+		goto out;
+	sqlite3_bind_int64(st, 1, pos);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		registry_person *p = registry_doc_add_person(doc);
+		p->id = load_text(st, 0, doc);
+		for (i = 0; i < PERSON_NFIELDS; i++)
+			p->f[i] = load_text(st, 1 + i, doc);
+	}
+	if (sr != SQLITE_DONE) {
+		rc = store_sqlerr(s, "load people");
+		goto out;
+	}
+	registry_doc_sort(doc);
+	registry_doc_index_people(doc);
+	*out = doc;
+	doc = NULL;
+out:
+	sqlite3_finalize(st);
+	registry_doc_free(doc);
+	return rc;
+}
+
+void store_version_list_free(store_version_list *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	registry_doc_free(l->strings);
+	l->v = NULL;
+	l->n = 0;
+	l->strings = NULL;
+}
+
+static int load_versions(store *s, const char *sql, const char *name, int lo, int hi,
+                         store_version_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int64_t n = 0;
+	int rc, sr;
+
+	memset(out, 0, sizeof(*out));
+	out->strings = registry_doc_new();
+	if ((rc = store_count_snapshots(s, &n)))
+		return rc;
+	if ((rc = store_prepare(s, &st, sql)))
+		return rc;
+	if (name)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	else {
+		sqlite3_bind_int(st, 1, lo);
+		sqlite3_bind_int(st, 2, hi);
+	}
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_version *v;
+		if (out->n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
+		}
+		v = &out->v[out->n++];
+		v->record_id = sqlite3_column_int64(st, 0);
+		v->first_pos = sqlite3_column_int64(st, 1);
+		v->last_pos = sqlite3_column_int64(st, 2);
+		if (v->last_pos > n)
+			v->last_pos = n; /* an open span runs to the newest snapshot */
+		store_record_from_row(st, 3, out->strings, &v->rec);
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, "load versions");
+	sqlite3_finalize(st);
+	if (rc)
+		store_version_list_free(out);
+	return rc;
+}
+
+int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
+{
+	/* port <= hi bounds the index scan; ranges reaching back to lo are caught by port_end. */
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
+	                     "WHERE r.port <= ?2 AND r.port_end >= ?1 ORDER BY s.first_pos, r.id",
+	                     NULL, lo, hi, out);
+}
+
+int store_versions_for_name(store *s, const char *name, store_version_list *out)
+{
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
+	                     "WHERE r.name = ?1 ORDER BY s.first_pos, r.id", name, 0, 0, out);
+}
+
+int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out,
+                    registry_doc *strings)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, sr, i;
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_prepare(s, &st, "SELECT p.pid, p.name, p.org, p.uri, p.updated FROM person p "
+	                        "JOIN person_span s ON s.person_id = p.id WHERE p.pid = ?1 "
+	                        "AND s.first_pos <= ?2 AND s.last_pos >= ?2 LIMIT 1")))
+		return rc;
+	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, pos);
+	sr = sqlite3_step(st);
+	if (sr == SQLITE_ROW) {
+		out->id = load_text(st, 0, strings);
+		for (i = 0; i < PERSON_NFIELDS; i++)
+			out->f[i] = load_text(st, 1 + i, strings);
+	} else if (sr == SQLITE_DONE)
+		rc = IW_ENOTFOUND;
+	else
+		rc = store_sqlerr(s, "load person");
+	sqlite3_finalize(st);
+	return rc;
+}

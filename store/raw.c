@@ -1,0 +1,265 @@
+/* raw.c: the archive of original documents, zstd-compressed, each older one as a delta. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zstd.h>
+
+#include "common/common.h"
+#include "store/store_int.h"
+
+/* Level 3 with long-distance matching: consecutive versions differ in a few records, so a
+ * version compressed against its neighbour as a prefix costs about a kilobyte. */
+#define RAW_LEVEL 3
+#define RAW_WINDOW_LOG_MAX 27
+#define RAW_MAX_CHAIN 1000000
+
+static int raw_window_log(size_t total)
+{
+	int w = 10; /* zstd's smallest window */
+	while (w < RAW_WINDOW_LOG_MAX && ((size_t)1 << w) < total)
+		w++;
+	return w;
+}
+
+static int raw_compress(const unsigned char *src, size_t n, const unsigned char *prefix,
+                        size_t plen, unsigned char **out, size_t *outlen)
+{
+	ZSTD_CCtx *cc = ZSTD_createCCtx();
+	size_t bound = ZSTD_compressBound(n), r;
+	unsigned char *dst = iw_malloc(bound);
+	int rc = IW_OK;
+
+	if (!cc) {
+		free(dst);
+		return iw_error_set(IW_ENOMEM, "cannot create a zstd context");
+	}
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, RAW_LEVEL);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, raw_window_log(n + plen));
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_enableLongDistanceMatching, 1);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+	if (prefix)
+		ZSTD_CCtx_refPrefix(cc, prefix, plen);
+	r = ZSTD_compress2(cc, dst, bound, src, n);
+	if (ZSTD_isError(r)) {
+		rc = iw_error_set(IW_ERROR, "zstd compression failed: %s", ZSTD_getErrorName(r));
+		free(dst);
+	} else {
+		*out = dst;
+		*outlen = r;
+	}
+	ZSTD_freeCCtx(cc);
+	return rc;
+}
+
+static int raw_decompress(const unsigned char *src, size_t n, const unsigned char *prefix,
+                          size_t plen, unsigned char **out, size_t *outlen)
+{
+	unsigned long long size = ZSTD_getFrameContentSize(src, n);
+	ZSTD_DCtx *dc;
+	unsigned char *dst;
+	size_t r;
+	int rc = IW_OK;
+
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    size > REGISTRY_MAX_DOC_SIZE)
+		return iw_error_set(IW_EDB, "corrupt raw document in the database");
+	dc = ZSTD_createDCtx();
+	if (!dc)
+		return iw_error_set(IW_ENOMEM, "cannot create a zstd context");
+	dst = iw_malloc((size_t)size + 1);
+	ZSTD_DCtx_setParameter(dc, ZSTD_d_windowLogMax, RAW_WINDOW_LOG_MAX);
+	if (prefix)
+		ZSTD_DCtx_refPrefix(dc, prefix, plen);
+	r = ZSTD_decompressDCtx(dc, dst, (size_t)size, src, n);
+	if (ZSTD_isError(r) || r != size) {
+		rc = iw_error_set(IW_EDB, "corrupt raw document in the database (%s)",
+		                  ZSTD_isError(r) ? ZSTD_getErrorName(r) : "size mismatch");
+		free(dst);
+	} else {
+		dst[size] = '\0';
+		*out = dst;
+		*outlen = (size_t)size;
+	}
+	ZSTD_freeDCtx(dc);
+	return rc;
+}
+
+typedef struct raw_link {
+	int64_t id;
+	unsigned char *data;
+	size_t len;
+} raw_link;
+
+/* The decompressed bytes of snapshot id, following its chain of bases to a self-contained one. */
+static int raw_load(store *s, int64_t id, unsigned char **out, size_t *outlen)
+{
+	sqlite3_stmt *st = NULL;
+	raw_link *chain = NULL;
+	size_t n = 0, alloc = 0, i;
+	unsigned char *cur = NULL;
+	size_t curlen = 0;
+	int64_t at = id;
+	int rc = IW_OK, sr;
+
+	if ((rc = store_prepare(s, &st, "SELECT base_id, data FROM raw WHERE snapshot_id = ?")))
+		return rc;
+	for (;;) {
+		if (n >= RAW_MAX_CHAIN) {
+			rc = iw_error_set(IW_EDB, "raw document chain of snapshot %lld loops", (long long)id);
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, at);
+		sr = sqlite3_step(st);
+		if (sr == SQLITE_DONE) {
+			rc = iw_error_set(IW_ENOTFOUND, at == id
+			                  ? "snapshot %lld was stored without its raw document (--no-raw)"
+			                  : "the raw document of snapshot %lld is missing its base", (long long)id);
+			goto out;
+		}
+		if (sr != SQLITE_ROW) {
+			rc = store_sqlerr(s, "read raw document");
+			goto out;
+		}
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			chain = iw_realloc(chain, alloc * sizeof(*chain));
+		}
+		chain[n].id = at;
+		chain[n].len = (size_t)sqlite3_column_bytes(st, 1);
+		chain[n].data = iw_malloc(chain[n].len + 1);
+		memcpy(chain[n].data, sqlite3_column_blob(st, 1), chain[n].len);
+		n++;
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			break;
+		at = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	/* Decompress from the self-contained end back to the one asked for. */
+	for (i = n; i-- > 0;) {
+		unsigned char *next = NULL;
+		size_t nextlen = 0;
+		rc = raw_decompress(chain[i].data, chain[i].len, cur, curlen, &next, &nextlen);
+		free(cur);
+		cur = NULL;
+		if (rc)
+			goto out;
+		cur = next;
+		curlen = nextlen;
+	}
+	*out = cur;
+	*outlen = curlen;
+	cur = NULL;
+out:
+	for (i = 0; i < n; i++)
+		free(chain[i].data);
+	free(chain);
+	free(cur);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int raw_neighbour(store *s, int64_t pos, int after, int64_t *id, int *has_base)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, after
+		? "SELECT s.id, r.base_id IS NOT NULL FROM snapshot s JOIN raw r ON r.snapshot_id = s.id "
+		  "WHERE s.pos > ? ORDER BY s.pos LIMIT 1"
+		: "SELECT s.id, r.base_id IS NOT NULL FROM snapshot s JOIN raw r ON r.snapshot_id = s.id "
+		  "WHERE s.pos < ? ORDER BY s.pos DESC LIMIT 1");
+	int sr;
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, pos);
+	sr = sqlite3_step(st);
+	*id = 0;
+	if (sr == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*has_base = sqlite3_column_int(st, 1);
+	} else if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, "find neighbour");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int raw_write(store *s, const char *sql, int64_t id, int64_t base, const unsigned char *z,
+                     size_t zlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = store_prepare(s, &st, sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (base)
+		sqlite3_bind_int64(st, 2, base);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_blob(st, 3, z, (int)zlen, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_sqlerr(s, "write raw document");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, size_t len)
+{
+	unsigned char *base = NULL, *z = NULL, *prev = NULL;
+	size_t baselen = 0, zlen = 0, prevlen = 0;
+	int64_t succ = 0, pred = 0;
+	int succ_based = 0, pred_based = 1, rc;
+
+	/* The newest raw document is self-contained, older ones are deltas against the next, so
+	 * the document a nightly run needs is always one decompression away. */
+	if ((rc = raw_neighbour(s, pos, 1, &succ, &succ_based)))
+		goto out;
+	if (succ && (rc = raw_load(s, succ, &base, &baselen)))
+		goto out;
+	if ((rc = raw_compress(data, len, base, baselen, &z, &zlen)))
+		goto out;
+	if ((rc = raw_write(s, "INSERT INTO raw (snapshot_id, base_id, data) VALUES (?, ?, ?)",
+	                    id, succ, z, zlen)))
+		goto out;
+	free(z);
+	z = NULL;
+
+	/* The previous self-contained document becomes a delta against this one. */
+	if ((rc = raw_neighbour(s, pos, 0, &pred, &pred_based)))
+		goto out;
+	if (!pred || pred_based)
+		goto out;
+	if ((rc = raw_load(s, pred, &prev, &prevlen)) ||
+	    (rc = raw_compress(prev, prevlen, data, len, &z, &zlen)))
+		goto out;
+	rc = raw_write(s, "UPDATE raw SET base_id = ?2, data = ?3 WHERE snapshot_id = ?1", pred, id,
+	               z, zlen);
+out:
+	free(base);
+	free(z);
+	free(prev);
+	return rc;
+}
+
+int store_raw(store *s, int64_t snapshot_id, unsigned char **out, size_t *len)
+{
+	store_snapshot snap;
+	unsigned char digest[IW_SHA256_LEN];
+	char hex[65];
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = store_get_snapshot(s, snapshot_id, &snap)))
+		return rc;
+	store_snapshot_clear(&snap);
+	if ((rc = raw_load(s, snapshot_id, out, len)))
+		return rc;
+	iw_sha256(*out, *len, digest);
+	iw_hex(digest, sizeof(digest), hex);
+	if (strcmp(hex, snap.sha256)) {
+		free(*out);
+		*out = NULL;
+		return iw_error_set(IW_EDB, "the raw document of snapshot %lld does not match its "
+		                    "SHA-256 %s", (long long)snapshot_id, snap.sha256);
+	}
+	return IW_OK;
+}

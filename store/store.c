@@ -1,0 +1,473 @@
+/* store.c: opening the database, its schema and migrations, and the snapshot catalogue. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/common.h"
+#include "store/store_int.h"
+
+/* 'IANW': marks a SQLite file as an ianawatch database. */
+#define STORE_APPLICATION_ID 0x49414e57
+
+/* migrations[i] takes the schema from version i to i + 1. Never edit a released entry: add one. */
+static const char *const store_migrations[] = {
+	/* 0 -> 1: the first release. */
+	"CREATE TABLE snapshot ("
+	"  id INTEGER PRIMARY KEY,"
+	"  pos INTEGER NOT NULL,"                /* rank by observed time, 1-based */
+	"  registry_updated TEXT NOT NULL,"
+	"  observed_at TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  size INTEGER NOT NULL,"
+	"  source TEXT,"
+	"  record_count INTEGER NOT NULL,"
+	"  person_count INTEGER NOT NULL,"
+	"  imported_at TEXT NOT NULL);"
+	"CREATE INDEX snapshot_pos ON snapshot(pos);"
+	"CREATE INDEX snapshot_date ON snapshot(registry_updated, observed_at);"
+	"CREATE TABLE raw ("
+	"  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),"
+	"  base_id INTEGER REFERENCES snapshot(id)," /* NULL: compressed alone */
+	"  data BLOB NOT NULL);"
+	"CREATE INDEX raw_base ON raw(base_id);"
+	"CREATE TABLE record ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  name TEXT, protocol TEXT, port INTEGER, port_end INTEGER,"
+	"  occurrence INTEGER NOT NULL,"
+	"  description TEXT, assignee TEXT, contact TEXT, refs TEXT, notes TEXT,"
+	"  unauthorized TEXT, service_code TEXT, registration_date TEXT, modification_date TEXT);"
+	"CREATE INDEX record_port ON record(port, port_end);"
+	"CREATE INDEX record_name ON record(name);"
+	"CREATE TABLE record_span ("
+	"  record_id INTEGER NOT NULL REFERENCES record(id),"
+	"  first_pos INTEGER NOT NULL,"
+	"  last_pos INTEGER NOT NULL,"
+	"  PRIMARY KEY (record_id, first_pos)) WITHOUT ROWID;"
+	"CREATE INDEX record_span_last ON record_span(last_pos, first_pos);"
+	"CREATE TABLE person ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  pid TEXT NOT NULL, name TEXT, org TEXT, uri TEXT, updated TEXT);"
+	"CREATE INDEX person_pid ON person(pid);"
+	"CREATE TABLE person_span ("
+	"  person_id INTEGER NOT NULL REFERENCES person(id),"
+	"  first_pos INTEGER NOT NULL,"
+	"  last_pos INTEGER NOT NULL,"
+	"  PRIMARY KEY (person_id, first_pos)) WITHOUT ROWID;"
+	"CREATE INDEX person_span_last ON person_span(last_pos, first_pos);"
+	/* HTTP validators per URL and every fetch attempt, for conditional GET and `status`. */
+	"CREATE TABLE http_cache ("
+	"  url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, sha256 TEXT, checked_at TEXT);"
+	"CREATE TABLE fetch_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL, url TEXT NOT NULL, http_status INTEGER,"
+	"  outcome TEXT NOT NULL," /* changed, unchanged, not-modified, refused, error */
+	"  message TEXT, snapshot_id INTEGER);"
+	"CREATE INDEX fetch_log_outcome ON fetch_log(outcome, at);",
+};
+
+#define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))
+
+int store_sqlerr(store *s, const char *what)
+{
+	int code = sqlite3_errcode(s->db);
+	int ret = IW_EDB;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return iw_error_set(IW_EBUSY, "%s: the database is busy: another ianawatch is writing "
+		                    "it; try again later", s->path);
+	if (code == SQLITE_READONLY)
+		return iw_error_set(IW_EDB, "%s: the database is read-only", s->path);
+	if (code == SQLITE_NOTADB)
+		return iw_error_set(IW_EDB, "%s: not an ianawatch database", s->path);
+	if (code == SQLITE_CORRUPT)
+		return iw_error_set(IW_EDB, "%s: the database is corrupt (%s)", s->path,
+		                    sqlite3_errmsg(s->db));
+	if (code == SQLITE_FULL)
+		ret = IW_EIO;
+	return iw_error_set(ret, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+int store_prepare(store *s, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "prepare");
+	return IW_OK;
+}
+
+int store_exec(store *s, const char *sql)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_sqlerr(s, "exec");
+	return IW_OK;
+}
+
+int store_begin(store *s)
+{
+	/* IMMEDIATE takes the write lock now, so two writers never interleave; busy_timeout makes
+	 * the second one wait briefly before it gives up. */
+	return store_exec(s, "BEGIN IMMEDIATE");
+}
+
+int store_commit(store *s)
+{
+	return store_exec(s, "COMMIT");
+}
+
+void store_rollback(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_transaction(store *s, int (*fn)(store *s, void *arg), void *arg)
+{
+	int rc = store_begin(s);
+	if (rc)
+		return rc;
+	rc = fn(s, arg);
+	if (rc == IW_OK)
+		rc = store_commit(s);
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
+static int store_pragma_int(store *s, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = store_prepare(s, &st, sql);
+	if (rc)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else
+		rc = store_sqlerr(s, "read schema");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int store_migrate(store *s)
+{
+	int version = 0, app = 0, tables = 0, rc, i;
+	char sql[128];
+
+	if ((rc = store_pragma_int(s, "PRAGMA user_version", &version)) ||
+	    (rc = store_pragma_int(s, "PRAGMA application_id", &app)) ||
+	    (rc = store_pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables)))
+		return rc;
+	if (tables > 0 && app != STORE_APPLICATION_ID)
+		return iw_error_set(IW_EDB, "%s: a SQLite database, but not an ianawatch one", s->path);
+	if (version > STORE_SCHEMA_VERSION)
+		return iw_error_set(IW_EDB, "%s: database schema version %d is newer than this "
+		                    "ianawatch (%s) supports (%d); upgrade ianawatch", s->path,
+		                    version, IANAWATCH_VERSION, STORE_SCHEMA_VERSION);
+	if (version == STORE_SCHEMA_VERSION)
+		return IW_OK;
+	if (!s->writable)
+		return iw_error_set(IW_EDB, "%s: database schema version %d needs an upgrade; run a "
+		                    "writing command such as `ianawatch import` first", s->path, version);
+	if ((rc = store_begin(s)))
+		return rc;
+	/* Re-read under the write lock: another process may have migrated meanwhile. */
+	if ((rc = store_pragma_int(s, "PRAGMA user_version", &version)))
+		goto out;
+	for (i = version; i < STORE_NMIGRATIONS && i < STORE_SCHEMA_VERSION; i++) {
+		if ((rc = store_exec(s, store_migrations[i])))
+			goto out;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d",
+	         STORE_SCHEMA_VERSION, STORE_APPLICATION_ID);
+	if ((rc = store_exec(s, sql)))
+		goto out;
+	rc = store_commit(s);
+out:
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
+char *store_default_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		return iw_asprintf("%s/ianawatch/ianawatch.db", xdg);
+	return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", home && *home ? home : ".");
+}
+
+int store_open(store **out, const char *path, int flags)
+{
+	store *s = iw_calloc(1, sizeof(*s));
+	int rc = IW_OK, oflags;
+	struct stat sb;
+
+	*out = NULL;
+	s->path = iw_strdup(path);
+	s->writable = (flags & (STORE_WRITE | STORE_CREATE)) != 0;
+	if (stat(path, &sb) != 0) {
+		char *dir, *slash;
+		if (!(flags & STORE_CREATE)) {
+			rc = iw_error_set(IW_ENOTFOUND, "%s: no database here yet; `ianawatch import` or "
+			                  "`ianawatch fetch` creates it", path);
+			goto out;
+		}
+		dir = iw_strdup(path);
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			rc = iw_mkdir_p(dir, 0700);
+		}
+		free(dir);
+		if (rc)
+			goto out;
+	} else if (!S_ISREG(sb.st_mode)) {
+		rc = iw_error_set(IW_EDB, "%s: not a regular file", path);
+		goto out;
+	} else if (s->writable && access(path, W_OK) != 0) {
+		rc = iw_error_set(IW_EDB, "%s: the database is read-only (%s)", path, strerror(errno));
+		goto out;
+	}
+	oflags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = iw_error_set(IW_EDB, "%s: cannot open the database: %s", path,
+		                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 0);
+	/* WAL lets readers see a consistent snapshot set while a writer works. */
+	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL")))
+		goto out;
+	if ((rc = store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")))
+		goto out;
+	if ((rc = store_migrate(s)))
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	store_free(s);
+	return rc;
+}
+
+void store_free(store *s)
+{
+	if (!s)
+		return;
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *store_db(store *s)
+{
+	return s->db;
+}
+
+void store_snapshot_clear(store_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->source);
+	s->source = NULL;
+}
+
+void store_snapshots_free(store_snapshot *v, size_t n)
+{
+	size_t i;
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		store_snapshot_clear(&v[i]);
+	free(v);
+}
+
+static void store_copy_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+void store_snapshot_from_row(sqlite3_stmt *st, store_snapshot *out)
+{
+	const unsigned char *src;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 0);
+	out->pos = sqlite3_column_int64(st, 1);
+	store_copy_text(st, 2, out->registry_updated, sizeof(out->registry_updated));
+	store_copy_text(st, 3, out->observed_at, sizeof(out->observed_at));
+	store_copy_text(st, 4, out->sha256, sizeof(out->sha256));
+	out->size = sqlite3_column_int64(st, 5);
+	out->record_count = sqlite3_column_int64(st, 6);
+	out->person_count = sqlite3_column_int64(st, 7);
+	src = sqlite3_column_text(st, 8);
+	out->source = src ? iw_strdup((const char *)src) : NULL;
+	out->has_raw = sqlite3_column_int(st, 9);
+}
+
+int store_list_snapshots(store *s, store_snapshot **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	store_snapshot *v = NULL;
+	size_t cnt = 0, alloc = 0;
+	int rc, sr;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(s, &st, "SELECT " STORE_SNAPSHOT_COLUMNS " FROM snapshot ORDER BY pos")))
+		return rc;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			v = iw_realloc(v, alloc * sizeof(*v));
+		}
+		store_snapshot_from_row(st, &v[cnt++]);
+	}
+	if (sr != SQLITE_DONE) {
+		rc = store_sqlerr(s, "list snapshots");
+		store_snapshots_free(v, cnt);
+		goto out;
+	}
+	*out = v;
+	*n = cnt;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_get_snapshot(store *s, int64_t id, store_snapshot *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, sr;
+	if ((rc = store_prepare(s, &st, "SELECT " STORE_SNAPSHOT_COLUMNS " FROM snapshot WHERE id = ?")))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sr = sqlite3_step(st);
+	if (sr == SQLITE_ROW)
+		store_snapshot_from_row(st, out);
+	else if (sr == SQLITE_DONE)
+		rc = iw_error_set(IW_ENOTFOUND, "no snapshot %lld", (long long)id);
+	else
+		rc = store_sqlerr(s, "read snapshot");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int store_query_id(store *s, const char *sql, const char *arg, int64_t iarg, int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, sr;
+	if ((rc = store_prepare(s, &st, sql)))
+		return rc;
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(st, 1, iarg);
+	sr = sqlite3_step(st);
+	if (sr == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	else if (sr == SQLITE_DONE)
+		rc = IW_ENOTFOUND;
+	else
+		rc = store_sqlerr(s, "query");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_count_snapshots(store *s, int64_t *n)
+{
+	int rc = store_query_id(s, "SELECT count(*) FROM snapshot WHERE ? IS NOT NULL", "x", 0, n);
+	return rc == IW_ENOTFOUND ? (*n = 0, IW_OK) : rc;
+}
+
+int store_find_sha256(store *s, const char *hex, int64_t *id)
+{
+	int rc = store_query_id(s, "SELECT id FROM snapshot WHERE sha256 = ?", hex, 0, id);
+	if (rc == IW_ENOTFOUND)
+		return iw_error_set(IW_ENOTFOUND, "no snapshot with SHA-256 %s", hex);
+	return rc;
+}
+
+int store_at_date(store *s, const char *date, int64_t *id)
+{
+	int rc;
+	if (!iw_date_valid(date))
+		return iw_error_set(IW_EINVAL, "'%s' is not a date (YYYY-MM-DD)", date);
+	rc = store_query_id(s, "SELECT id FROM snapshot WHERE registry_updated <= ? "
+	                    "ORDER BY registry_updated DESC, observed_at DESC, pos DESC LIMIT 1",
+	                    date, 0, id);
+	if (rc == IW_ENOTFOUND) {
+		int64_t n = 0;
+		store_count_snapshots(s, &n);
+		if (n == 0)
+			return iw_error_set(IW_ENOTFOUND, "the database holds no snapshot yet");
+		return iw_error_set(IW_ENOTFOUND, "%s is before the first stored snapshot", date);
+	}
+	return rc;
+}
+
+int store_resolve(store *s, const char *spec, int64_t *id)
+{
+	char *end;
+	long long v;
+	int rc;
+	if (!spec || !*spec)
+		return iw_error_set(IW_EINVAL, "empty snapshot reference");
+	if (!strcmp(spec, "latest") || !strncmp(spec, "latest~", 7)) {
+		long long back = 0;
+		if (spec[6] == '~') {
+			errno = 0;
+			back = strtoll(spec + 7, &end, 10);
+			if (errno || *end || end == spec + 7 || back < 0)
+				return iw_error_set(IW_EINVAL, "'%s': expected latest~N with N >= 0", spec);
+		}
+		rc = store_query_id(s, "SELECT id FROM snapshot ORDER BY pos DESC LIMIT 1 OFFSET ?",
+		                    NULL, back, id);
+		if (rc == IW_ENOTFOUND)
+			return iw_error_set(IW_ENOTFOUND, "'%s': the database holds fewer snapshots", spec);
+		return rc;
+	}
+	if (strlen(spec) == 10 && spec[4] == '-')
+		return store_at_date(s, spec, id);
+	errno = 0;
+	v = strtoll(spec, &end, 10);
+	if (errno || *end || v <= 0)
+		return iw_error_set(IW_EINVAL, "'%s' is not a snapshot id, a date YYYY-MM-DD, latest "
+		                    "or latest~N", spec);
+	rc = store_query_id(s, "SELECT id FROM snapshot WHERE id = ?", NULL, v, id);
+	if (rc == IW_ENOTFOUND)
+		return iw_error_set(IW_ENOTFOUND, "no snapshot %lld", v);
+	return rc;
+}
+
+int store_positions(store *s, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *v = NULL;
+	size_t cnt = 0, alloc = 0;
+	int rc, sr;
+	*ids = NULL;
+	*n = 0;
+	if ((rc = store_prepare(s, &st, "SELECT id FROM snapshot ORDER BY pos")))
+		return rc;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == alloc) {
+			alloc = alloc ? alloc * 2 : 256;
+			v = iw_realloc(v, alloc * sizeof(*v));
+		}
+		v[cnt++] = sqlite3_column_int64(st, 0);
+	}
+	if (sr != SQLITE_DONE) {
+		free(v);
+		rc = store_sqlerr(s, "list positions");
+	} else {
+		*ids = v;
+		*n = cnt;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* store_int.h: what the store's own files share; not part of the public API. */
+#ifndef IANAWATCH_STORE_INT_H
+#define IANAWATCH_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* last_pos of a span that is still open: the record is in every snapshot from first_pos on.
+ * Appending a snapshot then costs nothing for the records it leaves alone. */
+#define STORE_OPEN ((int64_t)1 << 40)
+/* Record and person identities are the first 16 bytes of their SHA-256. */
+#define STORE_HASH_LEN 16
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int writable;
+};
+
+/* Sets the error from the connection's message and returns IW_EDB. */
+int store_sqlerr(store *s, const char *what);
+int store_prepare(store *s, sqlite3_stmt **st, const char *sql);
+int store_exec(store *s, const char *sql);
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s);
+int store_count_snapshots(store *s, int64_t *n);
+/* Fills a store_snapshot from a row of STORE_SNAPSHOT_COLUMNS. */
+#define STORE_SNAPSHOT_COLUMNS \
+	"id, pos, registry_updated, observed_at, sha256, size, record_count, person_count, source, " \
+	"EXISTS(SELECT 1 FROM raw WHERE raw.snapshot_id = snapshot.id)"
+void store_snapshot_from_row(sqlite3_stmt *st, store_snapshot *out);
+
+/* Raw archive (raw.c): keeps data for snapshot id at pos, re-encoding its neighbours. */
+int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, size_t len);
+/* Record fields from a row, starting at column `col` in the order of STORE_RECORD_COLUMNS. */
+#define STORE_RECORD_COLUMNS \
+	"r.name, r.protocol, r.port, r.port_end, r.occurrence, r.description, r.assignee, " \
+	"r.contact, r.refs, r.notes, r.unauthorized, r.service_code, r.registration_date, " \
+	"r.modification_date"
+void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_record *r);
+
+#endif
