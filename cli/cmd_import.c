@@ -56,6 +56,13 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 		goto out;
 	if ((rc = registry_parse(data, len, shown, &doc)))
 		goto out;
+	/* The database is created only once there is something valid to put in it. */
+	if ((rc = cli_open_store(st->ctx, STORE_WRITE | STORE_CREATE)) != EXIT_OK) {
+		registry_doc_free(doc);
+		free(data);
+		st->failed++;
+		return rc;
+	}
 	st->opts.observed_at = observed;
 	st->opts.source = path;
 	if ((rc = store_import(st->ctx->st, doc, data, len, &st->opts, &res))) {
@@ -200,8 +207,6 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 	when = iw_now();
 	if (observed && iw_time_parse(observed, &when) != IW_OK)
 		return cli_usage_error("import", "--observed-at: %s", iw_error_last());
-	if ((rc = cli_open_store(ctx, STORE_WRITE | STORE_CREATE)))
-		return rc;
 	st.started = time(NULL);
 	st.progress = !st.quiet && isatty(STDERR_FILENO);
 	if (manifest)

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/xmlreader.h>
 
@@ -41,7 +42,19 @@ typedef struct parser {
 	iw_buf uri;            /* <uri> values of the current person */
 	int in_people;
 	int updated_seen;
+	const unsigned char *data;
+	size_t len;
 } parser;
+
+/* The line of the node being read; the parser's own position runs ahead of it. */
+static int parse_line(parser *p)
+{
+	xmlNodePtr n = p->r ? xmlTextReaderCurrentNode(p->r) : NULL;
+	long line = n ? xmlGetLineNo(n) : -1;
+	if (line <= 0 && p->r)
+		line = xmlTextReaderGetParserLineNumber(p->r);
+	return line > 0 && line < INT32_MAX ? (int)line : 0;
+}
 
 static int parse_fail(parser *p, int code, const char *fmt, ...) IW_PRINTF(3, 4);
 static int parse_fail(parser *p, int code, const char *fmt, ...)
@@ -53,9 +66,20 @@ static int parse_fail(parser *p, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	p->rc = iw_error_set(code, "%s:%d: %s", p->name,
-	                     p->r ? xmlTextReaderGetParserLineNumber(p->r) : 0, msg);
+	p->rc = iw_error_set(code, "%s:%d: %s", p->name, parse_line(p), msg);
 	return p->rc;
+}
+
+/* The number of the document's last line: an error there means the document was cut short. */
+static int parse_last_line(const parser *p)
+{
+	const unsigned char *q = p->data, *end = p->data + p->len;
+	int line = 1;
+	while (q < end && (q = memchr(q, '\n', (size_t)(end - q)))) {
+		if (++q < end)
+			line++;
+	}
+	return line;
 }
 
 /* libxml2 reports well-formedness errors here; keep the first, it names the real cause. */
@@ -64,6 +88,7 @@ static void parse_xml_error(void *arg, const char *msg, xmlParserSeverities sev,
 {
 	parser *p = arg;
 	size_t n;
+	int line, truncated;
 	if (sev != XML_PARSER_SEVERITY_ERROR && sev != XML_PARSER_SEVERITY_VALIDITY_ERROR)
 		return;
 	if (p->rc)
@@ -71,8 +96,11 @@ static void parse_xml_error(void *arg, const char *msg, xmlParserSeverities sev,
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
-	p->rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML: %.*s", p->name,
-	                     xmlTextReaderLocatorLineNumber(loc), (int)n, msg);
+	line = xmlTextReaderLocatorLineNumber(loc);
+	truncated = line >= parse_last_line(p);
+	p->rc = iw_error_set(IW_EPARSE, "%s:%d: %s: %.*s", p->name, line,
+	                     truncated ? "truncated or malformed XML" : "malformed XML",
+	                     (int)n, msg);
 }
 
 /* Collapses runs of XML whitespace to one space and trims; NULL when nothing is left. */
@@ -437,6 +465,10 @@ static int parse_check_prolog(parser *p, const unsigned char *data, size_t len)
 			i = (size_t)(e - data) + 3;
 			continue;
 		}
+		if (len - i >= 14 && (!strncasecmp((const char *)data + i, "<!DOCTYPE html", 14) ||
+		                      !strncasecmp((const char *)data + i, "<html", 5)))
+			return iw_error_set(IW_EPARSE, "%s: an HTML page, not the registry's XML (an error "
+			                    "page served in its place?)", p->name);
 		if (len - i >= 9 && !memcmp(data + i, "<!DOCTYPE", 9))
 			return iw_error_set(IW_EPARSE, "%s: a DOCTYPE is not allowed in the registry "
 			                    "(DTDs and entities are refused)", p->name);
@@ -462,7 +494,8 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 		return iw_error_set(IW_EPARSE, "%s: document too large", p.name);
 	if ((ret = parse_check_prolog(&p, data, len)))
 		return ret;
-
+	p.data = data;
+	p.len = len;
 	p.doc = registry_doc_new();
 	iw_buf_init(&p.text, REGISTRY_MAX_FIELD);
 	iw_buf_init(&p.uri, REGISTRY_MAX_FIELD);
