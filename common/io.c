@@ -62,6 +62,18 @@ int iw_read_file(const char *path, size_t cap, unsigned char **out, size_t *len)
 	f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!f)
 		return iw_error_set(IW_EIO, "%s: %s", shown, strerror(errno));
+	{
+		/* Size the buffer once for a regular file: no copies while it grows. */
+		struct stat sb;
+		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+		    (size_t)sb.st_size <= cap) {
+			b.data = iw_malloc((size_t)sb.st_size + 1);
+			b.alloc = (size_t)sb.st_size + 1;
+			n = fread(b.data, 1, (size_t)sb.st_size, f);
+			b.len = n;
+			b.data[n] = '\0';
+		}
+	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		/* A compressed input may legitimately be larger than cap only if it is not gzip;
 		 * both are refused beyond cap bytes on disk. */

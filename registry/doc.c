@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
 #include "common/common.h"
 #include "registry/registry.h"
@@ -231,56 +230,91 @@ const registry_person *registry_doc_person(const registry_doc *doc, const char *
 	return NULL;
 }
 
-/* Identity hashes feed each field with a presence tag and its length, so that no two
- * different records produce the same byte stream. */
-static void registry_hash_str(EVP_MD_CTX *ctx, const char *s)
+/* Identity hashes serialise each field with a presence tag and its length, so that no two
+ * different records produce the same byte string, and hash it in one call: per-field digest
+ * updates cost more than the hashing itself. */
+typedef struct ser {
+	char stack[4096];
+	char *p;
+	size_t len, alloc;
+} ser;
+
+static void ser_add(ser *s, const char *data, size_t n)
 {
-	char tag[32];
-	int n;
-	if (!s) {
-		EVP_DigestUpdate(ctx, "-", 1);
-		return;
+	if (s->len + n > s->alloc) {
+		size_t alloc = (s->len + n) * 2;
+		if (s->p == s->stack) {
+			s->p = iw_malloc(alloc);
+			memcpy(s->p, s->stack, s->len);
+		} else
+			s->p = iw_realloc(s->p, alloc);
+		s->alloc = alloc;
 	}
-	n = snprintf(tag, sizeof(tag), "+%zu:", strlen(s));
-	EVP_DigestUpdate(ctx, tag, (size_t)n);
-	EVP_DigestUpdate(ctx, s, strlen(s));
+	memcpy(s->p + s->len, data, n);
+	s->len += n;
 }
 
-/* One context reused for every record: creating one per record costs more than hashing. */
-static EVP_MD_CTX *registry_hash_ctx(void)
+static void ser_num(ser *s, uint64_t v, char end)
 {
-	static EVP_MD_CTX *ctx;
-	if (!ctx)
-		ctx = EVP_MD_CTX_new();
-	if (!ctx)
-		abort();
-	return ctx;
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	tmp[--i] = end;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ser_add(s, tmp + i, sizeof(tmp) - i);
+}
+
+static void ser_str(ser *s, const char *v)
+{
+	size_t n;
+	if (!v) {
+		ser_add(s, "-", 1);
+		return;
+	}
+	n = strlen(v);
+	ser_add(s, "+", 1);
+	ser_num(s, n, ':');
+	ser_add(s, v, n);
+}
+
+static void ser_init(ser *s)
+{
+	s->p = s->stack;
+	s->len = 0;
+	s->alloc = sizeof(s->stack);
+}
+
+static void ser_done(ser *s, unsigned char out[32])
+{
+	iw_sha256(s->p, s->len, out);
+	if (s->p != s->stack)
+		free(s->p);
 }
 
 void registry_record_identity(const registry_record *r, unsigned char out[32])
 {
-	EVP_MD_CTX *ctx = registry_hash_ctx();
-	char head[64];
-	int i, n;
-	unsigned int len = 32;
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	n = snprintf(head, sizeof(head), "R%d,%d,%u;", (int)r->port, (int)r->port_end,
-	             (unsigned)r->occurrence);
-	EVP_DigestUpdate(ctx, head, (size_t)n);
+	ser s;
+	int i;
+	ser_init(&s);
+	ser_add(&s, "R", 1);
+	ser_num(&s, (uint64_t)(r->port + 1), ',');
+	ser_num(&s, (uint64_t)(r->port_end + 1), ',');
+	ser_num(&s, r->occurrence, ';');
 	for (i = 0; i < REG_NFIELDS; i++)
-		registry_hash_str(ctx, r->f[i]);
-	EVP_DigestFinal_ex(ctx, out, &len);
+		ser_str(&s, r->f[i]);
+	ser_done(&s, out);
 }
 
 void registry_person_identity(const registry_person *p, unsigned char out[32])
 {
-	EVP_MD_CTX *ctx = registry_hash_ctx();
+	ser s;
 	int i;
-	unsigned int len = 32;
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	EVP_DigestUpdate(ctx, "P", 1);
-	registry_hash_str(ctx, p->id);
+	ser_init(&s);
+	ser_add(&s, "P", 1);
+	ser_str(&s, p->id);
 	for (i = 0; i < PERSON_NFIELDS; i++)
-		registry_hash_str(ctx, p->f[i]);
-	EVP_DigestFinal_ex(ctx, out, &len);
+		ser_str(&s, p->f[i]);
+	ser_done(&s, out);
 }

@@ -8,8 +8,9 @@
 #include "common/common.h"
 #include "store/store_int.h"
 
-/* Level 3 with long-distance matching: consecutive versions differ in a few records, so a
- * version compressed against its neighbour as a prefix costs about a kilobyte. */
+/* Level 3: consecutive versions differ in a few records, so a version compressed against its
+ * neighbour as a prefix costs about a kilobyte. The window covers the prefix, so long-distance
+ * matching would only add time (measured: same size, 1.5x slower). */
 #define RAW_LEVEL 3
 #define RAW_WINDOW_LOG_MAX 27
 #define RAW_MAX_CHAIN 1000000
@@ -36,7 +37,6 @@ static int raw_compress(const unsigned char *src, size_t n, const unsigned char 
 	}
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, RAW_LEVEL);
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, raw_window_log(n + plen));
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_enableLongDistanceMatching, 1);
 	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
 	if (prefix)
 		ZSTD_CCtx_refPrefix(cc, prefix, plen);
