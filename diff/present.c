@@ -1,0 +1,283 @@
+/* present.c: helpers for renderers: move/rename pairs, and what record stands at a port. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "diff/diff.h"
+
+static int diff_cmp_null(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+static int diff_is_gone(diff_kind k)
+{
+	return k == DIFF_REMOVED || k == DIFF_DEASSIGNED;
+}
+
+static int diff_is_came(diff_kind k)
+{
+	return k == DIFF_ADDED || k == DIFF_ASSIGNED;
+}
+
+/* qsort has no context argument: the candidates carry their change. */
+typedef struct diff_cand {
+	const diff_change *c;
+	size_t idx;
+	int gone;
+} diff_cand;
+
+static int diff_cand_name_qcmp(const void *pa, const void *pb)
+{
+	const diff_cand *a = pa, *b = pb;
+	int c = diff_cmp_null(a->c->name, b->c->name);
+	if (!c)
+		c = diff_cmp_null(a->c->protocol, b->c->protocol);
+	if (!c)
+		c = a->idx < b->idx ? -1 : a->idx > b->idx;
+	return c;
+}
+
+static int diff_cand_port_qcmp(const void *pa, const void *pb)
+{
+	const diff_cand *a = pa, *b = pb;
+	int c = diff_cmp_null(a->c->protocol, b->c->protocol);
+	if (!c && a->c->port != b->c->port)
+		c = a->c->port < b->c->port ? -1 : 1;
+	if (!c && a->c->port_end != b->c->port_end)
+		c = a->c->port_end < b->c->port_end ? -1 : 1;
+	if (!c)
+		c = a->idx < b->idx ? -1 : a->idx > b->idx;
+	return c;
+}
+
+static int diff_same_name(const diff_change *a, const diff_change *b)
+{
+	return !diff_cmp_null(a->name, b->name) && !diff_cmp_null(a->protocol, b->protocol);
+}
+
+static int diff_same_number(const diff_change *a, const diff_change *b)
+{
+	return !diff_cmp_null(a->protocol, b->protocol) && a->port == b->port &&
+	       a->port_end == b->port_end;
+}
+
+/* Pairs the groups (runs of equal key under `same`) holding exactly one gone and one came. */
+static void diff_pair_groups(diff_cand *v, size_t n, int (*same)(const diff_change *,
+                             const diff_change *), diff_pair_kind kind, unsigned char *used,
+                             diff_pair *pairs, size_t *npairs)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i + 1, gones = 0, g = 0, c = 0, k;
+		while (j < n && same(v[i].c, v[j].c))
+			j++;
+		for (k = i; k < j; k++) {
+			if (v[k].gone) {
+				gones++;
+				g = k;
+			} else {
+				c = k;
+			}
+		}
+		if (j - i == 2 && gones == 1) {
+			diff_pair *p = &pairs[(*npairs)++];
+			p->gone = v[g].idx;
+			p->came = v[c].idx;
+			p->kind = kind;
+			used[v[g].idx] = used[v[c].idx] = 1;
+		}
+		i = j;
+	}
+}
+
+static int diff_pair_qcmp(const void *pa, const void *pb)
+{
+	const diff_pair *a = pa, *b = pb;
+	return a->gone < b->gone ? -1 : a->gone > b->gone;
+}
+
+int diff_pairs(const diff_result *r, diff_pair **out, size_t *n)
+{
+	diff_cand *v = NULL;
+	diff_pair *pairs = NULL;
+	unsigned char *used = NULL;
+	size_t i, nv = 0, np = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!r || !r->nchanges)
+		return IW_OK;
+	v = iw_malloc(r->nchanges * sizeof(*v));
+	used = iw_calloc(r->nchanges, 1);
+	pairs = iw_malloc((r->nchanges / 2 + 1) * sizeof(*pairs));
+
+	/* Moves first: the same name on the same protocol, now on another number. */
+	for (i = 0; i < r->nchanges; i++) {
+		const diff_change *c = &r->changes[i];
+		if (c->name && (diff_is_gone(c->kind) || diff_is_came(c->kind))) {
+			v[nv].c = c;
+			v[nv].idx = i;
+			v[nv].gone = diff_is_gone(c->kind);
+			nv++;
+		}
+	}
+	qsort(v, nv, sizeof(*v), diff_cand_name_qcmp);
+	diff_pair_groups(v, nv, diff_same_name, DIFF_PAIR_MOVED, used, pairs, &np);
+
+	/* Then renames: another name on the same protocol and number. */
+	nv = 0;
+	for (i = 0; i < r->nchanges; i++) {
+		const diff_change *c = &r->changes[i];
+		if (!used[i] && c->port != REGISTRY_NO_PORT &&
+		    (diff_is_gone(c->kind) || diff_is_came(c->kind))) {
+			v[nv].c = c;
+			v[nv].idx = i;
+			v[nv].gone = diff_is_gone(c->kind);
+			nv++;
+		}
+	}
+	qsort(v, nv, sizeof(*v), diff_cand_port_qcmp);
+	diff_pair_groups(v, nv, diff_same_number, DIFF_PAIR_RENAMED, used, pairs, &np);
+
+	free(v);
+	free(used);
+	if (!np) {
+		free(pairs);
+		return IW_OK;
+	}
+	qsort(pairs, np, sizeof(*pairs), diff_pair_qcmp);
+	*out = pairs;
+	*n = np;
+	return IW_OK;
+}
+
+/* ---- port index ------------------------------------------------------------------------- */
+
+struct diff_port_index {
+	const registry_record **recs; /* records with a number, by port then document order */
+	uint8_t *status;              /* the status each record gives the ports it covers */
+	int32_t *maxend;              /* maxend[i]: the largest port_end among recs[0..i] */
+	size_t n;
+};
+
+static int diff_port_rec_cmp(const registry_record *a, const registry_record *b)
+{
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static int diff_port_rec_qcmp(const void *pa, const void *pb)
+{
+	return diff_port_rec_cmp(*(const registry_record *const *)pa,
+	                         *(const registry_record *const *)pb);
+}
+
+static uint8_t diff_kind_status(registry_kind k)
+{
+	return k == REGISTRY_ASSIGNING ? STATUS_ASSIGNED
+	       : k == REGISTRY_RESERVING ? STATUS_RESERVED : STATUS_UNASSIGNED;
+}
+
+int diff_port_index_build(const registry_doc *doc, diff_port_index **out)
+{
+	diff_port_index *ix;
+	size_t i, n = 0;
+	int sorted = 1;
+
+	*out = NULL;
+	if (!doc)
+		return iw_error_set(IW_EINVAL, "diff_port_index_build: missing document");
+	ix = iw_calloc(1, sizeof(*ix));
+	if (doc->nrecords) {
+		ix->recs = iw_malloc(doc->nrecords * sizeof(*ix->recs));
+		for (i = 0; i < doc->nrecords; i++) {
+			const registry_record *r = &doc->records[i];
+			if (r->port == REGISTRY_NO_PORT)
+				continue;
+			if (n && sorted && diff_port_rec_cmp(ix->recs[n - 1], r) > 0)
+				sorted = 0;
+			ix->recs[n++] = r;
+		}
+		if (!sorted)
+			qsort(ix->recs, n, sizeof(*ix->recs), diff_port_rec_qcmp);
+	}
+	ix->n = n;
+	if (n) {
+		ix->status = iw_malloc(n);
+		ix->maxend = iw_malloc(n * sizeof(*ix->maxend));
+		for (i = 0; i < n; i++) {
+			ix->status[i] = diff_kind_status(registry_record_kind(ix->recs[i]));
+			ix->maxend[i] = ix->recs[i]->port_end;
+			if (i && ix->maxend[i - 1] > ix->maxend[i])
+				ix->maxend[i] = ix->maxend[i - 1];
+		}
+	}
+	*out = ix;
+	return IW_OK;
+}
+
+void diff_port_index_free(diff_port_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->recs);
+	free(ix->status);
+	free(ix->maxend);
+	free(ix);
+}
+
+/* Visits every record covering (p, port): walks down from the last record starting at or
+ * before port while an earlier one could still reach it (maxend). Sets *best to the strongest
+ * status found and returns the first record in document order whose status is `want` (-1:
+ * none wanted). */
+static const registry_record *diff_port_index_scan(const diff_port_index *ix, int p,
+                                                   int32_t port, int want, uint8_t *best)
+{
+	const registry_record *found = NULL;
+	size_t lo = 0, hi = ix->n;
+	*best = STATUS_UNASSIGNED;
+	if (!ix->n || p < 0 || p >= REGISTRY_NPROTOS)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->recs[mid]->port <= port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo-- > 0 && ix->maxend[lo] >= port) {
+		const registry_record *r = ix->recs[lo];
+		if (r->port_end < port || !registry_record_covers_proto(r, p))
+			continue;
+		if (ix->status[lo] > *best)
+			*best = ix->status[lo];
+		if (want >= 0 && ix->status[lo] == want && (!found || r < found))
+			found = r;
+	}
+	return found;
+}
+
+const registry_record *diff_port_index_find(const diff_port_index *ix, int p, int32_t port,
+                                            registry_status status)
+{
+	uint8_t best;
+	if (!ix)
+		return NULL;
+	return diff_port_index_scan(ix, p, port, (int)status, &best);
+}
+
+registry_status diff_port_index_status(const diff_port_index *ix, int p, int32_t port)
+{
+	uint8_t best = STATUS_UNASSIGNED;
+	if (ix)
+		diff_port_index_scan(ix, p, port, -1, &best);
+	return (registry_status)best;
+}

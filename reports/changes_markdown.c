@@ -1,0 +1,45 @@
+/* changes_markdown.c: the change report as Markdown, for pasting into tickets. */
+#include <string.h>
+
+#include "common/common.h"
+#include "reports/changes_render.h"
+
+/* Registry text only ever stands inside a list item or emphasis, never at a line start, so
+ * escaping the inline specials is enough: emphasis, code, links, HTML and entities, tables
+ * and strike-through. */
+static int report_md_text(iw_buf *out, const char *s, size_t len)
+{
+	static const char specials[] = "\\`*_[]<>|~&#!";
+	size_t i, run = 0;
+	int rc = 0;
+	for (i = 0; i < len && !rc; i++) {
+		if (!memchr(specials, s[i], sizeof(specials) - 1))
+			continue;
+		if ((rc = iw_buf_add(out, s + run, i - run)) == 0)
+			rc = iw_buf_addc(out, '\\');
+		run = i;
+	}
+	if (!rc)
+		rc = iw_buf_add(out, s + run, len - run);
+	return rc;
+}
+
+static int report_md_headline(iw_buf *out, const char *title, const char *counts)
+{
+	return iw_buf_printf(out, "## %s\n\n%s.\n", title, counts);
+}
+
+static int report_md_group(iw_buf *out, const char *title)
+{
+	return iw_buf_printf(out, "\n### %s\n\n", title);
+}
+
+static const changes_style report_md_style = {
+	report_md_text, report_md_headline, report_md_group, "- ", "  - ", "**", "**",
+};
+
+int report_changes_markdown(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                            const diff_result *d)
+{
+	return report_changes_render(out, from, to, d, &report_md_style);
+}
