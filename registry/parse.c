@@ -1,10 +1,12 @@
-/* parse.c: a streaming, validating parser of service-names-port-numbers.xml (libxml2 reader). */
+/* parse.c: a streaming, validating parser of service-names-port-numbers.xml (libxml2 SAX2). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 #include "common/common.h"
 #include "registry/registry.h"
@@ -23,11 +25,13 @@ typedef enum {
 } parse_target;
 
 typedef struct parser {
-	xmlTextReaderPtr r;
+	xmlParserCtxtPtr ctxt;
+	const xmlChar **attrs; /* of the element being started: SAX2's 5-tuples */
+	int nattrs;
+	int depth;             /* of the current element; the root is 0 */
 	const char *name;
 	registry_doc *doc;
 	int rc;
-	char err[600];
 
 	iw_buf text;           /* raw text of the element being collected */
 	parse_target target;
@@ -46,14 +50,9 @@ typedef struct parser {
 	size_t len;
 } parser;
 
-/* The line of the node being read; the parser's own position runs ahead of it. */
 static int parse_line(parser *p)
 {
-	xmlNodePtr n = p->r ? xmlTextReaderCurrentNode(p->r) : NULL;
-	long line = n ? xmlGetLineNo(n) : -1;
-	if (line <= 0 && p->r)
-		line = xmlTextReaderGetParserLineNumber(p->r);
-	return line > 0 && line < INT32_MAX ? (int)line : 0;
+	return p->ctxt ? xmlSAX2GetLineNumber(p->ctxt) : 0;
 }
 
 static int parse_fail(parser *p, int code, const char *fmt, ...) IW_PRINTF(3, 4);
@@ -67,6 +66,8 @@ static int parse_fail(parser *p, int code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	p->rc = iw_error_set(code, "%s:%d: %s", p->name, parse_line(p), msg);
+	if (p->ctxt)
+		xmlStopParser(p->ctxt);
 	return p->rc;
 }
 
@@ -83,24 +84,21 @@ static int parse_last_line(const parser *p)
 }
 
 /* libxml2 reports well-formedness errors here; keep the first, it names the real cause. */
-static void parse_xml_error(void *arg, const char *msg, xmlParserSeverities sev,
-                            xmlTextReaderLocatorPtr loc)
+static void parse_xml_error(void *arg, xmlErrorPtr err)
 {
 	parser *p = arg;
 	size_t n;
-	int line, truncated;
-	if (sev != XML_PARSER_SEVERITY_ERROR && sev != XML_PARSER_SEVERITY_VALIDITY_ERROR)
+	int truncated;
+	if (!err || err->level < XML_ERR_ERROR || p->rc)
 		return;
-	if (p->rc)
-		return;
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+	n = err->message ? strlen(err->message) : 0;
+	while (n > 0 && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
 		n--;
-	line = xmlTextReaderLocatorLineNumber(loc);
-	truncated = line >= parse_last_line(p);
-	p->rc = iw_error_set(IW_EPARSE, "%s:%d: %s: %.*s", p->name, line,
-	                     truncated ? "truncated or malformed XML" : "malformed XML",
-	                     (int)n, msg);
+	truncated = err->line >= parse_last_line(p);
+	p->rc = iw_error_set(IW_EPARSE, "%s:%d: %s: %.*s", p->name, err->line,
+	                     truncated ? "truncated or malformed XML" : "malformed XML", (int)n,
+	                     err->message ? err->message : "");
+	xmlStopParser(p->ctxt);
 }
 
 /* Collapses runs of XML whitespace to one space and trims; NULL when nothing is left. */
@@ -136,14 +134,22 @@ static int parse_add_text(parser *p, const char *s)
 	return IW_OK;
 }
 
+/* The value of an attribute (without namespace) of the element being started, copied into tmp. */
 static const char *parse_attr(parser *p, const char *name, char *tmp, size_t tmpsize)
 {
-	xmlChar *v = xmlTextReaderGetAttribute(p->r, (const xmlChar *)name);
-	if (!v)
-		return NULL;
-	snprintf(tmp, tmpsize, "%s", (const char *)v);
-	xmlFree(v);
-	return tmp;
+	int i;
+	for (i = 0; i < p->nattrs; i++) {
+		const xmlChar **a = p->attrs + 5 * i;
+		if (!a[2] && !strcmp((const char *)a[0], name)) {
+			size_t n = (size_t)(a[4] - a[3]);
+			if (n >= tmpsize)
+				n = tmpsize - 1;
+			memcpy(tmp, a[3], n);
+			tmp[n] = '\0';
+			return tmp;
+		}
+	}
+	return NULL;
 }
 
 /* Appends item to a '\n'-separated list (or a ' '-separated one for notes and uris). */
@@ -248,7 +254,7 @@ static int parse_begin_record(parser *p)
 	if (p->doc->nrecords >= REGISTRY_MAX_RECORDS)
 		return parse_fail(p, IW_EPARSE, "more than %u records", REGISTRY_MAX_RECORDS);
 	p->rec = registry_doc_add_record(p->doc);
-	p->rec->line = (uint32_t)xmlTextReaderGetParserLineNumber(p->r);
+	p->rec->line = (uint32_t)parse_line(p);
 	if (parse_attr(p, "date", tmp, sizeof(tmp)))
 		p->rec->f[REG_REGISTRATION_DATE] = parse_normalise(p->doc, tmp, strlen(tmp));
 	if (parse_attr(p, "updated", tmp, sizeof(tmp)))
@@ -333,10 +339,8 @@ static int parse_person_child(parser *p, const char *el, int depth, int empty)
 	return IW_OK;
 }
 
-static int parse_root(parser *p)
+static int parse_root(parser *p, const char *local, const char *ns)
 {
-	const char *local = (const char *)xmlTextReaderConstLocalName(p->r);
-	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->r);
 	char id[128];
 	if (strcmp(local, "registry"))
 		return parse_fail(p, IW_EPARSE, "root element is <%s>, not IANA's <registry>", local);
@@ -348,12 +352,11 @@ static int parse_root(parser *p)
 	return IW_OK;
 }
 
-static int parse_element(parser *p, int depth, int empty)
+/* SAX2 reports an empty element's end too, so `empty` is always 0: the end handler finishes. */
+static int parse_element(parser *p, const char *el, const char *ns, int depth, int empty)
 {
-	const char *el = (const char *)xmlTextReaderConstLocalName(p->r);
-
 	if (depth == 0)
-		return parse_root(p);
+		return parse_root(p, el, ns);
 	if (p->target != T_NONE) {
 		/* Nested markup inside collected text: an <xref> stands for its data. */
 		if (!strcmp(el, "xref")) {
@@ -477,80 +480,116 @@ static int parse_check_prolog(parser *p, const unsigned char *data, size_t len)
 	return IW_OK;
 }
 
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattrs, int ndefaulted, const xmlChar **attrs)
+{
+	parser *p = ctx;
+	(void)prefix;
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	if (p->rc)
+		return;
+	p->depth++;
+	p->attrs = attrs;
+	p->nattrs = nattrs;
+	parse_element(p, (const char *)local, (const char *)uri, p->depth, 0);
+	p->attrs = NULL;
+	p->nattrs = 0;
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	parser *p = ctx;
+	(void)local;
+	(void)prefix;
+	(void)uri;
+	if (p->rc)
+		return;
+	parse_end_element(p, p->depth);
+	p->depth--;
+}
+
+static void sax_text(void *ctx, const xmlChar *text, int len)
+{
+	parser *p = ctx;
+	if (p->rc || p->target == T_NONE)
+		return;
+	if (iw_buf_add(&p->text, text, (size_t)len))
+		parse_fail(p, IW_EPARSE, "text longer than %u bytes", REGISTRY_MAX_FIELD);
+}
+
+/* Backstops for the prolog check: a DTD or an entity must never be acted on. */
+static void sax_dtd(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+{
+	(void)name;
+	(void)eid;
+	(void)sid;
+	parse_fail(ctx, IW_EPARSE, "a DOCTYPE is not allowed in the registry");
+}
+
+static void sax_entity(void *ctx, const xmlChar *name, int type, const xmlChar *pid,
+                       const xmlChar *sid, xmlChar *content)
+{
+	(void)type;
+	(void)pid;
+	(void)sid;
+	(void)content;
+	parse_fail(ctx, IW_EPARSE, "entity declaration '%s' is not allowed", (const char *)name);
+}
+
 int registry_parse(const unsigned char *data, size_t len, const char *name, registry_doc **out)
 {
 	parser p;
-	int ret, i, root_seen = 0;
+	xmlSAXHandler sax;
+	int ret, i;
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
 	p.name = name ? name : "<document>";
+	p.depth = -1;
 	if (len == 0)
 		return iw_error_set(IW_EPARSE, "%s: empty document", p.name);
 	if (len > REGISTRY_MAX_DOC_SIZE)
 		return iw_error_set(IW_EPARSE, "%s: document of %zu bytes exceeds the cap of %u bytes",
 		                    p.name, len, REGISTRY_MAX_DOC_SIZE);
-	if (len > INT32_MAX)
-		return iw_error_set(IW_EPARSE, "%s: document too large", p.name);
 	if ((ret = parse_check_prolog(&p, data, len)))
 		return ret;
 	p.data = data;
 	p.len = len;
+
 	p.doc = registry_doc_new();
 	iw_buf_init(&p.text, REGISTRY_MAX_FIELD);
 	iw_buf_init(&p.uri, REGISTRY_MAX_FIELD);
 	for (i = 0; i < REG_NFIELDS; i++)
 		iw_buf_init(&p.lists[i], REGISTRY_MAX_FIELD);
-	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network, no HUGE limits. */
-	p.r = xmlReaderForMemory((const char *)data, (int)len, NULL, NULL,
-	                         XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
-	if (!p.r) {
+
+	p.ctxt = xmlCreateMemoryParserCtxt((const char *)data, (int)len);
+	if (!p.ctxt) {
 		p.rc = iw_error_set(IW_EPARSE, "%s: cannot start the XML parser", p.name);
 		goto out;
 	}
-	xmlTextReaderSetErrorHandler(p.r, parse_xml_error, &p);
+	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network, no HUGE limits. */
+	xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	memset(&sax, 0, sizeof(sax));
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_text;
+	sax.ignorableWhitespace = sax_text;
+	sax.cdataBlock = sax_text;
+	sax.internalSubset = sax_dtd;
+	sax.externalSubset = sax_dtd;
+	sax.entityDecl = sax_entity;
+	sax.serror = parse_xml_error;
+	memcpy(p.ctxt->sax, &sax, sizeof(sax));
+	p.ctxt->userData = &p;
 
-	while (!p.rc && (ret = xmlTextReaderRead(p.r)) == 1) {
-		int type = xmlTextReaderNodeType(p.r);
-		int depth = xmlTextReaderDepth(p.r);
-		switch (type) {
-		case XML_READER_TYPE_ELEMENT: {
-			int empty = xmlTextReaderIsEmptyElement(p.r);
-			if (depth == 0)
-				root_seen = 1;
-			if (parse_element(&p, depth, empty) == IW_OK && empty && depth == 1 && p.rec)
-				parse_end_record(&p);
-			break;
-		}
-		case XML_READER_TYPE_END_ELEMENT:
-			parse_end_element(&p, depth);
-			break;
-		case XML_READER_TYPE_TEXT:
-		case XML_READER_TYPE_CDATA:
-		case XML_READER_TYPE_WHITESPACE:
-		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-			if (p.target != T_NONE)
-				parse_add_text(&p, (const char *)xmlTextReaderConstValue(p.r));
-			break;
-		case XML_READER_TYPE_DOCUMENT_TYPE:
-			parse_fail(&p, IW_EPARSE, "a DOCTYPE is not allowed in the registry");
-			break;
-		case XML_READER_TYPE_ENTITY_REFERENCE:
-			parse_fail(&p, IW_EPARSE, "entity references are not allowed in the registry");
-			break;
-		default:
-			break;
-		}
-	}
+	xmlParseDocument(p.ctxt);
 	if (p.rc)
 		goto out;
-	if (ret < 0) {
-		p.rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML", p.name,
-		                    xmlTextReaderGetParserLineNumber(p.r));
-		goto out;
-	}
-	if (!root_seen) {
-		p.rc = iw_error_set(IW_EPARSE, "%s: no root element", p.name);
+	if (!p.ctxt->wellFormed) {
+		p.rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML", p.name, parse_line(&p));
 		goto out;
 	}
 	if (!p.updated_seen) {
@@ -561,8 +600,10 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 	*out = p.doc;
 	p.doc = NULL;
 out:
-	if (p.r)
-		xmlFreeTextReader(p.r);
+	if (p.ctxt) {
+		xmlFreeDoc(p.ctxt->myDoc);
+		xmlFreeParserCtxt(p.ctxt);
+	}
 	registry_doc_free(p.doc);
 	iw_buf_free(&p.text);
 	iw_buf_free(&p.uri);
