@@ -13,6 +13,7 @@
 
 #define IANA_NS "http://www.iana.org/assignments"
 #define IANA_ID "service-names-port-numbers"
+#define PARSE_CHUNK (256 * 1024)
 
 /* What the text being collected belongs to. */
 typedef enum {
@@ -564,13 +565,6 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 	for (i = 0; i < REG_NFIELDS; i++)
 		iw_buf_init(&p.lists[i], REGISTRY_MAX_FIELD);
 
-	p.ctxt = xmlCreateMemoryParserCtxt((const char *)data, (int)len);
-	if (!p.ctxt) {
-		p.rc = iw_error_set(IW_EPARSE, "%s: cannot start the XML parser", p.name);
-		goto out;
-	}
-	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network, no HUGE limits. */
-	xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = sax_start;
@@ -582,10 +576,21 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 	sax.externalSubset = sax_dtd;
 	sax.entityDecl = sax_entity;
 	sax.serror = parse_xml_error;
-	memcpy(p.ctxt->sax, &sax, sizeof(sax));
-	p.ctxt->userData = &p;
-
-	xmlParseDocument(p.ctxt);
+	/* The push parser reads the document in chunks instead of copying it whole. */
+	p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
+	if (!p.ctxt) {
+		p.rc = iw_error_set(IW_EPARSE, "%s: cannot start the XML parser", p.name);
+		goto out;
+	}
+	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network, no HUGE limits. */
+	xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	for (size_t off = 0; off < len && !p.rc;) {
+		size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
+		xmlParseChunk(p.ctxt, (const char *)data + off, (int)n, 0);
+		off += n;
+	}
+	if (!p.rc)
+		xmlParseChunk(p.ctxt, NULL, 0, 1);
 	if (p.rc)
 		goto out;
 	if (!p.ctxt->wellFormed) {
