@@ -49,15 +49,20 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	size_t len = 0;
 	registry_doc *doc = NULL;
 	store_import_result res;
+	store_raw_job *job = NULL;
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
 	if ((rc = iw_read_file(path, REGISTRY_MAX_DOC_SIZE, &data, &len)))
 		goto out;
+	/* Compress the raw archive on the other core while this one parses. */
+	if (st->opts.keep_raw && store_raw_job_start(st->ctx->db_path, data, len, &job) != IW_OK)
+		job = NULL;
 	if ((rc = registry_parse(data, len, shown, &doc)))
 		goto out;
 	/* The database is created only once there is something valid to put in it. */
 	if ((rc = cli_open_store(st->ctx, STORE_WRITE | STORE_CREATE)) != EXIT_OK) {
+		store_raw_job_free(job);
 		registry_doc_free(doc);
 		free(data);
 		st->failed++;
@@ -65,6 +70,7 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	}
 	st->opts.observed_at = observed;
 	st->opts.source = path;
+	st->opts.raw_job = job;
 	if ((rc = store_import(st->ctx->st, doc, data, len, &st->opts, &res))) {
 		iw_error_prefix(rc, "%s", shown);
 		goto out;
@@ -86,6 +92,8 @@ out:
 			fputc('\n', stderr);
 		cli_fail(rc);
 	}
+	st->opts.raw_job = NULL;
+	store_raw_job_free(job);
 	registry_doc_free(doc);
 	free(data);
 	return rc;

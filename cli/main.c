@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <libxml/parser.h>
 
 #include "cli/cli.h"
@@ -109,7 +108,6 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	xmlInitParser();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	{
 		/* Each command parses its own options from its name on, with getopt restarted. */
 		int first = optind;
@@ -119,7 +117,6 @@ int main(int argc, char **argv)
 	}
 	store_free(ctx.st);
 	ctx.st = NULL;
-	curl_global_cleanup();
 	xmlCleanupParser();
 out:
 	store_free(ctx.st);

@@ -4,7 +4,8 @@
 
 #include "common/common.h"
 
-static char iw_err_msg[1024];
+/* Per thread, so that a helper thread (the raw archive job) cannot clobber the caller's. */
+static _Thread_local char iw_err_msg[1024];
 
 int iw_error_set(int code, const char *fmt, ...)
 {

@@ -442,7 +442,7 @@ static int import_run(store *s, void *arg)
 		st = NULL;
 	}
 	if (c->opts->keep_raw)
-		rc = store_raw_put(s, c->res->snapshot_id, c->k, c->data, c->len);
+		rc = store_raw_put(s, c->res->snapshot_id, c->k, c->data, c->len, c->opts->raw_job);
 out:
 	sqlite3_finalize(st);
 	return rc;

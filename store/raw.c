@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
 #include <zstd.h>
 
 #include "common/common.h"
@@ -201,7 +202,97 @@ static int raw_write(store *s, const char *sql, int64_t id, int64_t base, const 
 	return rc;
 }
 
-int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, size_t len)
+struct store_raw_job {
+	pthread_t thread;
+	int running;
+	char *db_path;
+	const unsigned char *data;
+	size_t len;
+	int rc;
+	int64_t pred_id;          /* the newest self-contained document when the job looked */
+	unsigned char *z_new;     /* data compressed alone */
+	size_t z_new_len;
+	unsigned char *z_pred;    /* pred_id's document as a delta against data */
+	size_t z_pred_len;
+};
+
+/* The newest self-contained raw document, decompressed, read through the job's own connection. */
+static int raw_job_pred(store_raw_job *j, unsigned char **out, size_t *outlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = IW_OK;
+	if (sqlite3_open_v2(j->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out; /* no database yet: nothing to re-encode */
+	sqlite3_busy_timeout(db, 1000);
+	if (sqlite3_prepare_v2(db, "SELECT r.snapshot_id, r.data FROM raw r JOIN snapshot s ON "
+	                       "s.id = r.snapshot_id WHERE r.base_id IS NULL ORDER BY s.pos DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		goto out; /* an empty or foreign file: store_import() will say so */
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		j->pred_id = sqlite3_column_int64(st, 0);
+		rc = raw_decompress(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), NULL,
+		                    0, out, outlen);
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void *raw_job_run(void *arg)
+{
+	store_raw_job *j = arg;
+	unsigned char *pred = NULL;
+	size_t predlen = 0;
+	j->rc = raw_job_pred(j, &pred, &predlen);
+	if (!j->rc)
+		j->rc = raw_compress(j->data, j->len, NULL, 0, &j->z_new, &j->z_new_len);
+	if (!j->rc && pred)
+		j->rc = raw_compress(pred, predlen, j->data, j->len, &j->z_pred, &j->z_pred_len);
+	free(pred);
+	return NULL;
+}
+
+int store_raw_job_start(const char *db_path, const unsigned char *data, size_t len,
+                        store_raw_job **out)
+{
+	store_raw_job *j = iw_calloc(1, sizeof(*j));
+	j->db_path = iw_strdup(db_path);
+	j->data = data;
+	j->len = len;
+	if (pthread_create(&j->thread, NULL, raw_job_run, j) != 0) {
+		free(j->db_path);
+		free(j);
+		*out = NULL;
+		return iw_error_set(IW_ERROR, "cannot start a thread");
+	}
+	j->running = 1;
+	*out = j;
+	return IW_OK;
+}
+
+static void raw_job_wait(store_raw_job *j)
+{
+	if (j && j->running) {
+		pthread_join(j->thread, NULL);
+		j->running = 0;
+	}
+}
+
+void store_raw_job_free(store_raw_job *j)
+{
+	if (!j)
+		return;
+	raw_job_wait(j);
+	free(j->z_new);
+	free(j->z_pred);
+	free(j->db_path);
+	free(j);
+}
+
+int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, size_t len,
+                  store_raw_job *job)
 {
 	unsigned char *base = NULL, *z = NULL, *prev = NULL;
 	size_t baselen = 0, zlen = 0, prevlen = 0;
@@ -210,8 +301,23 @@ int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, 
 
 	/* The newest raw document is self-contained, older ones are deltas against the next, so
 	 * the document a nightly run needs is always one decompression away. */
-	if ((rc = raw_neighbour(s, pos, 1, &succ, &succ_based)))
+	if ((rc = raw_neighbour(s, pos, 1, &succ, &succ_based)) ||
+	    (rc = raw_neighbour(s, pos, 0, &pred, &pred_based)))
 		goto out;
+	if (!pred || pred_based)
+		pred = 0; /* nothing self-contained before it to re-encode */
+	raw_job_wait(job);
+	if (job && job->data == data && !succ && !job->rc && job->pred_id == pred &&
+	    (!pred || job->z_pred)) {
+		/* The job did this work while the document was being parsed. */
+		if ((rc = raw_write(s, "INSERT INTO raw (snapshot_id, base_id, data) VALUES (?, ?, ?)",
+		                    id, 0, job->z_new, job->z_new_len)))
+			goto out;
+		if (pred)
+			rc = raw_write(s, "UPDATE raw SET base_id = ?2, data = ?3 WHERE snapshot_id = ?1",
+			               pred, id, job->z_pred, job->z_pred_len);
+		goto out;
+	}
 	if (succ && (rc = raw_load(s, succ, &base, &baselen)))
 		goto out;
 	if ((rc = raw_compress(data, len, base, baselen, &z, &zlen)))
@@ -221,11 +327,7 @@ int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, 
 		goto out;
 	free(z);
 	z = NULL;
-
-	/* The previous self-contained document becomes a delta against this one. */
-	if ((rc = raw_neighbour(s, pos, 0, &pred, &pred_based)))
-		goto out;
-	if (!pred || pred_based)
+	if (!pred)
 		goto out;
 	if ((rc = raw_load(s, pred, &prev, &prevlen)) ||
 	    (rc = raw_compress(prev, prevlen, data, len, &z, &zlen)))
@@ -262,4 +364,10 @@ int store_raw(store *s, int64_t snapshot_id, unsigned char **out, size_t *len)
 		                    "SHA-256 %s", (long long)snapshot_id, snap.sha256);
 	}
 	return IW_OK;
+}
+
+int store_raw_decompress(const unsigned char *src, size_t n, const unsigned char *prefix,
+                         size_t plen, unsigned char **out, size_t *outlen)
+{
+	return raw_decompress(src, n, prefix, plen, out, outlen);
 }

@@ -65,6 +65,7 @@ typedef struct store_import_opts {
 	double min_ratio;     /* refuse a document with fewer records than this fraction of the
 	                         newest snapshot's (0 to skip; fetch uses 0.9) */
 	int refuse_older;     /* refuse a registry date older than the newest snapshot's */
+	struct store_raw_job *raw_job; /* optional: the raw archive compressed ahead of time */
 } store_import_opts;
 
 void store_import_opts_init(store_import_opts *o);
@@ -74,6 +75,16 @@ typedef struct store_import_result {
 	int created;          /* 1 when a snapshot was stored, 0 when the content was known */
 	int64_t previous_id;  /* the snapshot just before it in time, 0 when none */
 } store_import_result;
+
+/* Compressing the raw archive takes about as long as parsing, so it can run beside the parse:
+ * store_raw_job_start() starts, in a thread with its own read-only connection to db_path, what
+ * store_import() would do for a document appended after the newest snapshot. Pass the job in
+ * store_import_opts.raw_job; if the database moved meanwhile, store_import() recomputes.
+ * data must stay valid until store_raw_job_free(), which waits for the thread. */
+typedef struct store_raw_job store_raw_job;
+int store_raw_job_start(const char *db_path, const unsigned char *data, size_t len,
+                        store_raw_job **out);
+void store_raw_job_free(store_raw_job *job);
 
 /* Stores doc (parsed from data[0..len)) as a snapshot. */
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
@@ -128,5 +139,116 @@ int store_positions(store *s, int64_t **ids, size_t *n);
 
 /* Runs fn inside one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on failure). */
 int store_transaction(store *s, int (*fn)(store *s, void *arg), void *arg);
+
+/* ---- fetch log, HTTP validators and the run lock (fetchlog.c; issue: fetch) --------------- */
+
+/* Outcomes of a fetch attempt as stored in fetch_log.outcome:
+ *   changed       a new snapshot was stored (snapshot_id names it)
+ *   unchanged     a complete body whose content is already stored (snapshot_id names it)
+ *   not-modified  the server answered 304 to the conditional request
+ *   refused       a valid registry refused as implausible (fewer records, older date)
+ *   error         the run failed: download, invalid document, database
+ *   retry         this attempt failed and the run tried again (its outcome is a later row)
+ * The first three are successful checks, the next two failures; `retry` is neither. */
+#define STORE_FETCH_CHANGED "changed"
+#define STORE_FETCH_UNCHANGED "unchanged"
+#define STORE_FETCH_NOT_MODIFIED "not-modified"
+#define STORE_FETCH_REFUSED "refused"
+#define STORE_FETCH_ERROR "error"
+#define STORE_FETCH_RETRY "retry"
+
+/* One row of fetch_log. Strings are owned by the entry when filled by store_fetch_last()
+ * (release with store_fetch_entry_clear()); store_fetch_record() only reads them. */
+typedef struct store_fetch_entry {
+	int64_t id;           /* set when read */
+	time_t at;            /* when the attempt started */
+	char *url;            /* the URL asked for, without credentials */
+	long http_status;     /* 0: no response */
+	char *outcome;        /* one of STORE_FETCH_* */
+	char *message;        /* what happened, one line; NULL when nothing to add */
+	int64_t snapshot_id;  /* changed / unchanged: the snapshot; 0 otherwise */
+} store_fetch_entry;
+
+void store_fetch_entry_clear(store_fetch_entry *e);
+
+/* The validators remembered per URL for the next conditional GET. Strings owned by the struct
+ * when filled by store_http_cache_get() (release with store_http_cache_clear()); NULL when
+ * absent. */
+typedef struct store_http_cache {
+	char *etag;
+	char *last_modified;
+	char *sha256;         /* of the last valid body the URL served */
+	time_t checked_at;    /* the last successful check */
+} store_http_cache;
+
+void store_http_cache_clear(store_http_cache *c);
+/* The validators of url; IW_ENOTFOUND (without setting an error) when none are stored. */
+int store_http_cache_get(store *s, const char *url, store_http_cache *out);
+
+/* Appends the n entries to the log and, when cache is not NULL, replaces the validators of
+ * cache_url; all in one transaction. */
+int store_fetch_record(store *s, const store_fetch_entry *entries, size_t n,
+                       const char *cache_url, const store_http_cache *cache);
+
+typedef enum store_fetch_which {
+	STORE_FETCH_LAST_SUCCESS = 0, /* changed, unchanged or not-modified */
+	STORE_FETCH_LAST_CHANGE,      /* changed */
+	STORE_FETCH_LAST_FAILURE,     /* error or refused */
+} store_fetch_which;
+
+/* The newest entry (by time, then by order of writing) of the given kind; IW_ENOTFOUND
+ * (without setting an error) when there is none. */
+int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out);
+
+/*
+ * An exclusive lock for one whole writing run: flock(2) on "<db_path>.lock" (created 0600, and
+ * the database's folder 0700, when missing), so that two overlapping cron runs never both
+ * download, write and report. Polls for up to wait_ms, then fails with IW_EBUSY and a message
+ * naming the lock file. The lock dies with the process, so a crashed run leaves none behind.
+ * *fd receives the descriptor to pass to store_run_unlock(), which accepts -1.
+ */
+int store_run_lock(const char *db_path, long wait_ms, int *fd);
+void store_run_unlock(int fd);
+
+/* ---- verification (check.c; issue: hardening) -------------------------------------------- */
+
+/*
+ * Called by store_raw_walk() once per stored raw document. data[0..len) is the decompressed
+ * document (not yet checked against its SHA-256), borrowed for the call; when it cannot be
+ * rebuilt (corrupt data, a missing base, a loop in the chain of bases) data is NULL and error
+ * says why. A non-zero return stops the walk, which returns it.
+ */
+typedef int (*store_raw_fn)(void *arg, int64_t snapshot_id, const unsigned char *data,
+                            size_t len, const char *error);
+/*
+ * Decompresses every raw document once: the self-contained ones first (newest first), then
+ * each delta against the document it is based on, holding only the documents that still have
+ * deltas to rebuild. n documents cost n decompressions, where store_raw() per snapshot would
+ * re-walk each chain.
+ */
+int store_raw_walk(store *s, store_raw_fn fn, void *arg);
+
+typedef struct store_check_result {
+	size_t snapshots;  /* snapshots in the database */
+	size_t compared;   /* snapshots whose reconstruction was compared with their document */
+	size_t no_raw;     /* snapshots stored without their document (spans checked only) */
+	size_t problems;   /* problems reported */
+} store_check_result;
+
+/* Receives one problem, a single line naming the snapshot or table (no newline). */
+typedef void (*store_check_fn)(void *arg, const char *problem);
+
+/*
+ * Verifies the database without writing to it: SQLite's integrity and foreign key checks; the
+ * snapshot positions (a permutation of 1..n); every span (first <= last, within 1..n or open,
+ * no two of one version overlapping, its version existing); each snapshot's record and person
+ * counts against the spans covering its position; every raw document rebuildable and matching
+ * its snapshot's size and SHA-256; and, for every snapshot with a raw document (or `sample` of
+ * them, spread evenly, always including the newest; 0 for all), that the records and people
+ * reconstructed from the spans equal a fresh parse of the document.
+ * Each problem goes to fn. Returns IW_OK when there are none, IW_EDB (with a message counting
+ * them) when there are; *out is filled either way.
+ */
+int store_check(store *s, size_t sample, store_check_fn fn, void *arg, store_check_result *out);
 
 #endif

@@ -33,7 +33,12 @@ int store_count_snapshots(store *s, int64_t *n);
 void store_snapshot_from_row(sqlite3_stmt *st, store_snapshot *out);
 
 /* Raw archive (raw.c): keeps data for snapshot id at pos, re-encoding its neighbours. */
-int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, size_t len);
+int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, size_t len,
+                  store_raw_job *job);
+/* Decompresses one raw row's data (a delta when prefix is its base's document); *out is the
+ * caller's, NUL-terminated. Used by the archive walk in check.c. */
+int store_raw_decompress(const unsigned char *src, size_t n, const unsigned char *prefix,
+                         size_t plen, unsigned char **out, size_t *outlen);
 /* Record fields from a row, starting at column `col` in the order of STORE_RECORD_COLUMNS. */
 #define STORE_RECORD_COLUMNS \
 	"r.name, r.protocol, r.port, r.port_end, r.occurrence, r.description, r.assignee, " \
