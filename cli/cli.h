@@ -71,7 +71,9 @@ int cli_parse_long(const char *s, long min, long max, long *out);
 #define CLI_COMMANDS(X) \
 	X(import, "store registry documents as snapshots") \
 	X(snapshots, "list the stored snapshots") \
-	X(diff, "what changed between two snapshots")
+	X(diff, "what changed between two snapshots") \
+	X(history, "every state a port or service name went through") \
+	X(show, "a port or service name as it stood on a date")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -410,6 +410,9 @@ static int import_run(store *s, void *arg)
 	    (rc = import_items(c, &person_kind, 0, c->doc->npeople, n + 1)))
 		goto out;
 
+	if ((rc = store_exec(s, "INSERT OR REPLACE INTO meta (key, value) VALUES ('max_range', "
+	                     "(SELECT coalesce(max(port_end - port), 0) FROM record))")))
+		goto out;
 	iw_time_format(iw_now(), now);
 	if ((rc = store_prepare(s, &st, "INSERT INTO snapshot (pos, registry_updated, observed_at, "
 	                        "sha256, size, source, record_count, person_count, imported_at) "

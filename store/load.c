@@ -148,11 +148,13 @@ static int load_versions(store *s, const char *sql, const char *name, int lo, in
 
 int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 {
-	/* port <= hi bounds the index scan; ranges reaching back to lo are caught by port_end. */
+	/* A record covering lo starts at most max_range ports before it: that bounds the index
+	 * scan on both sides. */
 	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
 	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE r.port <= ?2 AND r.port_end >= ?1 ORDER BY s.first_pos, r.id",
-	                     NULL, lo, hi, out);
+	                     "WHERE r.port BETWEEN ?1 - coalesce((SELECT value FROM meta WHERE "
+	                     "key = 'max_range'), 65535) AND ?2 AND r.port_end >= ?1 "
+	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
 }
 
 int store_versions_for_name(store *s, const char *name, store_version_list *out)

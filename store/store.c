@@ -67,7 +67,10 @@ static const char *const store_migrations[] = {
 	"  at TEXT NOT NULL, url TEXT NOT NULL, http_status INTEGER,"
 	"  outcome TEXT NOT NULL," /* changed, unchanged, not-modified, refused, error */
 	"  message TEXT, snapshot_id INTEGER);"
-	"CREATE INDEX fetch_log_outcome ON fetch_log(outcome, at);",
+	"CREATE INDEX fetch_log_outcome ON fetch_log(outcome, at);"
+	/* Facts derived on write, e.g. max_range: the widest port range of any record, which
+	 * bounds the index scan of a port query. */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value);",
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))
