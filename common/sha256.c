@@ -8,9 +8,9 @@
 void iw_sha256(const void *data, size_t len, unsigned char out[IW_SHA256_LEN])
 {
 	/* OpenSSL 3 looks the algorithm up on every one-shot call, which costs more than hashing
-	 * a record: fetch it once and reuse one context (ianawatch is single-threaded). */
-	static EVP_MD *md;
-	static EVP_MD_CTX *ctx;
+	 * a record: fetch it once and reuse one context per thread. */
+	static _Thread_local EVP_MD *md;
+	static _Thread_local EVP_MD_CTX *ctx;
 	unsigned int n = IW_SHA256_LEN;
 	if (!md && !(md = EVP_MD_fetch(NULL, "SHA256", NULL)))
 		abort();

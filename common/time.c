@@ -59,6 +59,7 @@ int iw_date_valid(const char *s)
 int iw_time_parse(const char *s, time_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0;
+	long long t;
 	const char *p;
 	if (!s || strlen(s) < 10 || iw_parse_date(s, &y, &mo, &d))
 		goto bad;
@@ -81,7 +82,11 @@ int iw_time_parse(const char *s, time_t *out)
 	}
 	if (*p)
 		goto bad;
-	*out = (time_t)(iw_days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + se);
+	t = iw_days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + se;
+	/* A leap second at the very end of 9999 would be a year iw_time_format() cannot write. */
+	if (t > iw_days_from_civil(9999, 12, 31) * 86400LL + 86399)
+		goto bad;
+	*out = (time_t)t;
 	return IW_OK;
 bad:
 	return iw_error_set(IW_EINVAL, "'%s' is not an ISO 8601 UTC date or time "

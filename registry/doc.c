@@ -58,6 +58,23 @@ const char *registry_doc_strndup(registry_doc *doc, const char *s, size_t n)
 	return p;
 }
 
+char *registry_doc_reserve(registry_doc *doc, size_t n)
+{
+	/* Allocate, then hand back what registry_doc_commit() says was not used. */
+	char *p = registry_arena_alloc(doc, n);
+	doc->arena_reserved = n;
+	return p;
+}
+
+void registry_doc_commit(registry_doc *doc, size_t used)
+{
+	struct registry_arena *a = doc->arena;
+	/* A reservation larger than a chunk got a chunk of its own behind the current one. */
+	if (doc->arena_reserved <= ARENA_CHUNK && used <= doc->arena_reserved)
+		a->used -= doc->arena_reserved - used;
+	doc->arena_reserved = 0;
+}
+
 const char *registry_doc_strdup(registry_doc *doc, const char *s)
 {
 	return s ? registry_doc_strndup(doc, s, strlen(s)) : NULL;

@@ -1,5 +1,6 @@
 /* parse.c: a streaming, validating parser of service-names-port-numbers.xml (libxml2 SAX2). */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -56,6 +57,15 @@ static int parse_line(parser *p)
 	return p->ctxt ? xmlSAX2GetLineNumber(p->ctxt) : 0;
 }
 
+/* Error messages are one line: values quoted from the document (an attribute with &#10;) and
+ * libxml2's own messages ("...indicate encoding !\nBytes: ...") may hold line breaks. */
+static void parse_one_line(char *msg)
+{
+	for (; *msg; msg++)
+		if (*msg == '\n' || *msg == '\r' || *msg == '\t')
+			*msg = ' ';
+}
+
 static int parse_fail(parser *p, int code, const char *fmt, ...) IW_PRINTF(3, 4);
 static int parse_fail(parser *p, int code, const char *fmt, ...)
 {
@@ -66,6 +76,7 @@ static int parse_fail(parser *p, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	parse_one_line(msg);
 	p->rc = iw_error_set(code, "%s:%d: %s", p->name, parse_line(p), msg);
 	if (p->ctxt)
 		xmlStopParser(p->ctxt);
@@ -84,31 +95,50 @@ static int parse_last_line(const parser *p)
 	return line;
 }
 
-/* libxml2 reports well-formedness errors here; keep the first, it names the real cause. */
+/* Keeps the first error libxml2 reports: it names the real cause. Returns 1 when kept. */
+static int parse_xml_keep(parser *p, xmlErrorPtr err)
+{
+	char msg[400];
+	size_t n;
+	int truncated, line;
+	if (!err || err->level < XML_ERR_ERROR || p->rc)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "");
+	parse_one_line(msg);
+	n = strlen(msg);
+	while (n > 0 && msg[n - 1] == ' ')
+		n--;
+	/* Errors raised outside the parser (encoding conversion) carry no line. */
+	line = err->line > 0 ? err->line : parse_line(p);
+	truncated = line >= parse_last_line(p);
+	p->rc = iw_error_set(IW_EPARSE, "%s:%d: %s: %.*s", p->name, line,
+	                     truncated ? "truncated or malformed XML" : "malformed XML", (int)n, msg);
+	return 1;
+}
+
+/* The parser's own (well-formedness) errors: the first one stops it. */
 static void parse_xml_error(void *arg, xmlErrorPtr err)
 {
 	parser *p = arg;
-	size_t n;
-	int truncated;
-	if (!err || err->level < XML_ERR_ERROR || p->rc)
-		return;
-	n = err->message ? strlen(err->message) : 0;
-	while (n > 0 && (err->message[n - 1] == '\n' || err->message[n - 1] == ' '))
-		n--;
-	truncated = err->line >= parse_last_line(p);
-	p->rc = iw_error_set(IW_EPARSE, "%s:%d: %s: %.*s", p->name, err->line,
-	                     truncated ? "truncated or malformed XML" : "malformed XML", (int)n,
-	                     err->message ? err->message : "");
-	xmlStopParser(p->ctxt);
+	if (parse_xml_keep(p, err) && p->ctxt)
+		xmlStopParser(p->ctxt);
 }
 
-/* Collapses runs of XML whitespace to one space and trims; NULL when nothing is left. */
+/* Errors raised without the parser's context, in the middle of its work (switching encodings):
+ * stopping it there crashes libxml2 2.9, so only record them; every callback and the chunk
+ * loop then ignore the rest. */
+static void parse_xml_global_error(void *arg, xmlErrorPtr err)
+{
+	parse_xml_keep(arg, err);
+}
+
+/* Collapses runs of XML whitespace to one space and trims, writing straight into the doc's
+ * arena; NULL when nothing is left. */
 static const char *parse_normalise(registry_doc *doc, const char *s, size_t n)
 {
-	char stackbuf[4096], *out = n < sizeof(stackbuf) ? stackbuf : iw_malloc(n + 1);
+	char *out = registry_doc_reserve(doc, n + 1);
 	size_t i, o = 0;
 	int space = 0;
-	const char *res;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -120,10 +150,9 @@ static const char *parse_normalise(registry_doc *doc, const char *s, size_t n)
 		space = 0;
 		out[o++] = c;
 	}
-	res = o ? registry_doc_strndup(doc, out, o) : NULL;
-	if (out != stackbuf)
-		free(out);
-	return res;
+	out[o] = '\0';
+	registry_doc_commit(doc, o ? o + 1 : 0);
+	return o ? out : NULL;
 }
 
 static int parse_add_text(parser *p, const char *s)
@@ -139,14 +168,35 @@ static int parse_add_text(parser *p, const char *s)
 static const char *parse_attr(parser *p, const char *name, char *tmp, size_t tmpsize)
 {
 	int i;
+	/* Once the parse failed, xmlStopParser() has freed the input the attributes point into
+	 * (found by fuzzing: a second attribute read after a first one was refused). */
+	if (p->rc)
+		return NULL;
 	for (i = 0; i < p->nattrs; i++) {
 		const xmlChar **a = p->attrs + 5 * i;
 		if (!a[2] && !strcmp((const char *)a[0], name)) {
-			size_t n = (size_t)(a[4] - a[3]);
-			if (n >= tmpsize)
-				n = tmpsize - 1;
-			memcpy(tmp, a[3], n);
-			tmp[n] = '\0';
+			size_t n = (size_t)(a[4] - a[3]), j, o = 0;
+			int space = 0;
+			/* Cutting a value short would store a record that is not the document's. */
+			if (n >= tmpsize) {
+				parse_fail(p, IW_EPARSE, "attribute %s is longer than %zu bytes", name,
+				           tmpsize - 1);
+				return NULL;
+			}
+			/* Normalised like text (found by fuzzing: type="&#10;person" was a reference
+			 * " person:..." rather than a contact). */
+			for (j = 0; j < n; j++) {
+				char c = (char)a[3][j];
+				if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+					space = 1;
+					continue;
+				}
+				if (space && o > 0)
+					tmp[o++] = ' ';
+				space = 0;
+				tmp[o++] = c;
+			}
+			tmp[o] = '\0';
 			return tmp;
 		}
 	}
@@ -543,7 +593,9 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 {
 	parser p;
 	xmlSAXHandler sax;
-	int ret, i;
+	xmlStructuredErrorFunc saved_error;
+	void *saved_error_ctx;
+	int ret, i, xml_rc = 0;
 
 	*out = NULL;
 	memset(&p, 0, sizeof(p));
@@ -579,6 +631,12 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 	sax.externalSubset = sax_dtd;
 	sax.entityDecl = sax_entity;
 	sax.serror = parse_xml_error;
+	/* Errors libxml2 raises without the parser's context (a byte invalid in the declared
+	 * encoding) go to the global handler, which prints them and lets the parse go on with the
+	 * text cut short: route them to this parse, which they fail. */
+	saved_error = xmlStructuredError;
+	saved_error_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(&p, parse_xml_global_error);
 	/* The push parser reads the document in chunks instead of copying it whole. */
 	p.ctxt = xmlCreatePushParserCtxt(&sax, &p, NULL, 0, NULL);
 	if (!p.ctxt) {
@@ -587,15 +645,21 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 	}
 	/* No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR, no network, no HUGE limits. */
 	xmlCtxtUseOptions(p.ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	for (size_t off = 0; off < len && !p.rc;) {
+	for (size_t off = 0; off < len && !p.rc && !xml_rc;) {
 		size_t n = len - off < PARSE_CHUNK ? len - off : PARSE_CHUNK;
-		xmlParseChunk(p.ctxt, (const char *)data + off, (int)n, 0);
+		xml_rc = xmlParseChunk(p.ctxt, (const char *)data + off, (int)n, 0);
 		off += n;
 	}
-	if (!p.rc)
-		xmlParseChunk(p.ctxt, NULL, 0, 1);
+	if (!p.rc && !xml_rc)
+		xml_rc = xmlParseChunk(p.ctxt, NULL, 0, 1);
 	if (p.rc)
 		goto out;
+	if (xml_rc) {
+		/* Whatever stopped libxml2 without reporting it, the document is not whole. */
+		p.rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML (libxml2 error %d)", p.name,
+		                    parse_line(&p), xml_rc);
+		goto out;
+	}
 	if (!p.ctxt->wellFormed) {
 		p.rc = iw_error_set(IW_EPARSE, "%s:%d: malformed XML", p.name, parse_line(&p));
 		goto out;
@@ -612,6 +676,7 @@ out:
 		xmlFreeDoc(p.ctxt->myDoc);
 		xmlFreeParserCtxt(p.ctxt);
 	}
+	xmlSetStructuredErrorFunc(saved_error_ctx, saved_error);
 	registry_doc_free(p.doc);
 	iw_buf_free(&p.text);
 	iw_buf_free(&p.uri);

@@ -73,6 +73,7 @@ typedef struct registry_doc {
 	size_t npeople;
 	struct registry_arena *arena; /* owns every string above */
 	size_t records_alloc, people_alloc; /* private */
+	size_t arena_reserved;              /* private */
 } registry_doc;
 
 /* Hard limits: a document beyond them is refused, not truncated. */
@@ -95,6 +96,10 @@ void registry_doc_free(registry_doc *doc);
 registry_doc *registry_doc_new(void);
 const char *registry_doc_strdup(registry_doc *doc, const char *s);
 const char *registry_doc_strndup(registry_doc *doc, const char *s, size_t n);
+/* Reserves n bytes of the doc's arena for writing a string in place; registry_doc_commit()
+ * then keeps the first `used` bytes (0: none) and returns the rest. One at a time. */
+char *registry_doc_reserve(registry_doc *doc, size_t n);
+void registry_doc_commit(registry_doc *doc, size_t used);
 registry_record *registry_doc_add_record(registry_doc *doc);
 registry_person *registry_doc_add_person(registry_doc *doc);
 /* Recomputes every record's occurrence from the current order. */

@@ -46,7 +46,10 @@ static int raw_compress(const unsigned char *src, size_t n, const unsigned char 
 		rc = iw_error_set(IW_ERROR, "zstd compression failed: %s", ZSTD_getErrorName(r));
 		free(dst);
 	} else {
-		*out = dst;
+		/* The bound is the document's size, the result a fraction of it (a delta: a few
+		 * kilobytes): hand back only what is used, which keeps an import under its memory
+		 * target while the job's results wait for the transaction. */
+		*out = iw_realloc(dst, r ? r : 1);
 		*outlen = r;
 	}
 	ZSTD_freeCCtx(cc);
@@ -183,19 +186,28 @@ static int raw_neighbour(store *s, int64_t pos, int after, int64_t *id, int *has
 	return rc;
 }
 
-static int raw_write(store *s, const char *sql, int64_t id, int64_t base, const unsigned char *z,
-                     size_t zlen)
+/* Stores the raw document of id: a delta against base, or self-contained when base is 0.
+ * An earlier self-contained row of id (now getting a successor) is replaced. */
+static int raw_write(store *s, int64_t id, int64_t base, const unsigned char *z, size_t zlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = store_prepare(s, &st, sql);
+	int rc = store_prepare(s, &st, "DELETE FROM raw_head WHERE snapshot_id = ?");
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_sqlerr(s, "write raw document");
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if ((rc = store_prepare(s, &st, base
+	                        ? "INSERT INTO raw_delta (snapshot_id, data, base_id) VALUES (?, ?, ?)"
+	                        : "INSERT INTO raw_head (snapshot_id, data) VALUES (?, ?)")))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_blob(st, 2, z, (int)zlen, SQLITE_STATIC);
 	if (base)
-		sqlite3_bind_int64(st, 2, base);
-	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_blob(st, 3, z, (int)zlen, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, base);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_sqlerr(s, "write raw document");
 	sqlite3_finalize(st);
@@ -225,8 +237,8 @@ static int raw_job_pred(store_raw_job *j, unsigned char **out, size_t *outlen)
 	if (sqlite3_open_v2(j->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto out; /* no database yet: nothing to re-encode */
 	sqlite3_busy_timeout(db, 1000);
-	if (sqlite3_prepare_v2(db, "SELECT r.snapshot_id, r.data FROM raw r JOIN snapshot s ON "
-	                       "s.id = r.snapshot_id WHERE r.base_id IS NULL ORDER BY s.pos DESC LIMIT 1",
+	if (sqlite3_prepare_v2(db, "SELECT r.snapshot_id, r.data FROM raw_head r JOIN snapshot s ON "
+	                       "s.id = r.snapshot_id ORDER BY s.pos DESC LIMIT 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		goto out; /* an empty or foreign file: store_import() will say so */
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -310,20 +322,17 @@ int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, 
 	if (job && job->data == data && !succ && !job->rc && job->pred_id == pred &&
 	    (!pred || job->z_pred)) {
 		/* The job did this work while the document was being parsed. */
-		if ((rc = raw_write(s, "INSERT INTO raw (snapshot_id, base_id, data) VALUES (?, ?, ?)",
-		                    id, 0, job->z_new, job->z_new_len)))
+		if ((rc = raw_write(s, id, 0, job->z_new, job->z_new_len)))
 			goto out;
 		if (pred)
-			rc = raw_write(s, "UPDATE raw SET base_id = ?2, data = ?3 WHERE snapshot_id = ?1",
-			               pred, id, job->z_pred, job->z_pred_len);
+			rc = raw_write(s, pred, id, job->z_pred, job->z_pred_len);
 		goto out;
 	}
 	if (succ && (rc = raw_load(s, succ, &base, &baselen)))
 		goto out;
 	if ((rc = raw_compress(data, len, base, baselen, &z, &zlen)))
 		goto out;
-	if ((rc = raw_write(s, "INSERT INTO raw (snapshot_id, base_id, data) VALUES (?, ?, ?)",
-	                    id, succ, z, zlen)))
+	if ((rc = raw_write(s, id, succ, z, zlen)))
 		goto out;
 	free(z);
 	z = NULL;
@@ -332,8 +341,7 @@ int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, 
 	if ((rc = raw_load(s, pred, &prev, &prevlen)) ||
 	    (rc = raw_compress(prev, prevlen, data, len, &z, &zlen)))
 		goto out;
-	rc = raw_write(s, "UPDATE raw SET base_id = ?2, data = ?3 WHERE snapshot_id = ?1", pred, id,
-	               z, zlen);
+	rc = raw_write(s, pred, id, z, zlen);
 out:
 	free(base);
 	free(z);

@@ -28,11 +28,20 @@ static const char *const store_migrations[] = {
 	"  imported_at TEXT NOT NULL);"
 	"CREATE INDEX snapshot_pos ON snapshot(pos);"
 	"CREATE INDEX snapshot_date ON snapshot(registry_updated, observed_at);"
-	"CREATE TABLE raw ("
+	/* The original documents: the newest (and any other without a successor) compressed
+	 * alone in raw_head, every other as a small delta against its successor in raw_delta.
+	 * Kept apart so that the one big row, rewritten on every import, does not leave the
+	 * pages of the small ones half empty. `raw` reads both. */
+	"CREATE TABLE raw_head ("
 	"  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),"
-	"  base_id INTEGER REFERENCES snapshot(id)," /* NULL: compressed alone */
 	"  data BLOB NOT NULL);"
-	"CREATE INDEX raw_base ON raw(base_id);"
+	"CREATE TABLE raw_delta ("
+	"  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshot(id),"
+	"  base_id INTEGER NOT NULL REFERENCES snapshot(id),"
+	"  data BLOB NOT NULL);"
+	"CREATE VIEW raw (snapshot_id, base_id, data) AS"
+	"  SELECT snapshot_id, base_id, data FROM raw_delta"
+	"  UNION ALL SELECT snapshot_id, NULL, data FROM raw_head;"
 	"CREATE TABLE record ("
 	"  id INTEGER PRIMARY KEY,"
 	"  hash BLOB NOT NULL UNIQUE,"
@@ -242,12 +251,18 @@ int store_open(store **out, const char *path, int flags)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 0);
-	/* WAL lets readers see a consistent snapshot set while a writer works. */
-	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL")))
-		goto out;
 	if ((rc = store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")))
 		goto out;
 	if ((rc = store_migrate(s)))
+		goto out;
+	/* WAL lets readers see a consistent snapshot set while a writer works. Only once the file
+	 * is known to be ours: switching rewrites the header of whatever SQLite file it is. */
+	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL")))
+		goto out;
+	/* A reader's queries must agree with each other: in one read transaction for the store's
+	 * life, it sees the database as of its first query, however many writers commit meanwhile
+	 * (an import of an older document shifts every position). */
+	if (!s->writable && (rc = store_exec(s, "BEGIN")))
 		goto out;
 	*out = s;
 	s = NULL;

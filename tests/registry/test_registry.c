@@ -138,6 +138,9 @@ static void test_people_and_date(void **state)
 	registry_doc_free(doc);
 }
 
+#define X16 "xxxxxxxxxxxxxxxx"
+#define X256 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16
+
 /* Documents that must be refused, and a word the message must contain. */
 typedef struct bad_case {
 	const char *what;
@@ -171,6 +174,19 @@ static const bad_case bad_cases[] = {
 	 "two <number>"},
 	{"invalid UTF-8", HEAD "<record><name>\xff\xfe</name></record>" TAIL, "malformed XML"},
 	{"undeclared entity", HEAD "<record><name>&bogus;</name></record>" TAIL, "XML"},
+	/* Found by fuzzing: libxml2 reported this outside the parser and went on, cutting the text. */
+	{"bytes invalid in the declared encoding", "<?xml version='1.0' encoding='EUC-JP'?>\n"
+	 "<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">"
+	 "<updated>2025-02-13</updated><record><name>\xd4ian</name></record></registry>\n",
+	 "input conversion failed"},
+	{"an attribute too long to keep whole", HEAD "<record><name>a</name><xref type=\"uri\" data=\""
+	 X256 X256 X256 X256 X256 X256 X256 X256 "\"/></record>" TAIL, "attribute data is longer"},
+	/* Found by fuzzing: the data attribute was then read from the input the refusal freed. */
+	{"an over-long type inside collected text", HEAD "<record><note>see <xref type=\""
+	 X16 X16 X16 X16 X16 "\" data=\"x\"/></note></record>" TAIL, "attribute type is longer"},
+	{"a quoted value with a line break stays one line", "<registry xmlns="
+	 "\"http://www.iana.org/assignments\" id=\"a&#10;b\"><updated>2025-01-01</updated>"
+	 "</registry>", "registry id is 'a b'"},
 };
 
 static void test_bad_documents(void **state)
