@@ -57,13 +57,11 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	store_snapshot from, to;
-	registry_doc *da = NULL, *db = NULL;
-	diff_result *d = NULL;
 	diff_filter filter;
 	cli_format format = FORMAT_TEXT;
 	iw_buf out = IW_BUF_INIT(DIFF_OUTPUT_CAP);
 	const char *from_spec = "latest~1", *to_spec = "latest";
-	int opt, rc, status = EXIT_TROUBLE, nargs;
+	int opt, rc, status = EXIT_TROUBLE, nargs, changed = 0;
 
 	memset(&from, 0, sizeof(from));
 	memset(&to, 0, sizeof(to));
@@ -137,27 +135,12 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		status = rc;
 		goto out;
 	}
-	if ((rc = store_load_doc(ctx->st, from.id, &da))) {
-		status = cli_fail(rc);
-		goto out;
-	}
-	if (to.id != from.id && (rc = store_load_doc(ctx->st, to.id, &db))) {
-		status = cli_fail(rc);
-		goto out;
-	}
-	if ((rc = diff_compute(da, db ? db : da, &d))) {
-		status = cli_fail(rc);
-		goto out;
-	}
-	diff_filter_apply(d, &filter);
-
-	if (format == FORMAT_JSON)
-		rc = report_changes_json(&out, &from, &to, d);
-	else if (format == FORMAT_MARKDOWN)
-		rc = report_changes_markdown(&out, &from, &to, d);
-	else
-		rc = report_changes_text(&out, &from, &to, d);
-	if (rc) {
+	/* The same rendering as fetch's report, from the library. */
+	if ((rc = report_stored_changes(&out, ctx->st, from.id, to.id, NULL, NULL,
+	                                format == FORMAT_JSON       ? REPORT_JSON
+	                                : format == FORMAT_MARKDOWN ? REPORT_MARKDOWN
+	                                                            : REPORT_TEXT,
+	                                &filter, &changed))) {
 		status = cli_fail(rc);
 		goto out;
 	}
@@ -166,12 +149,9 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		status = EXIT_TROUBLE;
 		goto out;
 	}
-	status = diff_result_empty(d) ? EXIT_OK : EXIT_CHANGES;
+	status = changed ? EXIT_CHANGES : EXIT_OK;
 out:
 	iw_buf_free(&out);
-	diff_result_free(d);
-	registry_doc_free(da);
-	registry_doc_free(db);
 	store_snapshot_clear(&from);
 	store_snapshot_clear(&to);
 	return status;

@@ -60,14 +60,11 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 		job = NULL;
 	if ((rc = registry_parse(data, len, shown, &doc)))
 		goto out;
-	/* The database is created only once there is something valid to put in it. */
-	if ((rc = cli_open_store(st->ctx, STORE_WRITE | STORE_CREATE)) != EXIT_OK) {
-		store_raw_job_free(job);
-		registry_doc_free(doc);
-		free(data);
-		st->failed++;
-		return rc;
-	}
+	/* The database is created only once there is something valid to put in it. The status
+	 * stays a library code (callers map it), so a refused database exits 5, not 2. */
+	if (!st->ctx->st &&
+	    (rc = store_open(&st->ctx->st, st->ctx->db_path, STORE_WRITE | STORE_CREATE)))
+		goto out;
 	st->opts.observed_at = observed;
 	st->opts.source = path;
 	st->opts.raw_job = job;

@@ -5,6 +5,7 @@
 #include "reports/reports.h"
 
 int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
+                          const registry_doc *from_doc, const registry_doc *to_doc,
                           report_format format, const diff_filter *filter, int *changed)
 {
 	store_snapshot from, to;
@@ -17,13 +18,23 @@ int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
 	if (changed)
 		*changed = 0;
 	if ((rc = store_get_snapshot(s, from_id, &from)) ||
-	    (rc = store_get_snapshot(s, to_id, &to)) ||
-	    (rc = store_load_doc(s, from_id, &da)))
+	    (rc = store_get_snapshot(s, to_id, &to)))
 		goto out;
-	/* A snapshot against itself: one document serves as both sides. */
-	if (to_id != from_id && (rc = store_load_doc(s, to_id, &db)))
-		goto out;
-	if ((rc = diff_compute(da, db ? db : da, &d)))
+	if (!from_doc) {
+		if ((rc = store_load_doc(s, from_id, &da)))
+			goto out;
+		from_doc = da;
+	}
+	if (!to_doc) {
+		/* A snapshot against itself: one document serves as both sides. */
+		if (to_id == from_id)
+			to_doc = from_doc;
+		else if ((rc = store_load_doc(s, to_id, &db)))
+			goto out;
+		else
+			to_doc = db;
+	}
+	if ((rc = diff_compute(from_doc, to_doc, &d)))
 		goto out;
 	if (filter)
 		diff_filter_apply(d, filter);

@@ -199,6 +199,12 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 	return rc;
 }
 
+void store_defer_checkpoint(store *s)
+{
+	if (s && s->db)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+}
+
 static void fetchlog_sleep_ms(long ms)
 {
 	struct timespec ts;

@@ -24,6 +24,8 @@
 typedef struct store store;
 
 enum {
+	/* Reads only, and consistently: the store sees the database as it was at its first query,
+	 * whatever writers commit later, until store_free(). */
 	STORE_READONLY = 0,
 	STORE_WRITE = 1,   /* open for writing (takes the write lock when writing) */
 	STORE_CREATE = 2,  /* create the file, its folder and the schema if missing */
@@ -209,6 +211,22 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out);
  */
 int store_run_lock(const char *db_path, long wait_ms, int *fd);
 void store_run_unlock(int fd);
+
+/* Leaves the write-ahead log as it is when s is closed, instead of copying it into the
+ * database file and waiting for the disk (fsync): for a run that only appended to the fetch
+ * log, as a 304 does on most nights, which then ends in milliseconds. The rows survive a crash
+ * of the program; a power cut may lose them until the next checkpoint (SQLite's own every
+ * 1000 pages, or the close of any run that stores a snapshot). */
+void store_defer_checkpoint(store *s);
+
+/* Loads a snapshot's document (as store_load_doc() does) in a thread with its own read-only
+ * connection to db_path, so that the caller can go on meanwhile: fetch loads the previous
+ * snapshot, for its change report, while it parses and stores the new one. Every started job
+ * must be finished: store_load_job_finish() waits for the thread, frees the job, and gives the
+ * document (the caller's) or the thread's error. */
+typedef struct store_load_job store_load_job;
+int store_load_job_start(const char *db_path, int64_t snapshot_id, store_load_job **out);
+int store_load_job_finish(store_load_job *job, registry_doc **out);
 
 /* ---- verification (check.c; issue: hardening) -------------------------------------------- */
 

@@ -26,10 +26,12 @@ int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
 int store_count_snapshots(store *s, int64_t *n);
-/* Fills a store_snapshot from a row of STORE_SNAPSHOT_COLUMNS. */
+/* Fills a store_snapshot from a row of STORE_SNAPSHOT_COLUMNS. The raw tables are asked by
+ * primary key: through the `raw` view, SQLite would scan both and read the big blob. */
 #define STORE_SNAPSHOT_COLUMNS \
 	"id, pos, registry_updated, observed_at, sha256, size, record_count, person_count, source, " \
-	"EXISTS(SELECT 1 FROM raw WHERE raw.snapshot_id = snapshot.id)"
+	"(EXISTS(SELECT 1 FROM raw_head h WHERE h.snapshot_id = snapshot.id) OR " \
+	"EXISTS(SELECT 1 FROM raw_delta d WHERE d.snapshot_id = snapshot.id))"
 void store_snapshot_from_row(sqlite3_stmt *st, store_snapshot *out);
 
 /* Raw archive (raw.c): keeps data for snapshot id at pos, re-encoding its neighbours. */
