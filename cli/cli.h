@@ -70,10 +70,17 @@ int cli_parse_long(const char *s, long min, long max, long *out);
  * the command line (import_git is `import-git`). */
 #define CLI_COMMANDS(X) \
 	X(import, "store registry documents as snapshots") \
+	X(import_git, "import every version of the registry from a git repository") \
 	X(snapshots, "list the stored snapshots") \
+	X(cat, "write a snapshot's original document") \
+	X(export, "the registry on a date as /etc/services, CSV or JSON") \
 	X(diff, "what changed between two snapshots") \
 	X(history, "every state a port or service name went through") \
-	X(show, "a port or service name as it stood on a date")
+	X(show, "a port or service name as it stood on a date") \
+	X(fetch, "download the registry and report what changed") \
+	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
+	X(status, "when the last check, change and failure happened") \
+	X(check, "verify the database against the stored documents")
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# bench/import_git.sh: `import-git` over a git repository holding every corpus version against
+# `import --manifest` over the same files unpacked, each into a fresh database; issue 8's target
+# (import-git within 1.2x) as PASS/FAIL.
+#
+# Usage: bench/import_git.sh
+#   BENCH_RUNS=3          timed runs of each (a run takes tens of seconds)
+#   BENCH_REBUILD_GIT=1   rebuild the git repository even when a matching one is kept
+# The repository, $BENCH_DATA/git-repo, is the one bench/import.sh measures sizes on (built the
+# same way: one commit per version in manifest order, committed at its observed time, then
+# `git gc --aggressive`, so blobs are deltas in a pack as in a cloned mirror); whichever script
+# runs first builds it.
+set -euo pipefail
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+bench_need hyperfine git awk stat date sha256sum python3
+bench_build
+bench_manifest
+bench_data_dir
+
+RUNS=${BENCH_RUNS:-3}
+T="$BENCH_DATA/tmp"
+IW=$IANAWATCH
+RESULTS="$BENCH_WORK/import-git-results.txt"
+q() { printf '%q' "$1"; }
+
+GIT="$BENCH_DATA/git-repo"
+STAMP=$(sha256sum <"$MANIFEST" | cut -d' ' -f1)
+if [[ "${BENCH_REBUILD_GIT:-0}" != 1 && -f "$GIT/.git/bench-stamp" &&
+	"$(cat "$GIT/.git/bench-stamp")" == "$STAMP" ]]; then
+	bench_say "reusing the git repository in $GIT"
+else
+	bench_say "building a git repository of $NSNAP versions in $GIT (one commit each)"
+	rm -rf "$GIT"
+	git init -q -b main "$GIT"
+	# fast-import writes the commits in one process; gc --aggressive then packs them.
+	for ((i = 0; i < NSNAP; i++)); do
+		f=${SNAP_FILE[i]}
+		msg="registry $(basename "$f") observed ${SNAP_TIME[i]}"
+		printf 'commit refs/heads/main\ncommitter bench <bench@example.invalid> %s +0000\ndata %d\n%s\n' \
+			"$(date -u -d "${SNAP_TIME[i]}" +%s)" "${#msg}" "$msg"
+		printf 'M 100644 inline service-names-port-numbers.xml\ndata %d\n' "$(stat -c %s "$f")"
+		cat "$f"
+		printf '\n'
+	done | git -C "$GIT" fast-import --quiet
+	GC_START=$(date +%s.%N)
+	git -C "$GIT" gc --aggressive --prune=now --quiet
+	GC_SECS=$(awk -v a="$GC_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	git -C "$GIT" checkout -q main
+	echo "$GC_SECS" >"$GIT/.git/bench-gc-seconds"
+	echo "$STAMP" >"$GIT/.git/bench-stamp"
+fi
+[[ "$(git -C "$GIT" rev-list --count main)" == "$NSNAP" ]] ||
+	bench_die "$GIT does not hold $NSNAP commits (BENCH_REBUILD_GIT=1 rebuilds it)"
+
+GDB="$T/import-git.db"
+MDB="$T/import-manifest.db"
+# Both sides read from the page cache: the unpacked files, and the pack.
+xargs -d '\n' cat <"$BENCH_WORK/files.txt" >/dev/null
+cat "$GIT"/.git/objects/pack/* >/dev/null
+bench_say "import-git vs import --manifest of $NSNAP versions, $RUNS runs each"
+hyperfine --style basic --runs "$RUNS" --export-csv "$T/import-git.csv" \
+	-n import-git --prepare "rm -f $(q "$GDB") $(q "$GDB")-wal $(q "$GDB")-shm" \
+	"$(q "$IW") --db $(q "$GDB") import-git -q $(q "$GIT")" \
+	-n import-manifest --prepare "rm -f $(q "$MDB") $(q "$MDB")-wal $(q "$MDB")-shm" \
+	"$(q "$IW") --db $(q "$MDB") import -q --manifest $(q "$MANIFEST")" >&2
+
+# The two databases must hold the same snapshots: content, registry date, observed time.
+same=$(python3 - <(
+	"$IW" --db "$GDB" snapshots --format json) <(
+	"$IW" --db "$MDB" snapshots --format json) <<'PY'
+import json, sys
+key = lambda s: (s["sha256"], s["registry_updated"], s["observed_at"], s["record_count"])
+a, b = ([key(s) for s in json.load(open(p))] for p in sys.argv[1:3])
+print(len(a) if a == b else "differ: %d vs %d snapshots" % (len(a), len(b)))
+PY
+)
+[[ "$same" == "$NSNAP" ]] || bench_die "import-git and import --manifest stored different snapshots ($same)"
+
+GIT_MEAN=$(bench_csv_field "$T/import-git.csv" import-git mean)
+MAN_MEAN=$(bench_csv_field "$T/import-git.csv" import-manifest mean)
+GIT_MIN=$(bench_csv_field "$T/import-git.csv" import-git min)
+MAN_MIN=$(bench_csv_field "$T/import-git.csv" import-manifest min)
+RATIO=$(awk -v a="$GIT_MEAN" -v b="$MAN_MEAN" 'BEGIN { printf "%.3f", a / b }')
+GIT_PACK=$(bench_size "$GIT"/.git/objects/pack/*.pack)
+{
+	echo "import-git vs import --manifest, $NSNAP versions, $RUNS runs each ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+	printf '  %-34s %12s  (min %s)\n' "import-git (pack $(bench_mb "$GIT_PACK"))" \
+		"$(bench_secs "$GIT_MEAN")" "$(bench_secs "$GIT_MIN")"
+	printf '  %-34s %12s  (min %s)\n' "import --manifest" "$(bench_secs "$MAN_MEAN")" \
+		"$(bench_secs "$MAN_MIN")"
+	printf '  %-34s %12s\n' "ratio (means)" "${RATIO}x"
+	printf '  %-58s %s\n' "import-git within 1.2x of import --manifest" "$(bench_pass "$RATIO" 1.2)"
+	echo "  both databases hold the same $NSNAP snapshots (content, dates, observed times)"
+} | tee "$RESULTS"
