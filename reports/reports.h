@@ -63,10 +63,119 @@ int report_person_label(iw_buf *out, const registry_doc *doc, const registry_doc
  * snapshot with itself), computes the diff, narrows it with filter (NULL keeps everything) and
  * renders it with report_changes_text/markdown/json() above, appending to out. *changed (may be
  * NULL) becomes 1 when the narrowed result holds any change, 0 otherwise.
+ * from_doc and to_doc, when not NULL, are the documents of from_id and to_id as the caller
+ * already holds them (fetch has just parsed the new one and loaded the previous one beside
+ * it), in the form store_load_doc() gives: sorted with registry_doc_sort(), people indexed
+ * with registry_doc_index_people(). They save loading those snapshots again.
  */
 typedef enum report_format { REPORT_TEXT = 0, REPORT_JSON, REPORT_MARKDOWN } report_format;
 
 int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
+                          const registry_doc *from_doc, const registry_doc *to_doc,
                           report_format format, const diff_filter *filter, int *changed);
+
+/* ==== the static site (site.c, site_walk.c, site_html.c, site_atom.c, site_chart.c) =========
+ *
+ * report_site_write() writes a self-contained site for people, feed readers and scripts into
+ * outdir (created when missing): no network, no JavaScript, inline CSS, light and dark.
+ *   index.html               change sets newest first (date, counts by kind, the first
+ *                            changes), and two inline SVG charts: assigned port numbers per
+ *                            snapshot and changes per month by kind
+ *   changes/NAME.html        one page per change set, NAME = "<registry date of the newer
+ *                            snapshot>_<first 12 hex digits of its SHA-256>", with the
+ *                            changes grouped by kind (report_changes_html())
+ *   changes/NAME.md          the same change set as report_changes_markdown()
+ *   changes.json             every change set, oldest first: [CHANGES, ...], each element
+ *                            exactly report_changes_json()'s object
+ *   feed.atom                Atom 1.0, the newest REPORT_FEED_MAX change sets
+ *   .ianawatch-site.tsv      what later incremental runs reuse (see below)
+ * A change set is a pair of consecutive snapshots whose diff is not empty (diff_result_empty()
+ * is false): a new registry date alone makes none. With since_date (YYYY-MM-DD, or NULL for
+ * all), only change sets whose newer snapshot has a registry date on or after it, and the
+ * charts cover the same snapshots.
+ *
+ * Every file is written to a temporary name and renamed (iw_write_file_atomic()), so a reader
+ * never sees half a page. Cost: one pass over the span tables (site_walk.c), then one diff per
+ * consecutive pair, made on the versions that changed and those sharing their ports rather
+ * than on whole documents (same result, see site_walk.c); no document is loaded per snapshot.
+ *
+ * incremental (what `fetch --report-dir` asks for): when .ianawatch-site.tsv describes the
+ * stored snapshots it saw (same since_date, and those snapshots are still the first ones of
+ * the range, in order), only pairs after them are diffed, and pages are written only for
+ * those and for change sets whose files are missing; then the index, feed, changes.json and
+ * the state file are rewritten (from the state file, which also keeps each change set's
+ * JSON, and the existing pages), unless nothing at all was new or missing: then no file is
+ * touched. Otherwise, and without `incremental`, everything is computed and written.
+ *
+ * IW_ENOTFOUND when the store holds no snapshot; IW_EINVAL for a bad since_date; IW_EIO
+ * naming the file that could not be written.
+ */
+#define REPORT_FEED_MAX 50
+
+typedef struct report_site_stats {
+	size_t snapshots;      /* snapshots covered (the range since since_date) */
+	size_t change_sets;    /* change sets listed */
+	size_t computed;       /* pairs diffed in this run; the others came from the state file */
+	size_t pages_written;  /* change sets whose page and Markdown were written */
+	size_t files_written;  /* every file written */
+} report_site_stats;
+
+int report_site_write(store *s, const char *outdir, const char *since_date, int incremental,
+                      report_site_stats *stats);
+
+/* The change set as HTML sections, one per group of the changelog (the text and Markdown
+ * reports' engine), each a table with <th scope> headers: the subject (port/protocol and
+ * name), then what happened; a modification lists each field with its before and after.
+ * Nothing for an empty result. */
+int report_changes_html(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                        const diff_result *d);
+/* Appends s[0..len) with & < > " ' as entities and control characters other than tab, CR
+ * and LF (which XML cannot carry) as U+FFFD: safe in HTML and XML text and attributes. */
+int report_html_escape(iw_buf *out, const char *s, size_t len);
+/* "6357" -> "6,357". */
+int report_format_number(iw_buf *out, long v);
+
+/* An ISO 8601 UTC time (iw_time_parse()) as RFC 3339 "YYYY-MM-DDTHH:MM:SSZ", for Atom's
+ * <updated>: a date alone is midnight. IW_EINVAL otherwise. */
+int report_atom_time(const char *iso, char out[21]);
+/* The stable id of the entry for the change set leading to the snapshot with this SHA-256:
+ * "urn:uuid:" and its first 128 bits, with RFC 9562's version 8 and variant bits set, so
+ * every copy of the site, and every run, gives the same entry the same id. IW_EINVAL when
+ * the argument is not 64 hex digits. */
+int report_atom_entry_id(const char *sha256_hex, char out[46]);
+
+/* Chart scaling: a range [lo, hi] covering the data, in steps of 1, 2 or 5 times a power of
+ * ten, with at most max_ticks steps. A flat series gets a range around its value (0..1 for
+ * zeros), so hi > lo always. */
+typedef struct report_axis {
+	long lo, hi, step;
+} report_axis;
+
+void report_axis_nice(long lo, long hi, int max_ticks, report_axis *out);
+
+/* The charts' geometry (SVG user units): the plot spans x LEFT..WIDTH-RIGHT, y TOP..BOTTOM,
+ * the value axis lo at BOTTOM and hi at TOP. */
+#define REPORT_CHART_WIDTH 720
+#define REPORT_CHART_HEIGHT 240
+#define REPORT_CHART_LEFT 64
+#define REPORT_CHART_RIGHT 12
+#define REPORT_CHART_TOP 12
+#define REPORT_CHART_BOTTOM 212
+
+typedef struct report_chart_point {
+	time_t t;     /* the snapshot's registry date */
+	long value;   /* assigned port numbers */
+} report_chart_point;
+
+typedef struct report_chart_month {
+	int year, month;
+	long counts[DIFF_NKINDS];
+} report_chart_month;
+
+/* An <svg> element: a line of the points over time (one point: a dot in the middle). */
+int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n);
+/* An <svg> element: one stacked bar per month (consecutive months, empty ones included),
+ * a class k0..k5 per kind; "No change in this period" when every count is 0. */
+int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n);
 
 #endif

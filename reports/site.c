@@ -1,0 +1,770 @@
+/* site.c: report_site_write(): the static site of change sets, its index, feed and JSON. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "common/common.h"
+#include "reports/site_int.h"
+
+#define SITE_STATE ".ianawatch-site.tsv"
+/* Bump when what the state file holds, or how pages read, changes: an older state file is
+ * then ignored and the next run rebuilds everything. */
+#define SITE_STATE_MAGIC "ianawatch-site 1"
+/* Changes shown per change set on the index. */
+#define SITE_HEADLINES 3
+/* A page (or changes.json) of every record of the registry changing is tens of MB. */
+#define SITE_CAP (512u * 1024 * 1024)
+#define SITE_NAME_MAX 40
+
+/* The pair (snapshot j-1, snapshot j) of the range, for j >= 1. */
+typedef struct site_pair {
+	int known;             /* counts and headlines are set (from the state file or a diff) */
+	int computed;          /* diffed in this run */
+	int nonempty;          /* a change set */
+	size_t counts[DIFF_NKINDS], people[DIFF_NKINDS];
+	char *headlines;       /* the index's first changes, HTML <li> items */
+	char *json;            /* report_changes_json() of a change set, for changes.json */
+} site_pair;
+
+typedef struct site_run {
+	store *st;
+	const char *outdir;
+	const char *since;
+	int incremental;
+	store_snapshot *snaps; /* every stored snapshot, oldest first */
+	size_t nsnaps;
+	size_t first, n;       /* the range: snaps[first .. first + n) */
+	site_pair *pairs;      /* n entries, [0] unused */
+	long *assigned;        /* n entries; -1 while unknown */
+	report_site_stats *stats;
+} site_run;
+
+static const store_snapshot *site_snap(const site_run *r, size_t j)
+{
+	return &r->snaps[r->first + j];
+}
+
+/* "2025-02-13_ae7697a32197": the registry date and the start of the SHA-256 of the newer
+ * snapshot, readable and unique. */
+static void site_name(const store_snapshot *to, char out[SITE_NAME_MAX])
+{
+	snprintf(out, SITE_NAME_MAX, "%.10s_%.12s", to->registry_updated, to->sha256);
+}
+
+static char *site_path(const site_run *r, const char *rel)
+{
+	return iw_asprintf("%s/%s", r->outdir, rel);
+}
+
+static int site_write(site_run *r, const char *rel, const iw_buf *b)
+{
+	char *path = site_path(r, rel);
+	int rc = iw_write_file_atomic(path, b->data ? b->data : "", b->len);
+	free(path);
+	if (!rc)
+		r->stats->files_written++;
+	return rc;
+}
+
+static int site_exists(const site_run *r, const char *rel)
+{
+	struct stat st;
+	char *path = site_path(r, rel);
+	int ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+static int site_read(const site_run *r, const char *rel, unsigned char **data, size_t *len)
+{
+	char *path = site_path(r, rel);
+	int rc = iw_read_file(path, SITE_CAP, data, len);
+	free(path);
+	return rc;
+}
+
+static int site_pair_nonempty(const site_pair *p)
+{
+	int k;
+	for (k = 0; k < DIFF_NKINDS; k++)
+		if (p->counts[k] || p->people[k])
+			return 1;
+	return 0;
+}
+
+/* ---- the state file --------------------------------------------------------------------------
+ *
+ * "ianawatch-site 1", "since\t<date or ->", then one line per snapshot of the range, oldest
+ * first: "<sha256>\t<assigned>\t<9 counts: the kinds, then people added, removed, modified,
+ * of the pair ending here, or ->\t<headlines>\t<JSON>". Headlines are one line of HTML
+ * without tabs; the change set's JSON has its newlines as tabs (JSON text holds no raw tab).
+ * The state file is the memory of incremental runs: changes.json is rebuilt from it.
+ */
+
+static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
+{
+	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
+	unsigned long v[DIFF_NKINDS + 3];
+	char *s = counts, *end;
+	size_t i;
+	for (i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		errno = 0;
+		v[i] = strtoul(s, &end, 10);
+		if (end == s || errno || (*end != ' ' && *end != '\0'))
+			return 0;
+		s = *end ? end + 1 : end;
+	}
+	for (i = 0; i < DIFF_NKINDS; i++)
+		p->counts[i] = v[i];
+	for (i = 0; i < 3; i++)
+		p->people[person_kinds[i]] = v[DIFF_NKINDS + i];
+	p->known = 1;
+	p->nonempty = site_pair_nonempty(p);
+	if (p->nonempty && !*json)
+		return 0;
+	p->headlines = iw_strdup(heads);
+	for (s = json; *s; s++)
+		if (*s == '\t')
+			*s = '\n';
+	p->json = p->nonempty ? iw_strdup(json) : NULL;
+	return 1;
+}
+
+/* Fills what the state file knows of the range; returns how many leading snapshots it
+ * described (0 when it is missing, stale or for another since_date). */
+static size_t site_state_read(site_run *r)
+{
+	unsigned char *data = NULL;
+	size_t len = 0, j = 0, i;
+	char *line, *next, want[64];
+	int ok = 1;
+
+	if (!site_exists(r, SITE_STATE) || site_read(r, SITE_STATE, &data, &len)) {
+		iw_error_clear();
+		return 0;
+	}
+	snprintf(want, sizeof(want), "since\t%s", r->since ? r->since : "-");
+	line = (char *)data;
+	for (i = 0; ok && line && *line; i++, line = next) {
+		char *f[5];
+		int k;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (i == 0) {
+			ok = !strcmp(line, SITE_STATE_MAGIC);
+			continue;
+		}
+		if (i == 1) {
+			ok = !strcmp(line, want);
+			continue;
+		}
+		f[0] = line;
+		for (k = 1; k < 5; k++) {
+			f[k] = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
+			if (f[k])
+				*f[k]++ = '\0';
+		}
+		if (!f[4] || j >= r->n || strcmp(f[0], site_snap(r, j)->sha256)) {
+			ok = 0;
+			break;
+		}
+		r->assigned[j] = strtol(f[1], NULL, 10);
+		if (j > 0 && !site_state_pair(&r->pairs[j], f[2], f[3], f[4])) {
+			ok = 0;
+			break;
+		}
+		j++;
+	}
+	free(data);
+	if (!ok || j == 0) {
+		for (i = 0; i < r->n; i++) {
+			free(r->pairs[i].headlines);
+			free(r->pairs[i].json);
+			memset(&r->pairs[i], 0, sizeof(r->pairs[i]));
+			r->assigned[i] = -1;
+		}
+		return 0;
+	}
+	return j;
+}
+
+/* Appends s with each character of `from` replaced by `to`, copying the runs between whole. */
+static int site_state_field(iw_buf *b, const char *s, const char *from, char to)
+{
+	int rc = 0;
+	while (!rc && *s) {
+		size_t n = strcspn(s, from);
+		rc = iw_buf_add(b, s, n);
+		s += n;
+		if (!rc && *s) {
+			rc = iw_buf_addc(b, to);
+			s++;
+		}
+	}
+	return rc;
+}
+
+static int site_state_write(site_run *r)
+{
+	iw_buf b = IW_BUF_INIT(SITE_CAP);
+	size_t j;
+	int rc = iw_buf_printf(&b, "%s\nsince\t%s\n", SITE_STATE_MAGIC, r->since ? r->since : "-");
+	for (j = 0; !rc && j < r->n; j++) {
+		const site_pair *p = &r->pairs[j];
+		const char *h = p->headlines ? p->headlines : "";
+		rc = iw_buf_printf(&b, "%s\t%ld\t", site_snap(r, j)->sha256, r->assigned[j]);
+		if (!rc && j == 0)
+			rc = iw_buf_adds(&b, "-\t\t\n");
+		else if (!rc)
+			rc = iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu\t", p->counts[0],
+			                   p->counts[1], p->counts[2], p->counts[3], p->counts[4],
+			                   p->counts[5], p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
+			                   p->people[DIFF_MODIFIED]);
+		/* Headlines never hold a tab or newline (registry text is normalised); the state
+		 * file's lines must stay whole regardless. */
+		if (!rc && j > 0)
+			rc = site_state_field(&b, h, "\t\n", ' ');
+		if (!rc && j > 0)
+			rc = iw_buf_addc(&b, '\t');
+		if (!rc && j > 0 && p->json)
+			rc = site_state_field(&b, p->json, "\n", '\t');
+		if (!rc && j > 0)
+			rc = iw_buf_addc(&b, '\n');
+	}
+	if (!rc)
+		rc = site_write(r, SITE_STATE, &b);
+	iw_buf_free(&b);
+	return rc;
+}
+
+/* ---- one change set ---------------------------------------------------------------------- */
+
+static int site_counts_table(iw_buf *out, const site_pair *p)
+{
+	int k, rc = iw_buf_adds(out, "<table class=\"counts\"><caption>Changes by kind</caption>\n"
+	                        "<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Changes"
+	                        "</th></tr></thead>\n<tbody>\n");
+	for (k = 0; !rc && k < DIFF_NKINDS; k++)
+		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw k%d\"></span>%s</th>"
+		                   "<td>%zu</td></tr>\n", k, report_kind_titles[k], p->counts[k]);
+	if (!rc)
+		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw\"></span>People</th>"
+		                   "<td>%zu</td></tr>\n</tbody></table>\n",
+		                   p->people[DIFF_ADDED] + p->people[DIFF_REMOVED] +
+		                   p->people[DIFF_MODIFIED]);
+	return rc;
+}
+
+static int site_snap_text(iw_buf *out, const store_snapshot *s)
+{
+	return iw_buf_printf(out, "snapshot %lld (registry date %s, observed %s)", (long long)s->id,
+	                     s->registry_updated, s->observed_at);
+}
+
+/* The newest change set before pair j, or 0. */
+static size_t site_older(const site_run *r, size_t j)
+{
+	while (--j > 0)
+		if (r->pairs[j].nonempty)
+			return j;
+	return 0;
+}
+
+static int site_page(site_run *r, size_t j, const char *name, const char *engine, size_t elen,
+                     iw_buf *out)
+{
+	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
+	iw_buf title = IW_BUF_INIT(4096);
+	size_t older = site_older(r, j);
+	int rc;
+
+	rc = iw_buf_printf(&title, "Registry changes %s \xE2\x86\x92 %s", from->registry_updated,
+	                   to->registry_updated);
+	if (!rc)
+		rc = report_html_head(out, title.data);
+	if (!rc)
+		rc = iw_buf_adds(out, "<nav><a href=\"../index.html\">All change sets</a>");
+	if (!rc && older) {
+		char oname[SITE_NAME_MAX];
+		site_name(site_snap(r, older), oname);
+		rc = iw_buf_printf(out, " \xC2\xB7 <a href=\"%s.html\">Older change set (%s)</a>", oname,
+		                   site_snap(r, older)->registry_updated);
+	}
+	if (!rc)
+		rc = iw_buf_adds(out, "</nav>\n<main>\n<h1>");
+	if (!rc)
+		rc = report_html_escape(out, title.data, title.len);
+	if (!rc)
+		rc = iw_buf_adds(out, "</h1>\n<p class=\"meta\">From ");
+	if (!rc)
+		rc = site_snap_text(out, from);
+	if (!rc)
+		rc = iw_buf_adds(out, " to ");
+	if (!rc)
+		rc = site_snap_text(out, to);
+	if (!rc)
+		rc = iw_buf_printf(out, ", SHA-256 <code>%s</code>. Also as <a href=\"%s.md\">Markdown"
+		                   "</a>; in JSON among all change sets in <a href=\"../changes.json\">"
+		                   "changes.json</a>.</p>\n", to->sha256, name);
+	if (!rc)
+		rc = site_counts_table(out, &r->pairs[j]);
+	/* The feed takes the change set from between these marks. */
+	if (!rc)
+		rc = iw_buf_adds(out, "<!--changes-->\n");
+	if (!rc)
+		rc = report_html_body(out, engine, elen);
+	if (!rc)
+		rc = iw_buf_adds(out, "<!--/changes-->\n</main>\n");
+	if (!rc)
+		rc = report_html_foot(out);
+	iw_buf_free(&title);
+	return rc;
+}
+
+/* Diffs pair j and, when it is a change set, writes its page, Markdown and JSON. */
+static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
+                             const registry_doc *b)
+{
+	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
+	site_pair *p = &r->pairs[j];
+	diff_result *d = NULL;
+	iw_buf engine = IW_BUF_INIT(SITE_CAP), out = IW_BUF_INIT(SITE_CAP);
+	iw_buf heads = IW_BUF_INIT(SITE_CAP);
+	char name[SITE_NAME_MAX], rel[SITE_NAME_MAX + 16];
+	int rc;
+
+	if ((rc = diff_compute(a, b, &d)))
+		goto out;
+	free(p->headlines);
+	free(p->json);
+	p->headlines = p->json = NULL;
+	diff_count(d, p->counts, p->people);
+	p->known = p->computed = 1;
+	p->nonempty = !diff_result_empty(d);
+	r->stats->computed++;
+	if (!p->nonempty)
+		goto out;
+
+	site_name(to, name);
+	if ((rc = report_html_engine(&engine, from, to, d)) ||
+	    (rc = report_html_headlines(&heads, engine.data ? engine.data : "", engine.len,
+	                                SITE_HEADLINES)))
+		goto out;
+	p->headlines = iw_strdup(heads.data ? heads.data : "");
+	if ((rc = site_page(r, j, name, engine.data ? engine.data : "", engine.len, &out)))
+		goto out;
+	snprintf(rel, sizeof(rel), "changes/%s.html", name);
+	if ((rc = site_write(r, rel, &out)))
+		goto out;
+	iw_buf_reset(&out);
+	snprintf(rel, sizeof(rel), "changes/%s.md", name);
+	if ((rc = report_changes_markdown(&out, from, to, d)) || (rc = site_write(r, rel, &out)))
+		goto out;
+	iw_buf_reset(&out);
+	if ((rc = report_changes_json(&out, from, to, d)))
+		goto out;
+	p->json = iw_buf_detach(&out, NULL);
+	r->stats->pages_written++;
+out:
+	diff_result_free(d);
+	iw_buf_free(&engine);
+	iw_buf_free(&out);
+	iw_buf_free(&heads);
+	return rc;
+}
+
+static int site_pages_present(const site_run *r, size_t j)
+{
+	static const char *const ext[] = {"html", "md"};
+	char name[SITE_NAME_MAX], rel[SITE_NAME_MAX + 16];
+	size_t i;
+	site_name(site_snap(r, j), name);
+	for (i = 0; i < sizeof(ext) / sizeof(*ext); i++) {
+		snprintf(rel, sizeof(rel), "changes/%s.%s", name, ext[i]);
+		if (!site_exists(r, rel))
+			return 0;
+	}
+	return 1;
+}
+
+/* Walks the documents that some pair or tally still needs, diffing the pairs that need it. */
+static int site_compute(site_run *r, const unsigned char *need)
+{
+	report_walk *w = NULL;
+	const registry_doc *a, *b;
+	size_t lo = r->n, hi = 0, j;
+	int64_t pos;
+	int rc = IW_OK;
+
+	for (j = 0; j < r->n; j++) {
+		if (j > 0 && need[j]) {
+			if (j - 1 < lo)
+				lo = j - 1;
+			hi = j;
+		}
+		if (r->assigned[j] < 0) {
+			if (j < lo)
+				lo = j;
+			if (j > hi)
+				hi = j;
+		}
+	}
+	if (lo > hi)
+		return IW_OK;
+	if ((rc = report_walk_open(r->st, r->snaps, r->nsnaps, site_snap(r, lo)->pos,
+	                           site_snap(r, hi)->pos, &w)))
+		return rc;
+	for (j = lo; j <= hi; j++) {
+		size_t assigned;
+		if ((rc = report_walk_next(w, &pos, &assigned)))
+			break;
+		r->assigned[j] = (long)assigned;
+		if (j > lo && need[j] && ((rc = report_walk_pair(w, &a, &b)) ||
+		                          (rc = site_pair_compute(r, j, a, b))))
+			break;
+	}
+	report_walk_free(w);
+	return rc;
+}
+
+/* ---- index, feed, changes.json -------------------------------------------------------------- */
+
+static int site_month_of(const char *date, int *y, int *m)
+{
+	return sscanf(date, "%4d-%2d", y, m) == 2 && *m >= 1 && *m <= 12;
+}
+
+static int site_charts(const site_run *r, iw_buf *out)
+{
+	report_chart_point *pts = iw_calloc(r->n, sizeof(*pts));
+	report_chart_month *months = NULL;
+	int y0 = 9999, m0 = 12, y1 = 0, m1 = 1, y, m, k, rc = 0;
+	size_t j, nmonths = 0, i;
+
+	for (j = 0; j < r->n; j++) {
+		const store_snapshot *s = site_snap(r, j);
+		pts[j].value = r->assigned[j];
+		if (iw_time_parse(s->registry_updated, &pts[j].t))
+			iw_error_clear();
+		if (!site_month_of(s->registry_updated, &y, &m))
+			continue;
+		if (y * 12 + m < y0 * 12 + m0) {
+			y0 = y;
+			m0 = m;
+		}
+		if (y * 12 + m > y1 * 12 + m1) {
+			y1 = y;
+			m1 = m;
+		}
+	}
+	if (y1 * 12 + m1 >= y0 * 12 + m0) {
+		nmonths = (size_t)((y1 * 12 + m1) - (y0 * 12 + m0) + 1);
+		months = iw_calloc(nmonths, sizeof(*months));
+		for (i = 0; i < nmonths; i++) {
+			int idx = y0 * 12 + (m0 - 1) + (int)i;
+			months[i].year = idx / 12;
+			months[i].month = idx % 12 + 1;
+		}
+		/* A change set counts in the month of the newer snapshot's registry date. */
+		for (j = 1; j < r->n; j++) {
+			const site_pair *p = &r->pairs[j];
+			if (!p->nonempty || !site_month_of(site_snap(r, j)->registry_updated, &y, &m))
+				continue;
+			i = (size_t)((y * 12 + m) - (y0 * 12 + m0));
+			for (k = 0; k < DIFF_NKINDS; k++)
+				months[i].counts[k] += (long)p->counts[k];
+		}
+	}
+
+	rc = iw_buf_adds(out, "<section id=\"charts\">\n<h2>The registry over time</h2>\n"
+	                 "<p>Port numbers assigned on at least one protocol: ");
+	if (!rc)
+		rc = report_format_number(out, r->assigned[r->n - 1]);
+	if (!rc)
+		rc = iw_buf_printf(out, " on %s", site_snap(r, r->n - 1)->registry_updated);
+	if (!rc && r->n > 1) {
+		rc = iw_buf_adds(out, " (");
+		if (!rc)
+			rc = report_format_number(out, r->assigned[0]);
+		if (!rc)
+			rc = iw_buf_printf(out, " on %s)", site_snap(r, 0)->registry_updated);
+	}
+	if (!rc)
+		rc = iw_buf_adds(out, ".</p>\n");
+	if (!rc)
+		rc = report_chart_ports_svg(out, pts, r->n);
+	if (!rc)
+		rc = iw_buf_adds(out, "<h3>Changes per month</h3>\n");
+	if (!rc)
+		rc = report_chart_months_svg(out, months, nmonths);
+	if (!rc)
+		rc = iw_buf_adds(out, "<ul class=\"legend\">");
+	for (k = 0; !rc && k < DIFF_NKINDS; k++)
+		rc = iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>", k,
+		                   report_kind_titles[k]);
+	if (!rc)
+		rc = iw_buf_adds(out, "</ul>\n<details><summary>Changes per month as a table</summary>\n"
+		                 "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Month</th>");
+	for (k = 0; !rc && k < DIFF_NKINDS; k++)
+		rc = iw_buf_printf(out, "<th scope=\"col\">%s</th>", report_kind_titles[k]);
+	if (!rc)
+		rc = iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
+	for (i = nmonths; !rc && i-- > 0;) {
+		long total = 0;
+		for (k = 0; k < DIFF_NKINDS; k++)
+			total += months[i].counts[k];
+		if (!total)
+			continue;
+		rc = iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
+		                   months[i].month);
+		for (k = 0; !rc && k < DIFF_NKINDS; k++)
+			rc = iw_buf_printf(out, "<td>%ld</td>", months[i].counts[k]);
+		if (!rc)
+			rc = iw_buf_adds(out, "</tr>\n");
+	}
+	if (!rc)
+		rc = iw_buf_adds(out, "</tbody></table></div></details>\n</section>\n");
+	free(pts);
+	free(months);
+	return rc;
+}
+
+static int site_index(site_run *r)
+{
+	iw_buf out = IW_BUF_INIT(SITE_CAP), counts = IW_BUF_INIT(4096);
+	const store_snapshot *a = site_snap(r, 0), *b = site_snap(r, r->n - 1);
+	size_t j;
+	int rc;
+
+	rc = report_html_head(&out, "IANA port registry changes");
+	if (!rc)
+		rc = iw_buf_printf(&out, "<main>\n<h1>IANA port registry changes</h1>\n<p>%zu change "
+		                   "set%s in %zu snapshot%s of IANA&#39;s Service Name and Transport "
+		                   "Protocol Port Number Registry, registry dates %s to %s. Subscribe "
+		                   "to the <a href=\"feed.atom\">Atom feed</a>; scripts can read "
+		                   "<a href=\"changes.json\">changes.json</a>.</p>\n",
+		                   r->stats->change_sets, r->stats->change_sets == 1 ? "" : "s", r->n,
+		                   r->n == 1 ? "" : "s", a->registry_updated, b->registry_updated);
+	if (!rc)
+		rc = site_charts(r, &out);
+	if (!rc)
+		rc = iw_buf_adds(&out, "<section id=\"sets\">\n<h2>Change sets, newest first</h2>\n");
+	if (!rc && !r->stats->change_sets)
+		rc = iw_buf_adds(&out, "<p>No change set yet: the stored snapshots hold the same "
+		                 "entries.</p>\n");
+	if (!rc && r->stats->change_sets)
+		rc = iw_buf_adds(&out, "<table class=\"sets\">\n<thead><tr><th scope=\"col\">Registry "
+		                 "date</th><th scope=\"col\">Changes</th><th scope=\"col\">First "
+		                 "changes</th></tr></thead>\n<tbody>\n");
+	for (j = r->n; !rc && j-- > 1;) {
+		const site_pair *p = &r->pairs[j];
+		char name[SITE_NAME_MAX];
+		if (!p->nonempty)
+			continue;
+		site_name(site_snap(r, j), name);
+		iw_buf_reset(&counts);
+		rc = report_counts_text(&counts, p->counts, p->people);
+		if (!rc)
+			rc = iw_buf_printf(&out, "<tr><th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
+			                   "</th><td>%s</td><td><ul class=\"heads\">%s</ul></td></tr>\n",
+			                   name, site_snap(r, j)->registry_updated, counts.data,
+			                   p->headlines ? p->headlines : "");
+	}
+	if (!rc && r->stats->change_sets)
+		rc = iw_buf_adds(&out, "</tbody></table>\n");
+	if (!rc)
+		rc = iw_buf_adds(&out, "</section>\n</main>\n");
+	if (!rc)
+		rc = report_html_foot(&out);
+	if (!rc)
+		rc = site_write(r, "index.html", &out);
+	iw_buf_free(&out);
+	iw_buf_free(&counts);
+	return rc;
+}
+
+/* The change set's HTML as its page holds it, between the marks site_page() writes. */
+static int site_page_changes(const site_run *r, const char *name, unsigned char **data,
+                             const char **start, size_t *len)
+{
+	char rel[SITE_NAME_MAX + 16];
+	const char *s, *e;
+	size_t n;
+	int rc;
+	snprintf(rel, sizeof(rel), "changes/%s.html", name);
+	if ((rc = site_read(r, rel, data, &n)))
+		return rc;
+	s = strstr((const char *)*data, "<!--changes-->\n");
+	e = s ? strstr(s, "<!--/changes-->") : NULL;
+	if (!s || !e)
+		return iw_error_set(IW_EPARSE, "%s/%s: not a change set page of this version", r->outdir,
+		                    rel);
+	*start = s + strlen("<!--changes-->\n");
+	*len = (size_t)(e - *start);
+	return IW_OK;
+}
+
+static int site_feed(site_run *r)
+{
+	report_feed_entry e[REPORT_FEED_MAX];
+	char names[REPORT_FEED_MAX][SITE_NAME_MAX], hrefs[REPORT_FEED_MAX][SITE_NAME_MAX + 16];
+	unsigned char *pages[REPORT_FEED_MAX];
+	iw_buf counts[REPORT_FEED_MAX], out = IW_BUF_INIT(SITE_CAP);
+	const char *updated = site_snap(r, r->n - 1)->observed_at;
+	size_t n = 0, i, j;
+	int rc = IW_OK;
+
+	for (j = r->n; !rc && n < REPORT_FEED_MAX && j-- > 1;) {
+		const site_pair *p = &r->pairs[j];
+		if (!p->nonempty)
+			continue;
+		pages[n] = NULL;
+		iw_buf_init(&counts[n], 4096);
+		site_name(site_snap(r, j), names[n]);
+		snprintf(hrefs[n], sizeof(hrefs[n]), "changes/%s.html", names[n]);
+		e[n].to = site_snap(r, j);
+		e[n].href = hrefs[n];
+		rc = report_counts_text(&counts[n], p->counts, p->people);
+		e[n].counts = counts[n].data;
+		if (!rc)
+			rc = site_page_changes(r, names[n], &pages[n], &e[n].content, &e[n].content_len);
+		n++;
+	}
+	/* The feed changed when its newest entry did. */
+	if (n)
+		updated = e[0].to->observed_at;
+	if (!rc)
+		rc = report_atom_feed(&out, e, n, updated);
+	if (!rc)
+		rc = site_write(r, "feed.atom", &out);
+	for (i = 0; i < n; i++) {
+		free(pages[i]);
+		iw_buf_free(&counts[i]);
+	}
+	iw_buf_free(&out);
+	return rc;
+}
+
+/* [each change set's JSON, oldest first]. */
+static int site_changes_json(site_run *r)
+{
+	iw_buf out = IW_BUF_INIT(SITE_CAP);
+	size_t j, k = 0;
+	int rc = iw_buf_adds(&out, "[");
+	for (j = 1; !rc && j < r->n; j++) {
+		const char *json = r->pairs[j].json;
+		size_t len;
+		if (!r->pairs[j].nonempty || !json)
+			continue;
+		len = strlen(json);
+		while (len && json[len - 1] == '\n')
+			len--;
+		rc = iw_buf_adds(&out, k++ ? ",\n" : "\n");
+		if (!rc)
+			rc = iw_buf_add(&out, json, len);
+	}
+	if (!rc)
+		rc = iw_buf_adds(&out, k ? "\n]\n" : "]\n");
+	if (!rc)
+		rc = site_write(r, "changes.json", &out);
+	iw_buf_free(&out);
+	return rc;
+}
+
+/* ---- the whole site ------------------------------------------------------------------------- */
+
+int report_site_write(store *s, const char *outdir, const char *since_date, int incremental,
+                      report_site_stats *stats)
+{
+	report_site_stats local;
+	site_run r;
+	unsigned char *need = NULL;
+	char *changes_dir = NULL;
+	size_t j, known = 0;
+	int rc = IW_OK, own_txn = 0;
+
+	memset(&r, 0, sizeof(r));
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	r.st = s;
+	r.outdir = outdir;
+	r.since = since_date;
+	r.incremental = incremental;
+	r.stats = stats;
+	if (since_date && !iw_date_valid(since_date))
+		return iw_error_set(IW_EINVAL, "since: not a date YYYY-MM-DD: '%s'", since_date);
+	/* One read transaction for the list and the walk: a snapshot imported meanwhile (which
+	 * may shift positions) is seen by neither. */
+	if (sqlite3_get_autocommit(store_db(s))) {
+		if (sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return iw_error_set(IW_EDB, "site: begin: %s", sqlite3_errmsg(store_db(s)));
+		own_txn = 1;
+	}
+	if ((rc = store_list_snapshots(s, &r.snaps, &r.nsnaps)))
+		goto out;
+	if (!r.nsnaps) {
+		rc = iw_error_set(IW_ENOTFOUND, "no snapshot is stored yet: import or fetch one first");
+		goto out;
+	}
+	for (j = 0; j < r.nsnaps; j++) {
+		if (r.snaps[j].pos != (int64_t)j + 1) {
+			rc = iw_error_set(IW_EDB, "snapshot %lld is at position %lld, expected %zu",
+			                  (long long)r.snaps[j].id, (long long)r.snaps[j].pos, j + 1);
+			goto out;
+		}
+	}
+	/* The range starts with the snapshot before the first one on or after since_date: the
+	 * "from" side of the first change set listed. */
+	if (since_date) {
+		while (r.first < r.nsnaps && strcmp(r.snaps[r.first].registry_updated, since_date) < 0)
+			r.first++;
+		r.first = r.first ? r.first - 1 : 0;
+	}
+	r.n = r.nsnaps - r.first;
+	r.pairs = iw_calloc(r.n, sizeof(*r.pairs));
+	r.assigned = iw_malloc(r.n * sizeof(*r.assigned));
+	for (j = 0; j < r.n; j++)
+		r.assigned[j] = -1;
+	need = iw_calloc(r.n, 1);
+
+	changes_dir = iw_asprintf("%s/changes", outdir);
+	if ((rc = iw_mkdir_p(changes_dir, 0755)))
+		goto out;
+	if (incremental)
+		known = site_state_read(&r);
+	for (j = 1; j < r.n; j++)
+		need[j] = !r.pairs[j].known || (r.pairs[j].nonempty && !site_pages_present(&r, j));
+	if ((rc = site_compute(&r, need)))
+		goto out;
+	for (j = 1; j < r.n; j++)
+		if (r.pairs[j].nonempty)
+			stats->change_sets++;
+	stats->snapshots = r.n;
+	/* Nothing new since the state file, and every file there: the site is up to date. */
+	if (known == r.n && !stats->computed && site_exists(&r, "index.html") &&
+	    site_exists(&r, "feed.atom") && site_exists(&r, "changes.json"))
+		goto out;
+	if ((rc = site_changes_json(&r)) || (rc = site_feed(&r)) || (rc = site_index(&r)) ||
+	    (rc = site_state_write(&r)))
+		goto out;
+out:
+	if (r.pairs) {
+		for (j = 0; j < r.n; j++) {
+			free(r.pairs[j].headlines);
+			free(r.pairs[j].json);
+		}
+	}
+	free(r.pairs);
+	free(r.assigned);
+	free(need);
+	free(changes_dir);
+	store_snapshots_free(r.snaps, r.nsnaps);
+	if (own_txn)
+		sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+	return rc;
+}

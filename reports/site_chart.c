@@ -1,0 +1,289 @@
+/* site_chart.c: the index's SVG charts: assigned ports over time, changes per month by kind. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/common.h"
+#include "reports/site_int.h"
+
+#define CHART_PLOT_W (REPORT_CHART_WIDTH - REPORT_CHART_LEFT - REPORT_CHART_RIGHT)
+#define CHART_PLOT_H (REPORT_CHART_BOTTOM - REPORT_CHART_TOP)
+
+static long chart_floor_div(long a, long b)
+{
+	long q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static long chart_ceil_div(long a, long b)
+{
+	return -chart_floor_div(-a, b);
+}
+
+void report_axis_nice(long lo, long hi, int max_ticks, report_axis *out)
+{
+	static const long mult[] = {1, 2, 5};
+	long step = 1, scale = 1;
+	int i = 0;
+	if (hi < lo) {
+		long t = lo;
+		lo = hi;
+		hi = t;
+	}
+	if (max_ticks < 1)
+		max_ticks = 1;
+	/* A flat series still needs a range to draw in: around the value, or 0..1 for zeros. */
+	if (lo == hi) {
+		if (lo == 0) {
+			hi = 1;
+		} else {
+			lo--;
+			hi++;
+		}
+	}
+	/* Steps of 1, 2 and 5 times a power of ten, the smallest giving at most max_ticks. */
+	for (;;) {
+		step = mult[i] * scale;
+		if (chart_ceil_div(hi, step) - chart_floor_div(lo, step) <= max_ticks)
+			break;
+		if (++i == 3) {
+			i = 0;
+			scale *= 10;
+		}
+	}
+	out->step = step;
+	out->lo = chart_floor_div(lo, step) * step;
+	out->hi = chart_ceil_div(hi, step) * step;
+}
+
+static double chart_y(const report_axis *ax, long v)
+{
+	return REPORT_CHART_BOTTOM - (double)(v - ax->lo) * CHART_PLOT_H / (double)(ax->hi - ax->lo);
+}
+
+/* "6,357": thousands separated, for axis labels and text. */
+static int chart_number(iw_buf *out, long v)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%ld", v < 0 ? -v : v), i, rc = 0;
+	if (v < 0)
+		rc = iw_buf_addc(out, '-');
+	for (i = 0; !rc && i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			rc = iw_buf_addc(out, ',');
+		if (!rc)
+			rc = iw_buf_addc(out, digits[i]);
+	}
+	return rc;
+}
+
+int report_format_number(iw_buf *out, long v)
+{
+	return chart_number(out, v);
+}
+
+static int chart_open(iw_buf *out, const char *id, const char *title, const char *desc)
+{
+	int rc = iw_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	                       "role=\"img\" aria-labelledby=\"%s-t %s-d\">\n<title id=\"%s-t\">",
+	                       REPORT_CHART_WIDTH, REPORT_CHART_HEIGHT, id, id, id);
+	if (!rc)
+		rc = report_html_escape(out, title, strlen(title));
+	if (!rc)
+		rc = iw_buf_printf(out, "</title>\n<desc id=\"%s-d\">", id);
+	if (!rc)
+		rc = report_html_escape(out, desc, strlen(desc));
+	return rc ? rc : iw_buf_adds(out, "</desc>\n");
+}
+
+/* Horizontal grid lines and their labels, one per step of the axis. */
+static int chart_y_axis(iw_buf *out, const report_axis *ax)
+{
+	long v;
+	int rc = 0;
+	for (v = ax->lo; !rc && v <= ax->hi; v += ax->step) {
+		double y = chart_y(ax, v);
+		rc = iw_buf_printf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+		                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", REPORT_CHART_LEFT, y,
+		                   REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6,
+		                   y + 4);
+		if (!rc)
+			rc = chart_number(out, v);
+		if (!rc)
+			rc = iw_buf_adds(out, "</text>\n");
+	}
+	if (!rc)
+		rc = iw_buf_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
+		                   REPORT_CHART_LEFT, REPORT_CHART_BOTTOM,
+		                   REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, REPORT_CHART_BOTTOM);
+	return rc;
+}
+
+static int chart_x_label(iw_buf *out, double x, const char *anchor, const char *label)
+{
+	/* A label at the very end of the axis ends there rather than past the picture. */
+	if (!strcmp(anchor, "middle") && x > REPORT_CHART_WIDTH - REPORT_CHART_RIGHT - 24)
+		anchor = "end";
+	else if (!strcmp(anchor, "middle") && x < REPORT_CHART_LEFT + 24)
+		anchor = "start";
+	return iw_buf_printf(out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
+	                     "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n", x,
+	                     REPORT_CHART_BOTTOM, x, REPORT_CHART_BOTTOM + 4, x,
+	                     REPORT_CHART_BOTTOM + 18, anchor, label);
+}
+
+static int chart_year_of(time_t t)
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		return 1970;
+	return tm.tm_year + 1900;
+}
+
+static time_t chart_jan1(int year)
+{
+	char s[16];
+	time_t t = 0;
+	snprintf(s, sizeof(s), "%04d-01-01", year);
+	if (iw_time_parse(s, &t))
+		return 0;
+	return t;
+}
+
+int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n)
+{
+	report_axis ax;
+	time_t t0, t1;
+	long lo, hi;
+	size_t i;
+	int rc, y, y0, y1, every;
+
+	rc = chart_open(out, "chart-ports", "Assigned port numbers over time",
+	                "How many port numbers had an assignment on at least one protocol, "
+	                "per stored snapshot.");
+	if (rc)
+		return rc;
+	if (!n)
+		return iw_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">No snapshot "
+		                     "to show</text>\n</svg>\n", REPORT_CHART_WIDTH / 2,
+		                     REPORT_CHART_HEIGHT / 2);
+	t0 = t1 = p[0].t;
+	lo = hi = p[0].value;
+	for (i = 1; i < n; i++) {
+		if (p[i].t < t0)
+			t0 = p[i].t;
+		if (p[i].t > t1)
+			t1 = p[i].t;
+		if (p[i].value < lo)
+			lo = p[i].value;
+		if (p[i].value > hi)
+			hi = p[i].value;
+	}
+	report_axis_nice(lo, hi, 5, &ax);
+	if ((rc = chart_y_axis(out, &ax)))
+		return rc;
+
+	/* Years on the time axis; a range within one year is labelled by its ends. */
+	y0 = chart_year_of(t0);
+	y1 = chart_year_of(t1);
+	every = (y1 - y0) / 10 + 1;
+	for (y = y0; !rc && y <= y1; y++) {
+		time_t t = chart_jan1(y);
+		char label[8];
+		if (t < t0 || t > t1 || t1 == t0 || (y - y0) % every)
+			continue;
+		snprintf(label, sizeof(label), "%d", y);
+		rc = chart_x_label(out, REPORT_CHART_LEFT + (double)(t - t0) * CHART_PLOT_W /
+		                   (double)(t1 - t0), "middle", label);
+	}
+	if (!rc && (y0 == y1 || t0 == t1)) {
+		char a[21], b[21];
+		iw_time_format(t0, a);
+		iw_time_format(t1, b);
+		a[10] = b[10] = '\0';
+		if (t0 == t1)
+			rc = chart_x_label(out, REPORT_CHART_LEFT + CHART_PLOT_W / 2.0, "middle", a);
+		else if ((rc = chart_x_label(out, REPORT_CHART_LEFT, "start", a)) == 0)
+			rc = chart_x_label(out, REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, "end", b);
+	}
+
+	if (!rc && n == 1)
+		return iw_buf_printf(out, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n"
+		                     "</svg>\n", REPORT_CHART_LEFT + CHART_PLOT_W / 2.0,
+		                     chart_y(&ax, p[0].value));
+	if (!rc)
+		rc = iw_buf_adds(out, "<polyline class=\"line\" points=\"");
+	for (i = 0; !rc && i < n; i++) {
+		double x = t1 == t0 ? REPORT_CHART_LEFT + CHART_PLOT_W / 2.0
+		                    : REPORT_CHART_LEFT + (double)(p[i].t - t0) * CHART_PLOT_W /
+		                      (double)(t1 - t0);
+		rc = iw_buf_printf(out, "%s%.1f,%.1f", i ? " " : "", x, chart_y(&ax, p[i].value));
+	}
+	if (!rc)
+		rc = iw_buf_adds(out, "\"/>\n</svg>\n");
+	return rc;
+}
+
+static const char *const chart_kind_words[DIFF_NKINDS] = {
+	"assigned", "de-assigned", "added", "removed", "modified", "status",
+};
+
+int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
+{
+	report_axis ax;
+	long max = 0;
+	double slot, bar;
+	size_t i;
+	int rc, k, every;
+
+	rc = chart_open(out, "chart-months", "Changes per month by kind",
+	                "Entries assigned, de-assigned, added, removed, modified and status "
+	                "changes per month of the registry's date, stacked.");
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		long total = 0;
+		for (k = 0; k < DIFF_NKINDS; k++)
+			total += m[i].counts[k];
+		if (total > max)
+			max = total;
+	}
+	report_axis_nice(0, max, 5, &ax);
+	if ((rc = chart_y_axis(out, &ax)))
+		return rc;
+	if (!n || !max) {
+		rc = iw_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">No change in "
+		                   "this period</text>\n</svg>\n", REPORT_CHART_LEFT + CHART_PLOT_W / 2,
+		                   REPORT_CHART_TOP + CHART_PLOT_H / 2);
+		return rc;
+	}
+	slot = (double)CHART_PLOT_W / (double)n;
+	bar = slot > 3 ? slot * 0.8 : slot;
+	every = (int)(n / 120) + 1;
+	for (i = 0; !rc && i < n; i++) {
+		double x = REPORT_CHART_LEFT + slot * (double)i + (slot - bar) / 2, base = 0;
+		char label[16];
+		/* Years at their January, or every month of a short range. */
+		if ((m[i].month == 1 && ((m[i].year % every) == 0)) || (n <= 6) ||
+		    (i == 0 && n < 12)) {
+			if (n <= 6 || m[i].month != 1)
+				snprintf(label, sizeof(label), "%04d-%02d", m[i].year, m[i].month);
+			else
+				snprintf(label, sizeof(label), "%04d", m[i].year);
+			rc = chart_x_label(out, REPORT_CHART_LEFT + slot * (double)i + slot / 2,
+			                   "middle", label);
+		}
+		for (k = 0; !rc && k < DIFF_NKINDS; k++) {
+			double h;
+			if (!m[i].counts[k])
+				continue;
+			h = (double)m[i].counts[k] * CHART_PLOT_H / (double)(ax.hi - ax.lo);
+			base += h;
+			rc = iw_buf_printf(out, "<rect class=\"k%d\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+			                   "height=\"%.2f\"><title>%04d-%02d: %ld %s</title></rect>\n", k,
+			                   x, REPORT_CHART_BOTTOM - base, bar, h, m[i].year, m[i].month,
+			                   m[i].counts[k], chart_kind_words[k]);
+		}
+	}
+	return rc ? rc : iw_buf_adds(out, "</svg>\n");
+}

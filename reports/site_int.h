@@ -1,0 +1,78 @@
+/*
+ * site_int.h: private to the static site (site.c, site_walk.c, site_html.c, site_atom.c,
+ * site_chart.c): the walk over consecutive snapshots and the pieces of pages the files share.
+ */
+#ifndef IANAWATCH_SITE_INT_H
+#define IANAWATCH_SITE_INT_H
+
+#include "reports/reports.h"
+
+/* ---- the walk (site_walk.c) -------------------------------------------------------------- */
+
+/*
+ * Every document from position first to last (store.h's 1-based ranks), rebuilt from the
+ * record and person spans read in one pass, instead of one store_load_doc() per snapshot:
+ * a document differs from the previous one by the few versions whose spans start or end
+ * there, so each step merges those into the previous (canonically sorted) list. The
+ * documents equal what store_load_doc() returns: same records in the same order, people
+ * sorted by id. Their strings belong to the walk.
+ *
+ * report_walk_next() advances to the next position. `assigned` is the number of port numbers
+ * that some assigning record covers on at least one protocol (registry.h's rules: status
+ * "assigned" on tcp, udp, sctp or dccp), kept up to date from the versions entering and
+ * leaving rather than from a status map per snapshot.
+ *
+ * report_walk_pair() gives, for the step just made (position pos-1 to pos), two documents for
+ * diff_compute() that hold only the versions that left or entered and the unchanged ones
+ * sharing a port or key with them (and all people): the diff, and everything the change
+ * reports say about it, is exactly that of the whole documents (see site_walk.c), at a
+ * fraction of the cost. report_walk_doc() builds the whole document of the current position.
+ * Documents are owned by the walk and valid until the next step.
+ */
+typedef struct report_walk report_walk;
+
+/* snaps[i] is the snapshot at position i + 1 (store_list_snapshots()), borrowed: registry
+ * dates come from it. */
+int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t first,
+                     int64_t last, report_walk **out);
+/* IW_OK with *pos; IW_ENOTFOUND past the last position. */
+int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned);
+int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc **b);
+int report_walk_doc(report_walk *w, const registry_doc **doc);
+void report_walk_free(report_walk *w);
+
+/* ---- HTML pieces (site_html.c) -------------------------------------------------------------- */
+
+/* The start of a page up to and including <body>; title is plain text (escaped here). */
+int report_html_head(iw_buf *out, const char *title);
+int report_html_foot(iw_buf *out);
+/* The changelog engine's rendering of d in the HTML style (marked lines, see site_html.c);
+ * empty for an empty result. The two functions below dress it. */
+int report_html_engine(iw_buf *tmp, const store_snapshot *from, const store_snapshot *to,
+                       const diff_result *d);
+/* The change set as sections, one table per group (report_changes_html()). */
+int report_html_body(iw_buf *out, const char *engine, size_t len);
+/* The first `max` changes as <li> items (subject and what happened) and "and N more": the
+ * index's headline changes. One line of HTML, no newline. */
+int report_html_headlines(iw_buf *out, const char *engine, size_t len, size_t max);
+/* "4 de-assigned, 2 added, 1 person modified", plain ASCII; "no change" when all are 0. */
+int report_counts_text(iw_buf *out, const size_t counts[DIFF_NKINDS],
+                       const size_t people[DIFF_NKINDS]);
+
+/* ---- the feed (site_atom.c) ---------------------------------------------------------------- */
+
+typedef struct report_feed_entry {
+	const store_snapshot *to;   /* the newer snapshot: id (from its SHA-256) and updated */
+	const char *counts;         /* "4 de-assigned, 2 added", plain text */
+	const char *href;           /* the change set's page, relative to the feed */
+	const char *content;        /* the change set as HTML */
+	size_t content_len;
+} report_feed_entry;
+
+/* The whole feed, entries as given (newest first); `updated` is the feed's time (ISO 8601). */
+int report_atom_feed(iw_buf *out, const report_feed_entry *e, size_t n, const char *updated);
+
+/* Column titles of the kinds, diff_kind order; their colours are CSS classes k0 .. k5. */
+extern const char *const report_kind_titles[DIFF_NKINDS];
+
+#endif

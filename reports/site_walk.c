@@ -1,0 +1,594 @@
+/* site_walk.c: every stored document of a range of positions, rebuilt step by step from spans. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "reports/site_int.h"
+
+/* The span tables are store.h's history: one row per stretch of consecutive positions in
+ * which a record (person) version is present. An open span's last_pos is a huge number. */
+#define WALK_RECORD_SQL \
+	"SELECT s.first_pos, s.last_pos, r.name, r.protocol, r.port, r.port_end, r.occurrence, " \
+	"r.description, r.assignee, r.contact, r.refs, r.notes, r.unauthorized, r.service_code, " \
+	"r.registration_date, r.modification_date FROM record_span s " \
+	"JOIN record r ON r.id = s.record_id WHERE s.last_pos >= ?1 AND s.first_pos <= ?2"
+#define WALK_PERSON_SQL \
+	"SELECT s.first_pos, s.last_pos, p.pid, p.name, p.org, p.uri, p.updated FROM person_span s " \
+	"JOIN person p ON p.id = s.person_id WHERE s.last_pos >= ?1 AND s.first_pos <= ?2"
+
+/* Where a version is present: positions first..last. Leads both version structs, so the
+ * merge below reads it through a pointer to either. */
+typedef struct walk_span {
+	int64_t first, last;
+} walk_span;
+
+typedef struct walk_rec {
+	walk_span span;
+	registry_record rec;
+	int assigning;   /* has a port and registry_record_kind() is REGISTRY_ASSIGNING */
+} walk_rec;
+
+typedef struct walk_person {
+	walk_span span;
+	registry_person p;
+} walk_person;
+
+/* The versions present at the current position (v, n) and at the one before (prev, nprev),
+ * as indexes in canonical order. */
+typedef struct walk_live {
+	size_t *v, *prev;
+	size_t n, nprev;
+} walk_live;
+
+/* Ports [lo, hi] of one protocol that a changed version covers. */
+typedef struct walk_iv {
+	int32_t lo, hi;
+} walk_iv;
+
+struct report_walk {
+	registry_doc *strings;        /* owns every string of every version */
+	const store_snapshot *snaps;
+	size_t nsnaps;
+	walk_rec *recs;               /* sorted by (first, canonical order) */
+	size_t nrecs, recs_alloc, rnext;
+	walk_person *people;          /* sorted by (first, id, fields) */
+	size_t npeople, people_alloc, pnext;
+	walk_live rlive, plive;
+	int64_t pos, first, last;     /* pos: 0 before the first step */
+	uint16_t (*cover)[65536];     /* per protocol: assigning records covering the port */
+	uint8_t *nprotos;             /* per port: protocols on which it is assigned */
+	size_t assigned;
+	/* The last step's changed ports per protocol (sorted, merged) and the portless keys. */
+	walk_iv *iv[REGISTRY_NPROTOS];
+	size_t niv[REGISTRY_NPROTOS], iv_alloc[REGISTRY_NPROTOS];
+	const registry_record **keys;
+	size_t nkeys, keys_alloc;
+	uint8_t *mark;                /* per version: unchanged but part of the last pair */
+	registry_doc *pair[2];        /* report_walk_pair()'s documents */
+	registry_doc *doc;            /* report_walk_doc()'s document */
+};
+
+static const char *walk_text(sqlite3_stmt *st, int col, registry_doc *strings)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? registry_doc_strndup(strings, (const char *)t,
+	                                (size_t)sqlite3_column_bytes(st, col)) : NULL;
+}
+
+static int walk_sqlerr(sqlite3 *db, const char *what)
+{
+	return iw_error_set(IW_EDB, "site: %s: %s", what, sqlite3_errmsg(db));
+}
+
+static int walk_cmp_null(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+static int walk_rec_qcmp(const void *pa, const void *pb)
+{
+	const walk_rec *a = pa, *b = pb;
+	if (a->span.first != b->span.first)
+		return a->span.first < b->span.first ? -1 : 1;
+	return registry_record_cmp(&a->rec, &b->rec);
+}
+
+static int walk_person_cmp(const registry_person *a, const registry_person *b)
+{
+	int c, i;
+	if ((c = walk_cmp_null(a->id, b->id)))
+		return c;
+	for (i = 0; i < PERSON_NFIELDS; i++)
+		if ((c = walk_cmp_null(a->f[i], b->f[i])))
+			return c;
+	return 0;
+}
+
+static int walk_person_qcmp(const void *pa, const void *pb)
+{
+	const walk_person *a = pa, *b = pb;
+	if (a->span.first != b->span.first)
+		return a->span.first < b->span.first ? -1 : 1;
+	return walk_person_cmp(&a->p, &b->p);
+}
+
+static int walk_load_records(report_walk *w, sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int sr, i, rc = IW_OK;
+	if (sqlite3_prepare_v2(db, WALK_RECORD_SQL, -1, &st, NULL) != SQLITE_OK)
+		return walk_sqlerr(db, "reading the record spans");
+	sqlite3_bind_int64(st, 1, w->first);
+	sqlite3_bind_int64(st, 2, w->last);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		walk_rec *v;
+		registry_record *r;
+		if (w->nrecs == w->recs_alloc) {
+			w->recs_alloc = w->recs_alloc ? w->recs_alloc * 2 : 16384;
+			w->recs = iw_realloc(w->recs, w->recs_alloc * sizeof(*w->recs));
+		}
+		v = &w->recs[w->nrecs++];
+		memset(v, 0, sizeof(*v));
+		v->span.first = sqlite3_column_int64(st, 0);
+		v->span.last = sqlite3_column_int64(st, 1);
+		r = &v->rec;
+		r->f[REG_NAME] = walk_text(st, 2, w->strings);
+		r->f[REG_PROTOCOL] = walk_text(st, 3, w->strings);
+		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
+			r->port = r->port_end = REGISTRY_NO_PORT;
+		} else {
+			r->port = sqlite3_column_int(st, 4);
+			r->port_end = sqlite3_column_int(st, 5);
+		}
+		r->occurrence = (uint32_t)sqlite3_column_int(st, 6);
+		for (i = REG_DESCRIPTION; i < REG_NFIELDS; i++)
+			r->f[i] = walk_text(st, 7 + i - REG_DESCRIPTION, w->strings);
+		/* The store only holds validated ports; the bounds keep the tally's arrays safe. */
+		v->assigning = r->port >= 0 && r->port_end >= r->port && r->port_end <= 65535 &&
+		               registry_record_kind(r) == REGISTRY_ASSIGNING;
+	}
+	if (sr != SQLITE_DONE)
+		rc = walk_sqlerr(db, "reading the record spans");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int walk_load_people(report_walk *w, sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int sr, i, rc = IW_OK;
+	if (sqlite3_prepare_v2(db, WALK_PERSON_SQL, -1, &st, NULL) != SQLITE_OK)
+		return walk_sqlerr(db, "reading the person spans");
+	sqlite3_bind_int64(st, 1, w->first);
+	sqlite3_bind_int64(st, 2, w->last);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		walk_person *v;
+		if (w->npeople == w->people_alloc) {
+			w->people_alloc = w->people_alloc ? w->people_alloc * 2 : 8192;
+			w->people = iw_realloc(w->people, w->people_alloc * sizeof(*w->people));
+		}
+		v = &w->people[w->npeople++];
+		memset(v, 0, sizeof(*v));
+		v->span.first = sqlite3_column_int64(st, 0);
+		v->span.last = sqlite3_column_int64(st, 1);
+		v->p.id = walk_text(st, 2, w->strings);
+		for (i = 0; i < PERSON_NFIELDS; i++)
+			v->p.f[i] = walk_text(st, 3 + i, w->strings);
+	}
+	if (sr != SQLITE_DONE)
+		rc = walk_sqlerr(db, "reading the person spans");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Counts the ports a version covers in or out of the "assigned" tally. */
+static void walk_cover(report_walk *w, const walk_rec *v, int add)
+{
+	int p;
+	int32_t x;
+	if (!v->assigning)
+		return;
+	for (p = 0; p < REGISTRY_NPROTOS; p++) {
+		if (!registry_record_covers_proto(&v->rec, p))
+			continue;
+		for (x = v->rec.port; x <= v->rec.port_end; x++) {
+			if (add) {
+				if (w->cover[p][x]++ == 0 && w->nprotos[x]++ == 0)
+					w->assigned++;
+			} else if (w->cover[p][x] && --w->cover[p][x] == 0 && --w->nprotos[x] == 0) {
+				w->assigned--;
+			}
+		}
+	}
+}
+
+/* A version of the initial set and its index, for sorting without a global context. */
+typedef struct walk_keyed {
+	const void *item;
+	size_t i;
+} walk_keyed;
+
+static int walk_keyed_rec_qcmp(const void *pa, const void *pb)
+{
+	const walk_keyed *a = pa, *b = pb;
+	return registry_record_cmp(&((const walk_rec *)a->item)->rec,
+	                           &((const walk_rec *)b->item)->rec);
+}
+
+static int walk_keyed_person_qcmp(const void *pa, const void *pb)
+{
+	const walk_keyed *a = pa, *b = pb;
+	return walk_person_cmp(&((const walk_person *)a->item)->p,
+	                       &((const walk_person *)b->item)->p);
+}
+
+/*
+ * Moves the live list to position pos: drops the versions whose span ended before it and
+ * merges in those starting at it (items[*next...], already in order). Entering versions are
+ * few, so each is placed by binary search. The list before the step stays in l->prev.
+ */
+static void walk_step_list(walk_live *l, const void *items, size_t size, size_t nitems,
+                           size_t *next, int64_t pos, int (*cmp)(const void *, const void *),
+                           void (*on_change)(report_walk *, size_t, int), report_walk *w)
+{
+	const char *base = items;
+	size_t *old = l->v, *nv = l->prev, i = 0, e, out = 0, end = *next;
+#define WALK_SPAN(k) ((const walk_span *)(const void *)(base + (k) * size))
+	while (end < nitems && WALK_SPAN(end)->first == pos)
+		end++;
+	for (e = *next; e <= end; e++) {
+		size_t lo = i, hi = l->n;
+		/* The stretch of the old list before entering version e (all of it after the last). */
+		while (e < end && lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp(base + old[mid] * size, base + e * size) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (e == end)
+			lo = l->n;
+		for (; i < lo; i++) {
+			if (WALK_SPAN(old[i])->last < pos) {
+				if (on_change)
+					on_change(w, old[i], 0);
+			} else {
+				nv[out++] = old[i];
+			}
+		}
+		if (e < end) {
+			nv[out++] = e;
+			if (on_change)
+				on_change(w, e, 1);
+		}
+	}
+	l->prev = old;
+	l->nprev = l->n;
+	l->v = nv;
+	l->n = out;
+	*next = end;
+#undef WALK_SPAN
+}
+
+static int walk_rec_cmp_v(const void *a, const void *b)
+{
+	return registry_record_cmp(&((const walk_rec *)a)->rec, &((const walk_rec *)b)->rec);
+}
+
+static int walk_person_cmp_v(const void *a, const void *b)
+{
+	return walk_person_cmp(&((const walk_person *)a)->p, &((const walk_person *)b)->p);
+}
+
+static void walk_rec_changed(report_walk *w, size_t i, int add)
+{
+	walk_cover(w, &w->recs[i], add);
+}
+
+/* Sorts the indexes of l by the items they name. */
+static void walk_sort_live(walk_live *l, const void *items, size_t size,
+                           int (*qcmp)(const void *, const void *))
+{
+	walk_keyed *k;
+	size_t i;
+	if (l->n < 2)
+		return;
+	k = iw_malloc(l->n * sizeof(*k));
+	for (i = 0; i < l->n; i++) {
+		k[i].item = (const char *)items + l->v[i] * size;
+		k[i].i = l->v[i];
+	}
+	qsort(k, l->n, sizeof(*k), qcmp);
+	for (i = 0; i < l->n; i++)
+		l->v[i] = k[i].i;
+	free(k);
+}
+
+/* The first position: every version whose span covers it, sorted. */
+static void walk_start(report_walk *w)
+{
+	size_t i;
+	for (i = 0; i < w->nrecs && w->recs[i].span.first <= w->first; i++) {
+		if (w->recs[i].span.last < w->first)
+			continue;
+		w->rlive.v[w->rlive.n++] = i;
+		walk_cover(w, &w->recs[i], 1);
+	}
+	w->rnext = i;
+	for (i = 0; i < w->npeople && w->people[i].span.first <= w->first; i++)
+		if (w->people[i].span.last >= w->first)
+			w->plive.v[w->plive.n++] = i;
+	w->pnext = i;
+	walk_sort_live(&w->rlive, w->recs, sizeof(*w->recs), walk_keyed_rec_qcmp);
+	walk_sort_live(&w->plive, w->people, sizeof(*w->people), walk_keyed_person_qcmp);
+}
+
+int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t first,
+                     int64_t last, report_walk **out)
+{
+	report_walk *w;
+	sqlite3 *db = store_db(s);
+	int rc, own_txn;
+
+	*out = NULL;
+	if (first < 1 || last < first || (size_t)last > nsnaps)
+		return iw_error_set(IW_EINVAL, "site: no snapshot positions %lld..%lld among %zu",
+		                    (long long)first, (long long)last, nsnaps);
+	w = iw_calloc(1, sizeof(*w));
+	w->strings = registry_doc_new();
+	w->snaps = snaps;
+	w->nsnaps = nsnaps;
+	w->first = first;
+	w->last = last;
+	/* One read transaction, so that both queries see the same history (unless the caller
+	 * already holds one). */
+	own_txn = sqlite3_get_autocommit(db);
+	if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = walk_sqlerr(db, "begin");
+		goto out;
+	}
+	rc = walk_load_records(w, db);
+	if (!rc)
+		rc = walk_load_people(w, db);
+	if (own_txn)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc)
+		goto out;
+	if (w->nrecs > 1)
+		qsort(w->recs, w->nrecs, sizeof(*w->recs), walk_rec_qcmp);
+	if (w->npeople > 1)
+		qsort(w->people, w->npeople, sizeof(*w->people), walk_person_qcmp);
+	w->rlive.v = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+	w->rlive.prev = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+	w->plive.v = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	w->plive.prev = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	w->mark = iw_calloc(w->nrecs + 1, 1);
+	w->cover = iw_calloc(REGISTRY_NPROTOS, sizeof(*w->cover));
+	w->nprotos = iw_calloc(65536, 1);
+	*out = w;
+	w = NULL;
+out:
+	report_walk_free(w);
+	return rc;
+}
+
+/* A document of the given versions (indexes in canonical order) at position pos. */
+static registry_doc *walk_doc_new(const report_walk *w, int64_t pos, const walk_live *people,
+                                  int prev)
+{
+	registry_doc *doc = registry_doc_new();
+	const size_t *v = prev ? people->prev : people->v;
+	size_t n = prev ? people->nprev : people->n, i;
+	doc->updated = iw_strdup(w->snaps[pos - 1].registry_updated);
+	for (i = 0; i < n; i++)
+		*registry_doc_add_person(doc) = w->people[v[i]].p;
+	return doc;
+}
+
+int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
+{
+	if (w->pos >= w->last)
+		return IW_ENOTFOUND;
+	registry_doc_free(w->doc);
+	registry_doc_free(w->pair[0]);
+	registry_doc_free(w->pair[1]);
+	w->doc = w->pair[0] = w->pair[1] = NULL;
+	if (w->pos == 0) {
+		w->pos = w->first;
+		walk_start(w);
+	} else {
+		w->pos++;
+		walk_step_list(&w->rlive, w->recs, sizeof(*w->recs), w->nrecs, &w->rnext, w->pos,
+		               walk_rec_cmp_v, walk_rec_changed, w);
+		walk_step_list(&w->plive, w->people, sizeof(*w->people), w->npeople, &w->pnext,
+		               w->pos, walk_person_cmp_v, NULL, w);
+	}
+	*pos = w->pos;
+	if (assigned)
+		*assigned = w->assigned;
+	return IW_OK;
+}
+
+int report_walk_doc(report_walk *w, const registry_doc **doc)
+{
+	size_t i;
+	if (!w->pos)
+		return iw_error_set(IW_EINVAL, "site: the walk has not started");
+	if (!w->doc) {
+		w->doc = walk_doc_new(w, w->pos, &w->plive, 0);
+		for (i = 0; i < w->rlive.n; i++)
+			*registry_doc_add_record(w->doc) = w->recs[w->rlive.v[i]].rec;
+	}
+	*doc = w->doc;
+	return IW_OK;
+}
+
+static int walk_iv_qcmp(const void *pa, const void *pb)
+{
+	const walk_iv *a = pa, *b = pb;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* Notes what a version that left or entered touches: its ports, or its key without a port. */
+static void walk_note_changed(report_walk *w, const registry_record *r)
+{
+	int p;
+	if (r->port == REGISTRY_NO_PORT) {
+		if (w->nkeys == w->keys_alloc) {
+			w->keys_alloc = w->keys_alloc ? w->keys_alloc * 2 : 64;
+			w->keys = iw_realloc(w->keys, w->keys_alloc * sizeof(*w->keys));
+		}
+		w->keys[w->nkeys++] = r;
+		return;
+	}
+	for (p = 0; p < REGISTRY_NPROTOS; p++) {
+		if (!registry_record_covers_proto(r, p))
+			continue;
+		if (w->niv[p] == w->iv_alloc[p]) {
+			w->iv_alloc[p] = w->iv_alloc[p] ? w->iv_alloc[p] * 2 : 64;
+			w->iv[p] = iw_realloc(w->iv[p], w->iv_alloc[p] * sizeof(*w->iv[p]));
+		}
+		w->iv[p][w->niv[p]].lo = r->port;
+		w->iv[p][w->niv[p]++].hi = r->port_end;
+	}
+}
+
+/* Sorts each protocol's intervals and merges the overlapping ones, for binary search. */
+static void walk_merge_intervals(report_walk *w)
+{
+	int p;
+	for (p = 0; p < REGISTRY_NPROTOS; p++) {
+		size_t i, out = 0;
+		if (w->niv[p] < 2)
+			continue;
+		qsort(w->iv[p], w->niv[p], sizeof(*w->iv[p]), walk_iv_qcmp);
+		for (i = 1; i < w->niv[p]; i++) {
+			if (w->iv[p][i].lo <= w->iv[p][out].hi + 1) {
+				if (w->iv[p][i].hi > w->iv[p][out].hi)
+					w->iv[p][out].hi = w->iv[p][i].hi;
+			} else {
+				w->iv[p][++out] = w->iv[p][i];
+			}
+		}
+		w->niv[p] = out + 1;
+	}
+}
+
+/* Whether an unchanged version must be in the pair: it covers a changed port (on one of its
+ * protocols), or, without a port, shares (name, protocol) with a changed one. */
+static int walk_touched(const report_walk *w, const registry_record *r)
+{
+	size_t i;
+	int p;
+	if (r->port == REGISTRY_NO_PORT) {
+		for (i = 0; i < w->nkeys; i++)
+			if (!walk_cmp_null(w->keys[i]->f[REG_NAME], r->f[REG_NAME]) &&
+			    !walk_cmp_null(w->keys[i]->f[REG_PROTOCOL], r->f[REG_PROTOCOL]))
+				return 1;
+		return 0;
+	}
+	for (p = 0; p < REGISTRY_NPROTOS; p++) {
+		const walk_iv *iv = w->iv[p];
+		size_t lo = 0, hi = w->niv[p];
+		if (!hi || !registry_record_covers_proto(r, p))
+			continue;
+		/* The first interval ending at or after the record's first port. */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (iv[mid].hi < r->port)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < w->niv[p] && iv[lo].lo <= r->port_end)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Why the pair diffs like the whole documents (diff.h's rules): every version that changed
+ * is in it; the status of a changed port is the strongest record covering it, and every
+ * record covering it on either side is in the pair, so both status maps are exact wherever
+ * a status can change, and equal elsewhere (only unchanged records cover other ports, and
+ * they are on both sides); entries sharing a key with a changed entry share its ports (or,
+ * without a port, its name and protocol), so each key that changed is matched over all its
+ * entries, in their relative document order; any other entry in the pair is on both sides
+ * unchanged and matches itself. What stands at a changed port (the text reports' "now
+ * Reserved") is found among the same covering records, and people are complete.
+ */
+int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc **b)
+{
+	const walk_live *l = &w->rlive;
+	size_t i;
+	int p;
+
+	if (w->pos <= w->first)
+		return iw_error_set(IW_EINVAL, "site: no step to compare at the first position");
+	if (!w->pair[0]) {
+		for (p = 0; p < REGISTRY_NPROTOS; p++)
+			w->niv[p] = 0;
+		w->nkeys = 0;
+		for (i = 0; i < l->nprev; i++)
+			if (w->recs[l->prev[i]].span.last < w->pos)
+				walk_note_changed(w, &w->recs[l->prev[i]].rec);
+		for (i = 0; i < l->n; i++)
+			if (w->recs[l->v[i]].span.first == w->pos)
+				walk_note_changed(w, &w->recs[l->v[i]].rec);
+		walk_merge_intervals(w);
+
+		w->pair[0] = walk_doc_new(w, w->pos - 1, &w->plive, 1);
+		w->pair[1] = walk_doc_new(w, w->pos, &w->plive, 0);
+		for (i = 0; i < l->nprev; i++) {
+			const walk_rec *v = &w->recs[l->prev[i]];
+			if (v->span.last >= w->pos && !walk_touched(w, &v->rec))
+				continue;
+			if (v->span.last >= w->pos)
+				w->mark[l->prev[i]] = 1;
+			*registry_doc_add_record(w->pair[0]) = v->rec;
+		}
+		for (i = 0; i < l->n; i++) {
+			const walk_rec *v = &w->recs[l->v[i]];
+			if (v->span.first != w->pos && !w->mark[l->v[i]])
+				continue;
+			w->mark[l->v[i]] = 0;
+			*registry_doc_add_record(w->pair[1]) = v->rec;
+		}
+	}
+	*a = w->pair[0];
+	*b = w->pair[1];
+	return IW_OK;
+}
+
+void report_walk_free(report_walk *w)
+{
+	int p;
+	if (!w)
+		return;
+	registry_doc_free(w->doc);
+	registry_doc_free(w->pair[0]);
+	registry_doc_free(w->pair[1]);
+	registry_doc_free(w->strings);
+	free(w->recs);
+	free(w->people);
+	free(w->rlive.v);
+	free(w->rlive.prev);
+	free(w->plive.v);
+	free(w->plive.prev);
+	free(w->cover);
+	free(w->nprotos);
+	free(w->mark);
+	free(w->keys);
+	for (p = 0; p < REGISTRY_NPROTOS; p++)
+		free(w->iv[p]);
+	free(w);
+}
