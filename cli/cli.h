@@ -43,6 +43,8 @@ typedef struct cli_ctx {
 	int verbose;           /* -v given before the command */
 	int quiet;
 	store *st;             /* opened lazily by cli_open_store() */
+	int argc_all;          /* the whole command line, to hand a command to ianawatch-ingest */
+	char **argv_all;
 } cli_ctx;
 
 /* Opens ctx->st (creating the database and its folder when `create`); reports errors itself.
@@ -81,6 +83,13 @@ int cli_parse_long(const char *s, long min, long max, long *out);
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
 	X(status, "when the last check, change and failure happened") \
 	X(check, "verify the database against the stored documents")
+
+/* The commands that read registry documents (import, import-git, fetch, check) need
+ * libxml2, libcurl and libgit2, which with their ~45 dependencies take longer to load than a
+ * `history` query takes to answer. So they run in a second program, ianawatch-ingest (git's
+ * git-remote-https does the same for libcurl); in ianawatch their table entries are
+ * cli/ingest_exec.c's, which hand the whole command line over to it. */
+#define CLI_INGEST_PROGRAM "ianawatch-ingest"
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

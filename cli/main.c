@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "cli/cli.h"
 
 typedef struct cli_command {
@@ -70,6 +68,8 @@ int main(int argc, char **argv)
 	int c, rc = EXIT_USAGE;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.argc_all = argc;
+	ctx.argv_all = argv;
 	/* '+' stops at the command name: what follows belongs to the command (git style). */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
@@ -107,7 +107,6 @@ int main(int argc, char **argv)
 		cli_error("'%s' is not a command (see ianawatch --help)", argv[optind]);
 		goto out;
 	}
-	xmlInitParser();
 	{
 		/* Each command parses its own options from its name on, with getopt restarted. */
 		int first = optind;
@@ -117,7 +116,6 @@ int main(int argc, char **argv)
 	}
 	store_free(ctx.st);
 	ctx.st = NULL;
-	xmlCleanupParser();
 out:
 	store_free(ctx.st);
 	free(default_db);

@@ -620,6 +620,7 @@ int registry_parse(const unsigned char *data, size_t len, const char *name, regi
 	for (i = 0; i < REG_NFIELDS; i++)
 		iw_buf_init(&p.lists[i], REGISTRY_MAX_FIELD);
 
+	xmlInitParser(); /* once per process; later calls return at once */
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	sax.startElementNs = sax_start;

@@ -79,7 +79,8 @@ if [ "$(id -u)" = 0 ]; then
 		# and its libraries.
 		chmod 755 "$tmp"
 		cp "$iw" "$ro/ianawatch"
-		chmod 755 "$ro/ianawatch"
+		cp "$(dirname "$iw")/ianawatch-ingest" "$ro/ianawatch-ingest"
+		chmod 755 "$ro/ianawatch" "$ro/ianawatch-ingest"
 		iw_ro=$ro/ianawatch
 		chown nobody "$ro"
 		run=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
