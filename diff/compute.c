@@ -29,37 +29,10 @@ int diff_kind_from_name(const char *s)
 	return -1;
 }
 
-static int diff_strcmp_null(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (!a)
-		return -1;
-	if (!b)
-		return 1;
-	return strcmp(a, b);
-}
-
-/* The contract's key (name, protocol, number), ordered as the output is: port (none last),
- * port_end, protocol, name. Same order as the registry's canonical sort, so a document from
- * the store is already sorted. */
-static int diff_key_cmp(const registry_record *a, const registry_record *b)
-{
-	int c;
-	if (a->port != b->port)
-		return a->port == REGISTRY_NO_PORT ? 1 : b->port == REGISTRY_NO_PORT ? -1
-		       : a->port < b->port ? -1 : 1;
-	if (a->port_end != b->port_end)
-		return a->port_end < b->port_end ? -1 : 1;
-	if ((c = diff_strcmp_null(a->f[REG_PROTOCOL], b->f[REG_PROTOCOL])))
-		return c;
-	return diff_strcmp_null(a->f[REG_NAME], b->f[REG_NAME]);
-}
-
 /* Key, then document order: the pointers all point into one doc->records array. */
 static int diff_entry_cmp(const registry_record *a, const registry_record *b)
 {
-	int c = diff_key_cmp(a, b);
+	int c = registry_key_cmp(a, b);
 	if (c)
 		return c;
 	return a < b ? -1 : a > b;
@@ -147,7 +120,7 @@ static uint32_t diff_record_fields(const registry_record *a, const registry_reco
 	int i;
 	for (i = 0; i < DIFF_NCOMPARED; i++) {
 		registry_field f = diff_compared_fields[i];
-		if (diff_strcmp_null(a->f[f], b->f[f]))
+		if (registry_strcmp_null(a->f[f], b->f[f]))
 			mask |= 1u << f;
 	}
 	return mask;
@@ -166,7 +139,7 @@ static void diff_entries_merge(const registry_record **ea, size_t na, const regi
 		else if (j == nb)
 			c = -1;
 		else
-			c = diff_key_cmp(ea[i], eb[j]);
+			c = registry_key_cmp(ea[i], eb[j]);
 		if (c < 0) {
 			const registry_record *r = ea[i++];
 			diff_kind k = diff_covers_unassigned(r, mb) ? DIFF_DEASSIGNED : DIFF_REMOVED;
@@ -243,7 +216,7 @@ static int diff_status_qcmp(const void *pa, const void *pb)
 
 static int diff_person_cmp(const registry_person *a, const registry_person *b)
 {
-	int c = diff_strcmp_null(a->id, b->id);
+	int c = registry_strcmp_null(a->id, b->id);
 	if (c)
 		return c;
 	return a < b ? -1 : a > b;
@@ -301,7 +274,7 @@ static void diff_people(const registry_doc *a, const registry_doc *b, diff_resul
 		else if (j == b->npeople)
 			c = -1;
 		else
-			c = diff_strcmp_null(pa[i]->id, pb[j]->id);
+			c = registry_strcmp_null(pa[i]->id, pb[j]->id);
 		if (c < 0) {
 			diff_person_push(r, &alloc, DIFF_REMOVED, pa[i++], NULL, 0);
 		} else if (c > 0) {
@@ -310,7 +283,7 @@ static void diff_people(const registry_doc *a, const registry_doc *b, diff_resul
 			uint32_t mask = 0;
 			int f;
 			for (f = 0; f < PERSON_NFIELDS; f++)
-				if (diff_strcmp_null(pa[i]->f[f], pb[j]->f[f]))
+				if (registry_strcmp_null(pa[i]->f[f], pb[j]->f[f]))
 					mask |= 1u << f;
 			if (mask)
 				diff_person_push(r, &alloc, DIFF_MODIFIED, pa[i], pb[j], mask);

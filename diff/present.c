@@ -5,17 +5,6 @@
 #include "common/common.h"
 #include "diff/diff.h"
 
-static int diff_cmp_null(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (!a)
-		return -1;
-	if (!b)
-		return 1;
-	return strcmp(a, b);
-}
-
 static int diff_is_gone(diff_kind k)
 {
 	return k == DIFF_REMOVED || k == DIFF_DEASSIGNED;
@@ -36,9 +25,9 @@ typedef struct diff_cand {
 static int diff_cand_name_qcmp(const void *pa, const void *pb)
 {
 	const diff_cand *a = pa, *b = pb;
-	int c = diff_cmp_null(a->c->name, b->c->name);
+	int c = registry_strcmp_null(a->c->name, b->c->name);
 	if (!c)
-		c = diff_cmp_null(a->c->protocol, b->c->protocol);
+		c = registry_strcmp_null(a->c->protocol, b->c->protocol);
 	if (!c)
 		c = a->idx < b->idx ? -1 : a->idx > b->idx;
 	return c;
@@ -47,7 +36,7 @@ static int diff_cand_name_qcmp(const void *pa, const void *pb)
 static int diff_cand_port_qcmp(const void *pa, const void *pb)
 {
 	const diff_cand *a = pa, *b = pb;
-	int c = diff_cmp_null(a->c->protocol, b->c->protocol);
+	int c = registry_strcmp_null(a->c->protocol, b->c->protocol);
 	if (!c && a->c->port != b->c->port)
 		c = a->c->port < b->c->port ? -1 : 1;
 	if (!c && a->c->port_end != b->c->port_end)
@@ -59,12 +48,12 @@ static int diff_cand_port_qcmp(const void *pa, const void *pb)
 
 static int diff_same_name(const diff_change *a, const diff_change *b)
 {
-	return !diff_cmp_null(a->name, b->name) && !diff_cmp_null(a->protocol, b->protocol);
+	return !registry_strcmp_null(a->name, b->name) && !registry_strcmp_null(a->protocol, b->protocol);
 }
 
 static int diff_same_number(const diff_change *a, const diff_change *b)
 {
-	return !diff_cmp_null(a->protocol, b->protocol) && a->port == b->port &&
+	return !registry_strcmp_null(a->protocol, b->protocol) && a->port == b->port &&
 	       a->port_end == b->port_end;
 }
 

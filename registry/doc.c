@@ -125,7 +125,7 @@ void registry_doc_free(registry_doc *doc)
 	free(doc);
 }
 
-static int registry_strcmp_null(const char *a, const char *b)
+int registry_strcmp_null(const char *a, const char *b)
 {
 	if (a == b)
 		return 0;
@@ -136,8 +136,7 @@ static int registry_strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* The (name, protocol, number) key of the diff contract. */
-static int registry_key_cmp(const registry_record *a, const registry_record *b)
+int registry_key_cmp(const registry_record *a, const registry_record *b)
 {
 	int c;
 	if (a->port != b->port)

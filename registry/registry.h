@@ -150,6 +150,12 @@ void registry_person_identity(const registry_person *p, unsigned char out[32]);
 /* Compares the content of two records (all fields, port, port_end). 0 when equal. */
 int registry_record_equal(const registry_record *a, const registry_record *b);
 
+/* strcmp() where NULL sorts before every string. */
+int registry_strcmp_null(const char *a, const char *b);
+/* Orders records by the diff contract's key (name, protocol, number) as reports list it: port
+ * (no port last), port_end, protocol, name. */
+int registry_key_cmp(const registry_record *a, const registry_record *b);
+
 /* Canonical sort order: port (no port last), port_end, protocol, name, occurrence, then the
  * remaining fields; used for reconstruction so a stored snapshot and a fresh parse list the
  * same records in the same order. */
