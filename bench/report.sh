@@ -64,11 +64,15 @@ fi
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- (a) the whole site, into an empty folder and over an existing one ----------------------------
+# The floor: `cp -r` of the finished site, i.e. creating as many files of the same sizes. On a
+# busy or slow file system, creating ~870 files is most of the time.
 bench_say "(a) the whole site of $NSNAP snapshots, $RUNS runs each"
+"$IW" --db "$ALL" report --out "$T/site-full" >/dev/null
 hyperfine --style basic --warmup 1 --runs "$RUNS" --export-csv "$T/full.csv" \
 	-n full-new --prepare "rm -rf $(q "$T/site-full")" \
 	"$(q "$IW") --db $(q "$ALL") report --out $(q "$T/site-full")" \
-	-n full-over --prepare true "$(q "$IW") --db $(q "$ALL") report --out $(q "$T/site-full")" >&2
+	-n full-over --prepare true "$(q "$IW") --db $(q "$ALL") report --out $(q "$T/site-full")" \
+	-n cp-floor --prepare "rm -rf $(q "$T/site-cp")" "cp -r $(q "$T/site-full") $(q "$T/site-cp")" >&2
 
 # ---- (b) the incremental update after one new snapshot --------------------------------------------
 bench_say "(b) incremental update after one new snapshot, $INC_RUNS runs each"
@@ -107,6 +111,7 @@ fi
 med() { bench_csv_field "$1" "$2" median; }
 FULL=$(med "$T/full.csv" full-new)
 FULL_OVER=$(med "$T/full.csv" full-over)
+CP=$(med "$T/full.csv" cp-floor)
 FULL_CPU=$(awk -v u="$(bench_csv_field "$T/full.csv" full-new user)" \
 	-v s="$(bench_csv_field "$T/full.csv" full-new system)" 'BEGIN { print u + s }')
 INC=$(med "$T/inc.csv" incremental)
@@ -126,6 +131,8 @@ cpu() { awk -v u="$(bench_csv_field "$1" "$2" user)" -v s="$(bench_csv_field "$1
 		"$(bench_ms "$FULL_CPU")"
 	printf '%-52s %12s %12s\n' "    whole site over an existing one" "$(bench_ms "$FULL_OVER")" \
 		"$(bench_ms "$(cpu "$T/full.csv" full-over)")"
+	printf '%-52s %12s %12s\n' "    floor: cp -r of the site ($NFILES files)" "$(bench_ms "$CP")" \
+		"$(bench_ms "$(cpu "$T/full.csv" cp-floor)")"
 	printf '%-52s %12s %12s\n' "(b) incremental update after one new snapshot" "$(bench_ms "$INC")" \
 		"$(bench_ms "$INC_CPU")"
 	printf '%-52s %12s %12s\n' "    incremental run with nothing new" "$(bench_ms "$UPTODATE")" \

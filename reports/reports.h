@@ -95,7 +95,7 @@ int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
  * charts cover the same snapshots.
  *
  * Every file is written to a temporary name and renamed (iw_write_file_atomic()), so a reader
- * never sees half a page. Cost: one pass over the span tables (site_walk.c), then one diff per
+ * never sees half a page; a file that already holds the right bytes is left alone. Cost: one pass over the span tables (site_walk.c), then one diff per
  * consecutive pair, made on the versions that changed and those sharing their ports rather
  * than on whole documents (same result, see site_walk.c); no document is loaded per snapshot.
  *
@@ -116,8 +116,8 @@ typedef struct report_site_stats {
 	size_t snapshots;      /* snapshots covered (the range since since_date) */
 	size_t change_sets;    /* change sets listed */
 	size_t computed;       /* pairs diffed in this run; the others came from the state file */
-	size_t pages_written;  /* change sets whose page and Markdown were written */
-	size_t files_written;  /* every file written */
+	size_t pages_written;  /* change sets whose page or Markdown was (re)written */
+	size_t files_written;  /* every file (re)written; identical ones are not */
 } report_site_stats;
 
 int report_site_write(store *s, const char *outdir, const char *since_date, int incremental,

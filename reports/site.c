@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/common.h"
 #include "reports/site_int.h"
@@ -59,13 +61,47 @@ static char *site_path(const site_run *r, const char *rel)
 	return iw_asprintf("%s/%s", r->outdir, rel);
 }
 
-static int site_write(site_run *r, const char *rel, const iw_buf *b)
+/* Whether the file at path holds exactly data[0..len). */
+static int site_same(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, same = 0;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	buf = iw_malloc(len ? len : 1);
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	same = got == len && !memcmp(buf, data, len);
+	free(buf);
+	return same;
+}
+
+/* Writes a file of the site, unless it already holds these bytes: rewriting a whole site
+ * then costs reads, not new files (and static hosts, rsync and caches see what changed).
+ * *written (may be NULL) says which it was. */
+static int site_write(site_run *r, const char *rel, const iw_buf *b, int *written)
 {
 	char *path = site_path(r, rel);
-	int rc = iw_write_file_atomic(path, b->data ? b->data : "", b->len);
+	const char *data = b->data ? b->data : "";
+	int rc = IW_OK, w = 0;
+	if (!site_same(path, data, b->len)) {
+		rc = iw_write_file_atomic(path, data, b->len);
+		w = rc == IW_OK;
+	}
 	free(path);
-	if (!rc)
+	if (w)
 		r->stats->files_written++;
+	if (written)
+		*written = w;
 	return rc;
 }
 
@@ -236,7 +272,7 @@ static int site_state_write(site_run *r)
 			rc = iw_buf_addc(&b, '\n');
 	}
 	if (!rc)
-		rc = site_write(r, SITE_STATE, &b);
+		rc = site_write(r, SITE_STATE, &b, NULL);
 	iw_buf_free(&b);
 	return rc;
 }
@@ -335,7 +371,7 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	iw_buf engine = IW_BUF_INIT(SITE_CAP), out = IW_BUF_INIT(SITE_CAP);
 	iw_buf heads = IW_BUF_INIT(SITE_CAP);
 	char name[SITE_NAME_MAX], rel[SITE_NAME_MAX + 16];
-	int rc;
+	int rc, wrote_html = 0, wrote_md = 0;
 
 	if ((rc = diff_compute(a, b, &d)))
 		goto out;
@@ -358,17 +394,19 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	if ((rc = site_page(r, j, name, engine.data ? engine.data : "", engine.len, &out)))
 		goto out;
 	snprintf(rel, sizeof(rel), "changes/%s.html", name);
-	if ((rc = site_write(r, rel, &out)))
+	if ((rc = site_write(r, rel, &out, &wrote_html)))
 		goto out;
 	iw_buf_reset(&out);
 	snprintf(rel, sizeof(rel), "changes/%s.md", name);
-	if ((rc = report_changes_markdown(&out, from, to, d)) || (rc = site_write(r, rel, &out)))
+	if ((rc = report_changes_markdown(&out, from, to, d)) ||
+	    (rc = site_write(r, rel, &out, &wrote_md)))
 		goto out;
 	iw_buf_reset(&out);
 	if ((rc = report_changes_json(&out, from, to, d)))
 		goto out;
 	p->json = iw_buf_detach(&out, NULL);
-	r->stats->pages_written++;
+	if (wrote_html || wrote_md)
+		r->stats->pages_written++;
 out:
 	diff_result_free(d);
 	iw_buf_free(&engine);
@@ -581,7 +619,7 @@ static int site_index(site_run *r)
 	if (!rc)
 		rc = report_html_foot(&out);
 	if (!rc)
-		rc = site_write(r, "index.html", &out);
+		rc = site_write(r, "index.html", &out, NULL);
 	iw_buf_free(&out);
 	iw_buf_free(&counts);
 	return rc;
@@ -640,7 +678,7 @@ static int site_feed(site_run *r)
 	if (!rc)
 		rc = report_atom_feed(&out, e, n, updated);
 	if (!rc)
-		rc = site_write(r, "feed.atom", &out);
+		rc = site_write(r, "feed.atom", &out, NULL);
 	for (i = 0; i < n; i++) {
 		free(pages[i]);
 		iw_buf_free(&counts[i]);
@@ -670,7 +708,7 @@ static int site_changes_json(site_run *r)
 	if (!rc)
 		rc = iw_buf_adds(&out, k ? "\n]\n" : "]\n");
 	if (!rc)
-		rc = site_write(r, "changes.json", &out);
+		rc = site_write(r, "changes.json", &out, NULL);
 	iw_buf_free(&out);
 	return rc;
 }
