@@ -49,29 +49,15 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	size_t len = 0;
 	registry_doc *doc = NULL;
 	store_import_result res;
-	store_raw_job *job = NULL;
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
 	if ((rc = iw_read_file(path, REGISTRY_MAX_DOC_SIZE, &data, &len)))
 		goto out;
-	/* Compress the raw archive on the other core while this one parses. */
-	if (st->opts.keep_raw && store_raw_job_start(st->ctx->db_path, data, len, &job) != IW_OK)
-		job = NULL;
-	if ((rc = registry_parse(data, len, shown, &doc)))
-		goto out;
-	/* The database is created only once there is something valid to put in it. The status
-	 * stays a library code (callers map it), so a refused database exits 5, not 2. */
-	if (!st->ctx->st &&
-	    (rc = store_open(&st->ctx->st, st->ctx->db_path, STORE_WRITE | STORE_CREATE)))
-		goto out;
 	st->opts.observed_at = observed;
 	st->opts.source = path;
-	st->opts.raw_job = job;
-	if ((rc = store_import(st->ctx->st, doc, data, len, &st->opts, &res))) {
-		iw_error_prefix(rc, "%s", shown);
+	if ((rc = cli_import_doc(st->ctx, &st->opts, data, len, shown, &doc, &res)))
 		goto out;
-	}
 	if (res.created) {
 		st->stored++;
 		if (say)
@@ -89,8 +75,6 @@ out:
 			fputc('\n', stderr);
 		cli_fail(rc);
 	}
-	st->opts.raw_job = NULL;
-	store_raw_job_free(job);
 	registry_doc_free(doc);
 	free(data);
 	return rc;
@@ -209,6 +193,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("import", "--manifest takes no FILE and no --observed-at");
 	if (!manifest && optind >= argc)
 		return cli_usage_error("import", "no FILE to import");
+	cli_import_tune_malloc();
 	when = iw_now();
 	if (observed && iw_time_parse(observed, &when) != IW_OK)
 		return cli_usage_error("import", "--observed-at: %s", iw_error_last());

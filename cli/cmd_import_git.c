@@ -1,8 +1,5 @@
 /* cmd_import_git.c: `ianawatch import-git`: backfill the history from a git mirror's commits. */
 #include <getopt.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,19 +114,16 @@ static int import_git_one(import_git_state *st, gitsrc *g, size_t i)
 		}
 		iw_error_clear();
 	}
-	if ((rc = registry_parse(data, len, source, &doc))) {
-		st->failed++;
-		import_git_fail(st, rc);
-		rc = IW_EPARSE;
-		goto out;
-	}
-	if ((rc = cli_open_store(st->ctx, STORE_WRITE | STORE_CREATE)) != EXIT_OK)
-		goto out;
 	st->opts.observed_at = v->time;
 	st->opts.source = source;
-	if ((rc = store_import(st->ctx->st, doc, data, len, &st->opts, &res))) {
-		iw_error_prefix(rc, "%s", source);
-		rc = import_git_fail(st, rc);
+	if ((rc = cli_import_doc(st->ctx, &st->opts, data, len, source, &doc, &res))) {
+		import_git_fail(st, rc);
+		if (!doc) {
+			st->failed++;
+			rc = IW_EPARSE; /* this version is no registry: go on with the next */
+		} else {
+			rc = cli_exit_for(rc); /* the store failed: the next would too */
+		}
 		goto out;
 	}
 	if (res.created) {
@@ -186,13 +180,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 		                                                    : "one REPO at a time");
 	}
 	st.repo = argv[optind];
-#ifdef __GLIBC__
-	/* libgit2 resolves each version through a chain of deltas, allocating and freeing a
-	 * 4 MB buffer per link: keep freed memory in the heap rather than handing it back and
-	 * faulting in fresh zeroed pages each time, which cost as much as the resolving itself. */
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
-#endif
+	cli_import_tune_malloc();
 	rc = npaths ? gitsrc_open(&g, st.repo, ref, paths, npaths)
 	            : gitsrc_open(&g, st.repo, ref, gitsrc_default_paths, gitsrc_ndefault_paths);
 	free(paths);

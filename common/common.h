@@ -82,7 +82,7 @@ int iw_buf_add(iw_buf *b, const void *data, size_t len);
 int iw_buf_adds(iw_buf *b, const char *s);
 int iw_buf_addc(iw_buf *b, char c);
 int iw_buf_printf(iw_buf *b, const char *fmt, ...) IW_PRINTF(2, 3);
-int iw_buf_vprintf(iw_buf *b, const char *fmt, va_list ap);
+int iw_buf_vprintf(iw_buf *b, const char *fmt, va_list ap) IW_PRINTF(2, 0);
 void iw_buf_reset(iw_buf *b);
 /* Hands the data to the caller (who frees it with free()) and resets the buffer. */
 char *iw_buf_detach(iw_buf *b, size_t *len);
