@@ -43,7 +43,7 @@ typedef struct cli_ctx {
 	int verbose;           /* -v given before the command */
 	int quiet;
 	store *st;             /* opened lazily by cli_open_store() */
-	int argc_all;          /* the whole command line, to hand a command to ianawatch-ingest */
+	int argc_all;          /* the whole command line, for cli_exec_program() */
 	char **argv_all;
 } cli_ctx;
 
@@ -96,12 +96,20 @@ int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *d
 	X(status, "when the last check, change and failure happened") \
 	X(check, "verify the database against the stored documents")
 
-/* The commands that read registry documents (import, import-git, fetch, check) need
- * libxml2, libcurl and libgit2, which with their ~45 dependencies take longer to load than a
- * `history` query takes to answer. So they run in a second program, ianawatch-ingest (git's
- * git-remote-https does the same for libcurl); in ianawatch their table entries are
- * cli/ingest_exec.c's, which hand the whole command line over to it. */
+/* libxml2 (with ICU), libcurl and libgit2 bring ~45 shared libraries that take longer to load
+ * than a `history` query takes to answer. So, as git runs git-remote-https, the commands that
+ * need them run in programs of their own, and in ianawatch their table entries are
+ * cli/handoff_*.c's, which hand the whole command line over unchanged:
+ *   ianawatch-ingest  import, check          (libxml2)
+ *   ianawatch-net     fetch, import-git      (libxml2, libcurl, libgit2)
+ * They are looked for next to the running program, then in $IANAWATCH_EXEC_PATH, then in
+ * the libexec folder they were installed to. */
 #define CLI_INGEST_PROGRAM "ianawatch-ingest"
+#define CLI_NET_PROGRAM "ianawatch-net"
+
+/* Replaces this process with `program` run on the whole command line; returns only on
+ * failure, with the exit status after printing why. */
+int cli_exec_program(cli_ctx *ctx, const char *program);
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -45,18 +45,17 @@ static void import_progress(import_state *st)
 /* Imports one file; errors are reported here so a batch can go on with the next file. */
 static int import_one(import_state *st, const char *path, time_t observed, int say)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
+	iw_input in;
 	registry_doc *doc = NULL;
 	store_import_result res;
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
-	if ((rc = iw_read_file(path, REGISTRY_MAX_DOC_SIZE, &data, &len)))
+	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE)))
 		goto out;
 	st->opts.observed_at = observed;
 	st->opts.source = path;
-	if ((rc = cli_import_doc(st->ctx, &st->opts, data, len, shown, &doc, &res)))
+	if ((rc = cli_import_doc(st->ctx, &st->opts, in.data, in.len, shown, &doc, &res)))
 		goto out;
 	if (res.created) {
 		st->stored++;
@@ -76,7 +75,7 @@ out:
 		cli_fail(rc);
 	}
 	registry_doc_free(doc);
-	free(data);
+	iw_input_free(&in);
 	return rc;
 }
 

@@ -1,5 +1,7 @@
 /* util.c: what every subcommand shares: opening the store, errors, exit statuses, options. */
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,4 +95,34 @@ int cli_parse_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+#ifndef IANAWATCH_LIBEXECDIR
+#define IANAWATCH_LIBEXECDIR "/usr/local/libexec/ianawatch"
+#endif
+
+int cli_exec_program(cli_ctx *ctx, const char *program)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	const char *env = getenv("IANAWATCH_EXEC_PATH");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	path[0] = '\0';
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')))
+			*slash = '\0';
+		snprintf(path, sizeof(path), "%s/%s", self, program);
+	}
+	if ((!path[0] || access(path, X_OK) != 0) && env && *env)
+		snprintf(path, sizeof(path), "%s/%s", env, program);
+	if (!path[0] || access(path, X_OK) != 0)
+		snprintf(path, sizeof(path), "%s/%s", IANAWATCH_LIBEXECDIR, program);
+	fflush(stdout);
+	store_free(ctx->st);
+	ctx->st = NULL;
+	execv(path, ctx->argv_all);
+	cli_error("cannot run %s: %s (is ianawatch installed completely?)", path, strerror(errno));
+	return EXIT_TROUBLE;
 }

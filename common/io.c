@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -100,6 +101,44 @@ out:
 		fclose(f);
 	iw_buf_free(&b);
 	return rc;
+}
+
+int iw_input_read(iw_input *in, const char *path, size_t cap)
+{
+	struct stat sb;
+	unsigned char magic[2];
+	void *map;
+	int fd;
+
+	memset(in, 0, sizeof(*in));
+	if (strcmp(path, "-") && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		/* Map only a plain regular file within the cap: gzip goes through iw_read_file(). */
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 2 &&
+		    (size_t)sb.st_size <= cap && pread(fd, magic, 2, 0) == 2 &&
+		    !(magic[0] == 0x1f && magic[1] == 0x8b)) {
+			map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+			if (map != MAP_FAILED) {
+				close(fd);
+				in->data = map;
+				in->len = (size_t)sb.st_size;
+				in->mapped = 1;
+				return IW_OK;
+			}
+		}
+		close(fd);
+	}
+	return iw_read_file(path, cap, &in->data, &in->len);
+}
+
+void iw_input_free(iw_input *in)
+{
+	if (!in || !in->data)
+		return;
+	if (in->mapped)
+		munmap(in->data, in->len);
+	else
+		free(in->data);
+	memset(in, 0, sizeof(*in));
 }
 
 int iw_write_file_atomic(const char *path, const void *data, size_t len)

@@ -4,7 +4,7 @@
 # by every command, and never modified: same bytes before and after, no -wal left behind.
 # Usage: db_guards.sh IANAWATCH_BINARY
 set -u
-iw=$1
+iw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../data" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/iwguards.XXXXXX")
@@ -79,8 +79,8 @@ if [ "$(id -u)" = 0 ]; then
 		# and its libraries.
 		chmod 755 "$tmp"
 		cp "$iw" "$ro/ianawatch"
-		cp "$(dirname "$iw")/ianawatch-ingest" "$ro/ianawatch-ingest"
-		chmod 755 "$ro/ianawatch" "$ro/ianawatch-ingest"
+		cp "$(dirname "$iw")/ianawatch-ingest" "$(dirname "$iw")/ianawatch-net" "$ro/"
+		chmod 755 "$ro/ianawatch" "$ro/ianawatch-ingest" "$ro/ianawatch-net"
 		iw_ro=$ro/ianawatch
 		chown nobody "$ro"
 		run=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)

@@ -1,0 +1,16 @@
+/* handoff_net.c: in ianawatch, fetch and import-git run in ianawatch-net (see cli.h). */
+#include "cli/cli.h"
+
+int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cli_exec_program(ctx, CLI_NET_PROGRAM);
+}
+
+int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cli_exec_program(ctx, CLI_NET_PROGRAM);
+}
