@@ -25,32 +25,8 @@ IW=$IANAWATCH
 RESULTS="$BENCH_WORK/import-git-results.txt"
 q() { printf '%q' "$1"; }
 
-GIT="$BENCH_DATA/git-repo"
-STAMP=$(sha256sum <"$MANIFEST" | cut -d' ' -f1)
-if [[ "${BENCH_REBUILD_GIT:-0}" != 1 && -f "$GIT/.git/bench-stamp" &&
-	"$(cat "$GIT/.git/bench-stamp")" == "$STAMP" ]]; then
-	bench_say "reusing the git repository in $GIT"
-else
-	bench_say "building a git repository of $NSNAP versions in $GIT (one commit each)"
-	rm -rf "$GIT"
-	git init -q -b main "$GIT"
-	# fast-import writes the commits in one process; gc --aggressive then packs them.
-	for ((i = 0; i < NSNAP; i++)); do
-		f=${SNAP_FILE[i]}
-		msg="registry $(basename "$f") observed ${SNAP_TIME[i]}"
-		printf 'commit refs/heads/main\ncommitter bench <bench@example.invalid> %s +0000\ndata %d\n%s\n' \
-			"$(date -u -d "${SNAP_TIME[i]}" +%s)" "${#msg}" "$msg"
-		printf 'M 100644 inline service-names-port-numbers.xml\ndata %d\n' "$(stat -L -c %s "$f")"
-		cat "$f"
-		printf '\n'
-	done | git -C "$GIT" fast-import --quiet
-	GC_START=$(date +%s.%N)
-	git -C "$GIT" gc --aggressive --prune=now --quiet
-	GC_SECS=$(awk -v a="$GC_START" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-	git -C "$GIT" checkout -q main
-	echo "$GC_SECS" >"$GIT/.git/bench-gc-seconds"
-	echo "$STAMP" >"$GIT/.git/bench-stamp"
-fi
+bench_git_repo
+GIT=$BENCH_GIT
 [[ "$(git -C "$GIT" rev-list --count main)" == "$NSNAP" ]] ||
 	bench_die "$GIT does not hold $NSNAP commits (BENCH_REBUILD_GIT=1 rebuilds it)"
 
