@@ -14,7 +14,8 @@ void cli_import_tune_malloc(void)
 	 * rather than unmapping it and faulting in fresh zeroed pages the next time, which cost
 	 * import-git as much CPU as resolving its deltas, and import a sixth of its time. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	mallopt(M_ARENA_MAX, 1); /* the raw archive thread reuses the same memory */
 #endif
 }
 

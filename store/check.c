@@ -489,6 +489,24 @@ out:
 	check_kind_done(c, table);
 }
 
+/* A snapshot has at most one raw document (compressed alone, or a delta). */
+static void check_raw_rows(check *c)
+{
+	sqlite3_stmt *st = NULL;
+	int sr;
+	if (store_prepare(c->s, &st, "SELECT snapshot_id, count(*) FROM raw GROUP BY snapshot_id "
+	                  "HAVING count(*) > 1")) {
+		check_sqlerr(c, "raw");
+		return;
+	}
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+		check_problem(c, "raw: snapshot %lld has %d raw documents, not one",
+		              (long long)sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1));
+	if (sr != SQLITE_DONE)
+		check_sqlerr(c, "raw");
+	sqlite3_finalize(st);
+}
+
 /* Chooses the snapshots to reconstruct: all those with a document, or `sample` of them spread
  * evenly from the oldest, always with the newest. */
 static void check_choose(check *c, size_t sample)
@@ -709,6 +727,7 @@ int store_check(store *s, size_t sample, store_check_fn fn, void *arg, store_che
 		check_spans(&c, "person_span", "person",
 		            "SELECT s.person_id, s.first_pos, s.last_pos, p.id IS NULL FROM person_span s "
 		            "LEFT JOIN person p ON p.id = s.person_id ORDER BY s.person_id, s.first_pos", 0);
+		check_raw_rows(&c);
 		check_choose(&c, sample);
 		if (store_raw_walk(s, check_raw_one, &c) != IW_OK)
 			check_problem(&c, "raw: %s", iw_error_last());

@@ -46,8 +46,8 @@ vrun() {
 while IFS= read -r t; do
 	name=$(basename "$t")
 	[[ $name =~ $only ]] || continue
-	(cd "$(dirname "$t")" && vrun "$name" 0 "$t")
-	[ -f "$tmp/failed" ] && fail=1
+	cd "$(dirname "$t")" || exit 1
+	vrun "$name" 0 "$t"
 done < <(find "$build/tests" -type f -perm -u+x -name 'test_*' | sort)
 
 # ---- fuzz corpora (the hostile documents and arguments) --------------------------------------

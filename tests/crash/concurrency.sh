@@ -5,7 +5,7 @@
 # or one gives up cleanly with exit 6 (busy); the database checks out afterwards.
 # Usage: concurrency.sh IANAWATCH_BINARY [SECONDS]   (default 30 seconds in all)
 set -u
-iw=$1
+iw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 budget=${2:-30}
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../data" && pwd)

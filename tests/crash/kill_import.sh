@@ -6,7 +6,7 @@
 # the crashed database is used as it is for the next round, and a final run must succeed.
 # Usage: kill_import.sh IANAWATCH_BINARY [SECONDS]   (default 45 seconds of killing)
 set -u
-iw=$1
+iw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 budget=${2:-45}
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../data" && pwd)
@@ -104,8 +104,11 @@ while [ $((SECONDS - start)) -lt "$budget" ]; do
 	ic=$(sqlite3 "$db" "PRAGMA integrity_check" 2>&1)
 	[ "$ic" = ok ] || bad "$m, killed after ${delay} ms: integrity_check: $ic"
 	if ! "$iw" --db "$db" check > "$tmp/check" 2>&1; then
-		bad "$m, killed after ${delay} ms: check: $(head -c 600 "$tmp/check")"
-		cp "$db" "$tmp/../iwkill-failed-$m.db" 2> /dev/null
+		# Keep the evidence: the temporary folder goes away on exit.
+		kept=$(mktemp "${TMPDIR:-/tmp}/iwkill-failed-$m.XXXXXX")
+		cp "$db" "$kept"
+		[ -f "$db-wal" ] && cp "$db-wal" "$kept-wal"
+		bad "$m, killed after ${delay} ms (database kept as $kept): check: $(head -c 600 "$tmp/check")"
 	fi
 	n=$(sqlite3 "$db" "SELECT count(*) FROM snapshot")
 	has=$(sqlite3 "$db" "SELECT count(*) FROM snapshot WHERE sha256 = '$target'")

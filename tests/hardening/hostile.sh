@@ -4,7 +4,7 @@
 # it was (same bytes, `check` passes) or, when there was none, creates none.
 # Usage: hostile.sh IANAWATCH_BINARY
 set -u
-iw=$1
+iw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../data" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/iwhostile.XXXXXX")
