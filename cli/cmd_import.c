@@ -1,5 +1,8 @@
 /* cmd_import.c: `ianawatch import`: store registry documents from files as snapshots. */
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,10 +143,20 @@ static int import_manifest(import_state *st, const char *manifest)
 	}
 	st->total = nlines;
 	for (size_t i = 0; i < nlines; i++) {
-		if (import_one(st, paths[i], times[i], st->ctx->verbose > 0) != IW_OK)
-			worst = cli_exit_for(IW_EPARSE);
+		int rc1 = import_one(st, paths[i], times[i], st->ctx->verbose > 0);
 		st->done++;
 		import_progress(st);
+		if (rc1 != IW_OK && worst == EXIT_OK)
+			worst = cli_exit_for(rc1);
+		/* A bad document is skipped; a failing database fails every later one too. */
+		if (rc1 == IW_EDB || rc1 == IW_EBUSY || rc1 == IW_EIO)
+			break;
+#ifdef __GLIBC__
+		/* cli_import_tune_malloc() keeps freed buffers for the next document; a long
+		 * backfill would otherwise fragment the heap into ever more memory. */
+		if (i % 4 == 3)
+			malloc_trim(0);
+#endif
 	}
 	if (!st->quiet)
 		printf("%s: %zu new snapshots, %zu already stored, %zu failed\n", manifest, st->stored,
