@@ -331,7 +331,21 @@ static uint32_t history_changed(const history_row *prev, const history_row *row)
 	return bits;
 }
 
-/* Resolves the person ids of a row's entries at its first position (else its last). */
+/* The length of the person-id-like word at p (letters, digits, _ . -), 0 when none starts
+ * there. A trailing dot ends a sentence, not the id. */
+static size_t history_id_word(const char *p)
+{
+	size_t n = 0;
+	while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+	       (p[n] >= '0' && p[n] <= '9') || p[n] == '_' || p[n] == '.' || p[n] == '-')
+		n++;
+	while (n > 0 && p[n - 1] == '.')
+		n--;
+	return n;
+}
+
+/* Resolves the person ids of a row's entries at its first position (else its last), and
+ * those its notes mention. */
 static int history_row_people(history_ctx *c, history_row *row)
 {
 	static const registry_field lists[] = {REG_ASSIGNEE, REG_CONTACT};
@@ -367,6 +381,35 @@ static int history_row_people(history_ctx *c, history_row *row)
 				free(id);
 				p = nl ? nl + 1 : NULL;
 			}
+		}
+	}
+	/* Notes name people by id ("previously compressnet by Bernie_Volz"): an id-like word that
+	 * is a person of the snapshot joins the list, so notes can read with the name. */
+	for (i = 0; i < row->nentries + row->nothers && !rc; i++) {
+		const registry_record *r = i < row->nentries ? row->entries[i]
+		                                              : row->others[i - row->nentries];
+		const char *p = r->f[REG_NOTES];
+		while (p && *p && !rc) {
+			size_t len = history_id_word(p);
+			if (len >= 3 && memchr(p, '_', len)) {
+				char *id = iw_strndup(p, len);
+				history_cached *hit = NULL;
+				for (j = 0; j < n; j++)
+					if (!strcmp(refs[j].id, id))
+						break;
+				if (j == n && !(rc = history_person_at(c, id, row->first_pos, &hit)) &&
+				    hit->person) {
+					if (n == alloc) {
+						alloc = alloc ? alloc * 2 : 4;
+						refs = iw_realloc(refs, alloc * sizeof(*refs));
+					}
+					refs[n].id = hit->id;
+					refs[n].person = hit->person;
+					n++;
+				}
+				free(id);
+			}
+			p += len ? len : 1;
 		}
 	}
 	row->people = refs;

@@ -88,6 +88,53 @@ static int history_clipped(iw_buf *out, const char *s, size_t max)
 	return iw_buf_add(out, s, cut) || iw_buf_adds(out, " ...") ? IW_ENOMEM : IW_OK;
 }
 
+static int history_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '-';
+}
+
+/* A note with the ids of the row's people (history_row_people()) read as their names. */
+static int history_note(iw_buf *out, const history_row *row, const char *s)
+{
+	const char *p = s;
+	int rc = IW_OK;
+	while (!rc && *p) {
+		size_t len = 0;
+		const registry_person *pe = NULL;
+		size_t i;
+		if (p == s || !history_id_char(p[-1]))
+			while (history_id_char(p[len]))
+				len++;
+		while (len > 0 && p[len - 1] == '.')
+			len--;
+		for (i = 0; len && i < row->npeople; i++)
+			if (row->people[i].person && row->people[i].person->f[PERSON_NAME] &&
+			    strlen(row->people[i].id) == len && !memcmp(row->people[i].id, p, len))
+				pe = row->people[i].person;
+		if (pe) {
+			rc = iw_buf_adds(out, pe->f[PERSON_NAME]);
+			p += len;
+		} else {
+			rc = iw_buf_add(out, p, len ? len : 1);
+			p += len ? len : 1;
+		}
+	}
+	return rc;
+}
+
+/* A record's notes as history_note() reads them, clipped to max characters (0: whole). */
+static int history_notes(iw_buf *out, const history_row *row, const char *s, size_t max)
+{
+	iw_buf tmp = IW_BUF_INIT(out->cap);
+	int rc = history_note(&tmp, row, s);
+	if (!rc)
+		rc = max ? history_clipped(out, tmp.data ? tmp.data : "", max)
+		         : iw_buf_add(out, tmp.data, tmp.len);
+	iw_buf_free(&tmp);
+	return rc;
+}
+
 /* One line about an entry in a timeline: what tells it apart in this timeline (its name, or
  * for a name's timeline its number), then description, people and notes. */
 static int history_entry_summary(iw_buf *out, const history_timeline *t, const history_row *row,
@@ -108,17 +155,18 @@ static int history_entry_summary(iw_buf *out, const history_timeline *t, const h
 		rc = iw_buf_adds(out, " (") || history_list(out, row, people, "; ", 1) ||
 		     iw_buf_addc(out, ')');
 	if (!rc && r->f[REG_NOTES])
-		rc = iw_buf_adds(out, " -- ") || history_clipped(out, r->f[REG_NOTES], HISTORY_NOTES_CLIP);
+		rc = iw_buf_adds(out, " -- ") ||
+		     history_notes(out, row, r->f[REG_NOTES], HISTORY_NOTES_CLIP);
 	return rc ? IW_ENOMEM : IW_OK;
 }
 
 /* A record that is not an entry: its description and notes, whole or clipped. */
-static int history_other_summary(iw_buf *out, const registry_record *r, size_t clip)
+static int history_other_summary(iw_buf *out, const history_row *row, const registry_record *r,
+                                 size_t clip)
 {
 	int rc = iw_buf_adds(out, r->f[REG_DESCRIPTION] ? r->f[REG_DESCRIPTION] : "(no description)");
 	if (!rc && r->f[REG_NOTES])
-		rc = iw_buf_adds(out, " -- ") ||
-		     (clip ? history_clipped(out, r->f[REG_NOTES], clip) : iw_buf_adds(out, r->f[REG_NOTES]));
+		rc = iw_buf_adds(out, " -- ") || history_notes(out, row, r->f[REG_NOTES], clip);
 	return rc ? IW_ENOMEM : IW_OK;
 }
 
@@ -149,7 +197,7 @@ static int history_text_row(iw_buf *out, const history_timeline *t, const histor
 			rc = history_entry_summary(out, t, row, row->entries[i]);
 	for (i = 0; i < row->nothers && !rc; i++)
 		if (!(rc = history_item_start(out, row, &items)))
-			rc = history_other_summary(out, row->others[i], HISTORY_NOTES_CLIP);
+			rc = history_other_summary(out, row, row->others[i], HISTORY_NOTES_CLIP);
 	if (!rc && !items && !t->name)
 		rc = history_item_start(out, row, &items) || iw_buf_adds(out, "(no record)");
 	if (!rc && row->changed) {
@@ -215,7 +263,7 @@ int history_render_text(iw_buf *out, const history_timeline *t, int detailed)
 		for (k = 0; k < row->nentries && !rc; k++)
 			rc = history_text_entry(out, row, row->entries[k]);
 		for (k = 0; k < row->nothers && !rc; k++)
-			rc = iw_buf_adds(out, "  ") || history_other_summary(out, row->others[k], 0) ||
+			rc = iw_buf_adds(out, "  ") || history_other_summary(out, row, row->others[k], 0) ||
 			     iw_buf_addc(out, '\n');
 	}
 	return rc ? IW_ENOMEM : IW_OK;
