@@ -64,6 +64,10 @@ int cli_parse_format(const char *s, unsigned allowed, cli_format *out);
  * a leading '+'-less optstring); helpers print usage errors and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) IW_PRINTF(2, 3);
 
+/* The one-line usage error for what getopt_long() returned as '?' or ':' (main() sets opterr
+ * to 0 and optstrings start with ':', so getopt prints nothing itself). */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
 /* Parses a whole decimal number within [min, max]. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 

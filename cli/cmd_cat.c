@@ -24,10 +24,10 @@ int cmd_cat(cli_ctx *ctx, int argc, char **argv)
 	int64_t id;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h': fputs(cat_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("cat", "bad option");
+		default: return cli_bad_option("cat", c, argv);
 		}
 	}
 	if (optind >= argc)

@@ -35,7 +35,7 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
 	long sample = 0;
 	int c, rc, quiet = 0;
 
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (cli_parse_long(optarg, 1, 1000000000L, &sample))
@@ -43,7 +43,7 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(check_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("check", "bad option");
+		default: return cli_bad_option("check", c, argv);
 		}
 	}
 	if (optind < argc)

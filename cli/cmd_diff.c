@@ -66,9 +66,6 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	memset(&from, 0, sizeof(from));
 	memset(&to, 0, sizeof(to));
 	diff_filter_init(&filter);
-	/* A fresh scan: the global options were parsed with the same getopt state. */
-	optind = 0;
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
@@ -108,11 +105,8 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 			}
 			filter.name = optarg;
 			break;
-		case ':':
-			status = cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option(argv[0], opt, argv);
 			goto out;
 		}
 	}

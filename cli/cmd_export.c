@@ -40,7 +40,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 	iw_buf out = IW_BUF_INIT(EXPORT_MAX_OUTPUT);
 	int64_t id;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': at = optarg; break;
 		case 'F':
@@ -49,7 +49,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 			have_format = 1;
 			break;
 		case 'h': fputs(export_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("export", "bad option");
+		default: return cli_bad_option("export", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -439,8 +439,6 @@ int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 	r.format = FORMAT_TEXT;
 	iw_buf_init(&r.report, FETCH_OUTPUT_CAP);
 	fetch_opts_init(&r.fo);
-	optind = 0;
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'u': r.url = optarg; break;
@@ -490,11 +488,8 @@ int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 			fputs(cmd_fetch_usage, stdout);
 			status = EXIT_OK;
 			goto out;
-		case ':':
-			status = cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option(argv[0], opt, argv);
 			goto out;
 		}
 	}

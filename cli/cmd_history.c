@@ -87,8 +87,7 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv)
 	o.format = FORMAT_TEXT;
 	o.timelines = o.rows = 0;
 	iw_buf_init(&o.buf, HISTORY_OUTPUT_CAP);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			if ((rc = cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
@@ -96,7 +95,7 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv)
 				return rc;
 			break;
 		case 'h': fputs(cmd_history_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("history", "bad option");
+		default: return cli_bad_option("history", c, argv);
 		}
 	}
 	if (optind >= argc)

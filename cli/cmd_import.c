@@ -190,7 +190,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
 	store_import_opts_init(&st.opts);
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': observed = optarg; break;
 		case 'm': manifest = optarg; break;
@@ -198,7 +198,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		case 'f': st.opts.force = 1; break;
 		case 'q': st.quiet = 1; break;
 		case 'h': fputs(import_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("import", "bad option");
+		default: return cli_bad_option("import", c, argv);
 		}
 	}
 	if (manifest && (optind < argc || observed))

@@ -161,7 +161,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
 	store_import_opts_init(&st.opts);
-	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			paths = iw_realloc(paths, (npaths + 1) * sizeof(*paths));
@@ -171,7 +171,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 		case 'R': st.opts.keep_raw = 0; break;
 		case 'q': st.quiet = 1; break;
 		case 'h': fputs(import_git_usage, stdout); free(paths); return EXIT_OK;
-		default: free(paths); return cli_usage_error("import-git", "bad option");
+		default: free(paths); return cli_bad_option("import-git", c, argv);
 		}
 	}
 	if (optind >= argc || optind + 1 < argc) {

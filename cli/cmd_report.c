@@ -61,9 +61,6 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 	char *dir = NULL;
 	int opt, rc, status = EXIT_TROUBLE, incremental = 0;
 
-	/* A fresh scan: the global options were parsed with the same getopt state. */
-	optind = 0;
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
@@ -88,11 +85,8 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 		case 'i':
 			incremental = 1;
 			break;
-		case ':':
-			status = cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option(argv[0], opt, argv);
 			goto out;
 		}
 	}

@@ -83,8 +83,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 	o.format = FORMAT_TEXT;
 	o.timelines = 0;
 	iw_buf_init(&o.buf, SHOW_OUTPUT_CAP);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': at = optarg; break;
 		case 'F':
@@ -93,7 +92,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 				return rc;
 			break;
 		case 'h': fputs(cmd_show_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("show", "bad option");
+		default: return cli_bad_option("show", c, argv);
 		}
 	}
 	if (optind >= argc)

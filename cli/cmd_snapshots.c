@@ -26,14 +26,14 @@ int cmd_snapshots(cli_ctx *ctx, int argc, char **argv)
 	size_t n = 0, i;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			if ((rc = cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &fmt)))
 				return rc;
 			break;
 		case 'h': fputs(snapshots_usage, stdout); return EXIT_OK;
-		default: return cli_usage_error("snapshots", "bad option");
+		default: return cli_bad_option("snapshots", c, argv);
 		}
 	}
 	if (optind < argc)

@@ -198,8 +198,6 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv)
 
 	memset(&si, 0, sizeof(si));
 	si.max_age_days = -1;
-	optind = 0;
-	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -221,11 +219,8 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv)
 			fputs(cmd_status_usage, stdout);
 			status = EXIT_OK;
 			goto out;
-		case ':':
-			status = cli_usage_error(argv[0], "option '%s' needs a value", argv[optind - 1]);
-			goto out;
 		default:
-			status = cli_usage_error(argv[0], "unknown option '%s'", argv[optind - 1]);
+			status = cli_bad_option(argv[0], opt, argv);
 			goto out;
 		}
 	}

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		/* Each command parses its own options from its name on, with getopt restarted. */
 		int first = optind;
 		optind = 0;
-		opterr = 1;
+		opterr = 0;
 		rc = cli_commands[i].run(&ctx, argc - first, argv + first);
 	}
 	store_free(ctx.st);

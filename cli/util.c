@@ -1,5 +1,6 @@
 /* util.c: what every subcommand shares: opening the store, errors, exit statuses, options. */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <unistd.h>
 #include <stdarg.h>
@@ -83,6 +84,14 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, " (see ianawatch %s --help)\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	if (c == ':')
+		return cli_usage_error(cmd, "option '%s' needs a value", arg);
+	return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 int cli_parse_long(const char *s, long min, long max, long *out)
