@@ -69,20 +69,30 @@ char *iw_asprintf(const char *fmt, ...) IW_PRINTF(1, 2);
 
 /* ---- capped growable buffer (after curl's dynbuf) ----------------------------------------- */
 
+/*
+ * The error is sticky, as in git's strbuf users and curl's dynbuf callers: once an append fails
+ * (the cap), every later append is a no-op returning the same code, and the message stays the
+ * first failure's. So a renderer appends freely and checks once, with iw_buf_error(), before
+ * it uses the output. This is the one way failed appends are handled in ianawatch.
+ */
 typedef struct iw_buf {
 	char *data;   /* NUL-terminated while len < alloc; owned by the buffer */
 	size_t len;
 	size_t alloc;
 	size_t cap;   /* hard limit on len; appends beyond it fail with IW_ENOMEM */
+	int err;      /* the first failure's code, IW_OK while none */
 } iw_buf;
 
-#define IW_BUF_INIT(capacity) { NULL, 0, 0, (capacity) }
+#define IW_BUF_INIT(capacity) { NULL, 0, 0, (capacity), 0 }
 void iw_buf_init(iw_buf *b, size_t cap);
 int iw_buf_add(iw_buf *b, const void *data, size_t len);
 int iw_buf_adds(iw_buf *b, const char *s);
 int iw_buf_addc(iw_buf *b, char c);
 int iw_buf_printf(iw_buf *b, const char *fmt, ...) IW_PRINTF(2, 3);
 int iw_buf_vprintf(iw_buf *b, const char *fmt, va_list ap) IW_PRINTF(2, 0);
+/* IW_OK, or the code of the first append that failed since iw_buf_init() / iw_buf_free(). */
+int iw_buf_error(const iw_buf *b);
+/* Empties the buffer; a failure stays recorded (so output that lost a part is never used). */
 void iw_buf_reset(iw_buf *b);
 /* Hands the data to the caller (who frees it with free()) and resets the buffer. */
 char *iw_buf_detach(iw_buf *b, size_t *len);

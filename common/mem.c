@@ -66,13 +66,22 @@ void iw_buf_init(iw_buf *b, size_t cap)
 	b->len = 0;
 	b->alloc = 0;
 	b->cap = cap;
+	b->err = IW_OK;
+}
+
+int iw_buf_error(const iw_buf *b)
+{
+	return b->err;
 }
 
 static int iw_buf_grow(iw_buf *b, size_t extra)
 {
 	size_t need, n;
+	if (b->err)
+		return b->err;
 	if (extra > b->cap || b->len > b->cap - extra)
-		return iw_error_set(IW_ENOMEM, "buffer would exceed its cap of %zu bytes", b->cap);
+		return b->err = iw_error_set(IW_ENOMEM, "buffer would exceed its cap of %zu bytes",
+		                             b->cap);
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return IW_OK;
@@ -113,8 +122,10 @@ int iw_buf_vprintf(iw_buf *b, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
+	if (b->err)
+		return b->err;
 	if (n < 0)
-		return iw_error_set(IW_ERROR, "bad format string");
+		return b->err = iw_error_set(IW_ERROR, "bad format string");
 	rc = iw_buf_grow(b, (size_t)n);
 	if (rc)
 		return rc;
@@ -159,6 +170,7 @@ void iw_buf_free(iw_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->alloc = 0;
+	b->err = IW_OK;
 }
 
 int iw_buf_add_json_str(iw_buf *b, const char *s)
