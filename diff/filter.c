@@ -31,7 +31,7 @@ int diff_filter_parse_kinds(diff_filter *f, const char *s)
 		if (k < 0)
 			return iw_error_set(IW_EINVAL,
 			                    "unknown change kind '%.*s' (expected assigned, deassigned, "
-			                    "added, removed, modified or status)", (int)(len > 64 ? 64 : len), p);
+			                    "added, removed, modified, status, moved or renamed)", (int)(len > 64 ? 64 : len), p);
 		kinds |= 1u << k;
 		if (!end)
 			break;
@@ -79,10 +79,9 @@ bad:
 	                    s ? s : "");
 }
 
-static int diff_filter_keeps(const diff_filter *f, const diff_change *c)
+/* The protocol, port and name filters. */
+static int diff_filter_where(const diff_filter *f, const diff_change *c)
 {
-	if (f->kinds && !(f->kinds & (1u << c->kind)))
-		return 0;
 	if (f->protocol && c->protocol && strcasecmp(c->protocol, f->protocol))
 		return 0;
 	if (f->port_lo != REGISTRY_NO_PORT &&
@@ -93,15 +92,34 @@ static int diff_filter_keeps(const diff_filter *f, const diff_change *c)
 	return 1;
 }
 
+static int diff_filter_keeps(const diff_filter *f, const diff_result *r, size_t i)
+{
+	const diff_change *c = &r->changes[i];
+	if (f->kinds && !(f->kinds & (1u << diff_shown_kind(c))))
+		return 0;
+	return diff_filter_where(f, c) || (c->pair && diff_filter_where(f, &r->changes[c->partner]));
+}
+
 void diff_filter_apply(diff_result *r, const diff_filter *f)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, *moved_to;
 	int narrowed;
 	if (!r || !f)
 		return;
+	/* Where each kept change lands, to keep the pairs' partner indexes true. */
+	moved_to = iw_malloc((r->nchanges ? r->nchanges : 1) * sizeof(*moved_to));
 	for (i = 0; i < r->nchanges; i++)
-		if (diff_filter_keeps(f, &r->changes[i]))
-			r->changes[n++] = r->changes[i];
+		moved_to[i] = diff_filter_keeps(f, r, i) ? n++ : (size_t)-1;
+	n = 0;
+	for (i = 0; i < r->nchanges; i++) {
+		if (moved_to[i] == (size_t)-1)
+			continue;
+		r->changes[n] = r->changes[i];
+		if (r->changes[n].pair)
+			r->changes[n].partner = moved_to[r->changes[n].partner];
+		n++;
+	}
+	free(moved_to);
 	r->nchanges = n;
 	/* People are not on a port, protocol or name: any such filter asks about ports only. */
 	narrowed = f->protocol || f->name || f->port_lo != REGISTRY_NO_PORT;

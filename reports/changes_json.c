@@ -107,6 +107,13 @@ static int report_json_change(iw_buf *out, const diff_change *c)
 		if ((rc = iw_buf_addc(out, ']')))
 			return rc;
 	}
+	/* A move or rename names its other half by its index in the same "changes" array
+	 * (the array holds every change of d, in order). */
+	if (c->pair && (rc = iw_buf_printf(out, ", \"pair\": {\"kind\": \"%s\", \"index\": %zu}",
+	                                   diff_kind_words[c->pair == DIFF_PAIR_MOVED ? DIFF_MOVED
+	                                                                              : DIFF_RENAMED].name,
+	                                   c->partner)))
+		return rc;
 	if ((rc = iw_buf_adds(out, ", \"before\": ")) ||
 	    (rc = report_json_side(out, c, c->before, c->status_before)) ||
 	    (rc = iw_buf_adds(out, ", \"after\": ")) ||

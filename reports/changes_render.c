@@ -17,14 +17,6 @@ typedef struct report_render {
 	int rc;
 } report_render;
 
-static const char *const report_group_titles[DIFF_NKINDS] = {
-	"Assigned", "De-assigned", "Added", "Removed", "Modified", "Status changes",
-};
-
-static const char *const report_count_words[DIFF_NKINDS] = {
-	"assigned", "de-assigned", "added", "removed", "modified", "status",
-};
-
 static void report_put(report_render *r, const char *s)
 {
 	if (!r->rc)
@@ -486,39 +478,46 @@ static void report_person_line(report_render *r, const diff_person_change *pc)
 static void report_headline(report_render *r, const store_snapshot *from,
                             const store_snapshot *to)
 {
-	static const char *const person_words[DIFF_NKINDS] = {
-		NULL, NULL, "added", "removed", "modified", NULL,
-	};
 	iw_buf title = IW_BUF_INIT(4096), counts = IW_BUF_INIT(4096);
-	size_t nk[DIFF_NKINDS], np[DIFF_NKINDS];
+	size_t nk[DIFF_NSHOWN], np[DIFF_NKINDS];
 	const char *fd = from ? from->registry_updated : r->d->a->updated;
 	const char *td = to ? to->registry_updated : r->d->b->updated;
-	int k, rc = 0;
+	int rc;
 
-	diff_count(r->d, nk, np);
-	rc = iw_buf_printf(&title, "Registry changes %s -> %s", fd ? fd : "?", td ? td : "?");
-	if (!rc && from && to)
-		rc = iw_buf_printf(&title, " (snapshots %lld -> %lld)", (long long)from->id,
-		                   (long long)to->id);
-	for (k = 0; !rc && k < DIFF_NKINDS; k++) {
-		if (!nk[k])
-			continue;
-		rc = iw_buf_printf(&counts, "%s%zu %s%s", counts.len ? ", " : "", nk[k],
-		                   report_count_words[k],
-		                   k == DIFF_STATUS ? (nk[k] == 1 ? " change" : " changes") : "");
-	}
-	for (k = 0; !rc && k < DIFF_NKINDS; k++) {
-		if (!np[k] || !person_words[k])
-			continue;
-		rc = iw_buf_printf(&counts, "%s%zu %s %s", counts.len ? ", " : "", np[k],
-		                   np[k] == 1 ? "person" : "people", person_words[k]);
-	}
-	if (!rc)
+	diff_count_shown(r->d, nk, np);
+	iw_buf_printf(&title, "Registry changes %s -> %s", fd ? fd : "?", td ? td : "?");
+	if (from && to)
+		iw_buf_printf(&title, " (snapshots %lld -> %lld)", (long long)from->id,
+		              (long long)to->id);
+	report_counts_words(&counts, nk, np);
+	if (!(rc = iw_buf_error(&title)) && !(rc = iw_buf_error(&counts)))
 		rc = r->st->headline(r->out, title.data, counts.data ? counts.data : "");
 	if (rc && !r->rc)
 		r->rc = rc;
 	iw_buf_free(&title);
 	iw_buf_free(&counts);
+}
+
+int report_counts_words(iw_buf *out, const size_t counts[DIFF_NSHOWN],
+                        const size_t people[DIFF_NKINDS])
+{
+	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
+	size_t start = out->len, i;
+	for (i = 0; i < DIFF_NSHOWN; i++) {
+		diff_kind k = diff_shown_order[i];
+		if (!counts[k])
+			continue;
+		iw_buf_printf(out, "%s%zu %s%s", out->len > start ? ", " : "", counts[k],
+		              diff_kind_words[k].count,
+		              k == DIFF_STATUS ? (counts[k] == 1 ? " change" : " changes") : "");
+	}
+	for (i = 0; people && i < sizeof(person_kinds) / sizeof(*person_kinds); i++) {
+		size_t n = people[person_kinds[i]];
+		if (n)
+			iw_buf_printf(out, "%s%zu %s %s", out->len > start ? ", " : "", n,
+			              n == 1 ? "person" : "people", diff_kind_words[person_kinds[i]].count);
+	}
+	return iw_buf_error(out);
 }
 
 static void report_group(report_render *r, const char *title, size_t n)
@@ -535,8 +534,8 @@ int report_changes_render(iw_buf *out, const store_snapshot *from, const store_s
 	report_render r;
 	diff_pair *pairs = NULL;
 	unsigned char *paired = NULL;
-	size_t npairs = 0, i;
-	int k, rc;
+	size_t npairs = 0, i, shown[DIFF_NSHOWN];
+	int k, o, rc;
 
 	memset(&r, 0, sizeof(r));
 	r.out = out;
@@ -551,19 +550,18 @@ int report_changes_render(iw_buf *out, const store_snapshot *from, const store_s
 		paired[pairs[i].gone] = paired[pairs[i].came] = 1;
 
 	report_headline(&r, from, to);
-	if (npairs) {
-		report_group(&r, "Moved and renamed", npairs);
-		for (i = 0; i < npairs; i++)
-			report_pair_line(&r, &pairs[i]);
-	}
-	for (k = 0; k < DIFF_NKINDS; k++) {
-		size_t n = 0;
-		for (i = 0; i < d->nchanges; i++)
-			if (d->changes[i].kind == (diff_kind)k && !paired[i])
-				n++;
-		if (!n)
+	diff_count_shown(d, shown, NULL);
+	for (o = 0; o < DIFF_NSHOWN; o++) {
+		k = (int)diff_shown_order[o];
+		if (!shown[k])
 			continue;
-		report_group(&r, report_group_titles[k], n);
+		report_group(&r, diff_kind_words[k].title, shown[k]);
+		if (k == DIFF_MOVED || k == DIFF_RENAMED) {
+			for (i = 0; i < npairs; i++)
+				if (pairs[i].kind == (k == DIFF_MOVED ? DIFF_PAIR_MOVED : DIFF_PAIR_RENAMED))
+					report_pair_line(&r, &pairs[i]);
+			continue;
+		}
 		for (i = 0; i < d->nchanges;) {
 			const diff_change *c = &d->changes[i];
 			if (c->kind != (diff_kind)k || paired[i]) {

@@ -20,6 +20,11 @@ typedef struct changes_style {
 	const char *strong_open, *strong_close; /* around the port/protocol and name */
 } changes_style;
 
+/* "3 moved, 4 de-assigned, 2 added, 1 person modified" in diff_shown_order (pairs counted
+ * once, as diff_count_shown() counts them); nothing when every count is 0. Sticky. */
+int report_counts_words(iw_buf *out, const size_t counts[DIFF_NSHOWN],
+                        const size_t people[DIFF_NKINDS]);
+
 /* Renders d as a changelog in style st; nothing at all when d is empty. */
 int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                           const diff_result *d, const changes_style *st);

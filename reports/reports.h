@@ -169,13 +169,13 @@ typedef struct report_chart_point {
 
 typedef struct report_chart_month {
 	int year, month;
-	long counts[DIFF_NKINDS];
+	long counts[DIFF_NSHOWN]; /* by diff_kind, moved and renamed included */
 } report_chart_month;
 
 /* An <svg> element: a line of the points over time (one point: a dot in the middle). */
 int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n);
 /* An <svg> element: one stacked bar per month (consecutive months, empty ones included),
- * a class k0..k5 per kind; "No change in this period" when every count is 0. */
+ * a class k0..k7 per shown kind (diff_kind); "No change in this period" when every count is 0. */
 int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n);
 
 #endif

@@ -14,7 +14,7 @@
 #define SITE_STATE ".ianawatch-site.tsv"
 /* Bump when what the state file holds, or how pages read, changes: an older state file is
  * then ignored and the next run rebuilds everything. */
-#define SITE_STATE_MAGIC "ianawatch-site 1"
+#define SITE_STATE_MAGIC "ianawatch-site 2"
 /* Changes shown per change set on the index. */
 #define SITE_HEADLINES 3
 /* A page (or changes.json) of every record of the registry changing is tens of MB. */
@@ -26,7 +26,7 @@ typedef struct site_pair {
 	int known;             /* counts and headlines are set (from the state file or a diff) */
 	int computed;          /* diffed in this run */
 	int nonempty;          /* a change set */
-	size_t counts[DIFF_NKINDS], people[DIFF_NKINDS];
+	size_t counts[DIFF_NSHOWN], people[DIFF_NKINDS];
 	char *headlines;       /* the index's first changes, HTML <li> items */
 	char *json;            /* report_changes_json() of a change set, for changes.json */
 } site_pair;
@@ -125,16 +125,17 @@ static int site_read(const site_run *r, const char *rel, unsigned char **data, s
 static int site_pair_nonempty(const site_pair *p)
 {
 	int k;
-	for (k = 0; k < DIFF_NKINDS; k++)
-		if (p->counts[k] || p->people[k])
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		if (p->counts[k] || (k < DIFF_NKINDS && p->people[k]))
 			return 1;
 	return 0;
 }
 
 /* ---- the state file --------------------------------------------------------------------------
  *
- * "ianawatch-site 1", "since\t<date or ->", then one line per snapshot of the range, oldest
- * first: "<sha256>\t<assigned>\t<9 counts: the kinds, then people added, removed, modified,
+ * "ianawatch-site 2", "since\t<date or ->", then one line per snapshot of the range, oldest
+ * first: "<sha256>\t<assigned>\t<11 counts: the shown kinds (diff_kind order, moved and
+ * renamed included), then people added, removed, modified,
  * of the pair ending here, or ->\t<headlines>\t<JSON>". Headlines are one line of HTML
  * without tabs; the change set's JSON has its newlines as tabs (JSON text holds no raw tab).
  * The state file is the memory of incremental runs: changes.json is rebuilt from it.
@@ -143,7 +144,7 @@ static int site_pair_nonempty(const site_pair *p)
 static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
 {
 	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
-	unsigned long v[DIFF_NKINDS + 3];
+	unsigned long v[DIFF_NSHOWN + 3];
 	char *s = counts, *end;
 	size_t i;
 	for (i = 0; i < sizeof(v) / sizeof(*v); i++) {
@@ -153,10 +154,10 @@ static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
 			return 0;
 		s = *end ? end + 1 : end;
 	}
-	for (i = 0; i < DIFF_NKINDS; i++)
+	for (i = 0; i < DIFF_NSHOWN; i++)
 		p->counts[i] = v[i];
 	for (i = 0; i < 3; i++)
-		p->people[person_kinds[i]] = v[DIFF_NKINDS + i];
+		p->people[person_kinds[i]] = v[DIFF_NSHOWN + i];
 	p->known = 1;
 	p->nonempty = site_pair_nonempty(p);
 	if (p->nonempty && !*json)
@@ -256,9 +257,10 @@ static int site_state_write(site_run *r)
 		if (!rc && j == 0)
 			rc = iw_buf_adds(&b, "-\t\t\n");
 		else if (!rc)
-			rc = iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu\t", p->counts[0],
-			                   p->counts[1], p->counts[2], p->counts[3], p->counts[4],
-			                   p->counts[5], p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
+			rc = iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu\t",
+			                   p->counts[0], p->counts[1], p->counts[2], p->counts[3],
+			                   p->counts[4], p->counts[5], p->counts[6], p->counts[7],
+			                   p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
 			                   p->people[DIFF_MODIFIED]);
 		/* Headlines never hold a tab or newline (registry text is normalised); the state
 		 * file's lines must stay whole regardless. */
@@ -284,9 +286,12 @@ static int site_counts_table(iw_buf *out, const site_pair *p)
 	int k, rc = iw_buf_adds(out, "<table class=\"counts\"><caption>Changes by kind</caption>\n"
 	                        "<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Changes"
 	                        "</th></tr></thead>\n<tbody>\n");
-	for (k = 0; !rc && k < DIFF_NKINDS; k++)
+	for (k = 0; !rc && k < DIFF_NSHOWN; k++) {
+		diff_kind kind = diff_shown_order[k];
 		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw k%d\"></span>%s</th>"
-		                   "<td>%zu</td></tr>\n", k, report_kind_titles[k], p->counts[k]);
+		                   "<td>%zu</td></tr>\n", (int)kind, diff_kind_words[kind].title,
+		                   p->counts[kind]);
+	}
 	if (!rc)
 		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw\"></span>People</th>"
 		                   "<td>%zu</td></tr>\n</tbody></table>\n",
@@ -378,7 +383,7 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	free(p->headlines);
 	free(p->json);
 	p->headlines = p->json = NULL;
-	diff_count(d, p->counts, p->people);
+	diff_count_shown(d, p->counts, p->people);
 	p->known = p->computed = 1;
 	p->nonempty = !diff_result_empty(d);
 	r->stats->computed++;
@@ -513,7 +518,7 @@ static int site_charts(const site_run *r, iw_buf *out)
 			if (!p->nonempty || !site_month_of(site_snap(r, j)->registry_updated, &y, &m))
 				continue;
 			i = (size_t)((y * 12 + m) - (y0 * 12 + m0));
-			for (k = 0; k < DIFF_NKINDS; k++)
+			for (k = 0; k < DIFF_NSHOWN; k++)
 				months[i].counts[k] += (long)p->counts[k];
 		}
 	}
@@ -541,26 +546,27 @@ static int site_charts(const site_run *r, iw_buf *out)
 		rc = report_chart_months_svg(out, months, nmonths);
 	if (!rc)
 		rc = iw_buf_adds(out, "<ul class=\"legend\">");
-	for (k = 0; !rc && k < DIFF_NKINDS; k++)
-		rc = iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>", k,
-		                   report_kind_titles[k]);
+	for (k = 0; !rc && k < DIFF_NSHOWN; k++)
+		rc = iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>",
+		                   (int)diff_shown_order[k], diff_kind_words[diff_shown_order[k]].title);
 	if (!rc)
 		rc = iw_buf_adds(out, "</ul>\n<details><summary>Changes per month as a table</summary>\n"
 		                 "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Month</th>");
-	for (k = 0; !rc && k < DIFF_NKINDS; k++)
-		rc = iw_buf_printf(out, "<th scope=\"col\">%s</th>", report_kind_titles[k]);
+	for (k = 0; !rc && k < DIFF_NSHOWN; k++)
+		rc = iw_buf_printf(out, "<th scope=\"col\">%s</th>",
+		                   diff_kind_words[diff_shown_order[k]].title);
 	if (!rc)
 		rc = iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
 	for (i = nmonths; !rc && i-- > 0;) {
 		long total = 0;
-		for (k = 0; k < DIFF_NKINDS; k++)
+		for (k = 0; k < DIFF_NSHOWN; k++)
 			total += months[i].counts[k];
 		if (!total)
 			continue;
 		rc = iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
 		                   months[i].month);
-		for (k = 0; !rc && k < DIFF_NKINDS; k++)
-			rc = iw_buf_printf(out, "<td>%ld</td>", months[i].counts[k]);
+		for (k = 0; !rc && k < DIFF_NSHOWN; k++)
+			rc = iw_buf_printf(out, "<td>%ld</td>", months[i].counts[diff_shown_order[k]]);
 		if (!rc)
 			rc = iw_buf_adds(out, "</tr>\n");
 	}

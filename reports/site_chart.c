@@ -224,26 +224,22 @@ int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n)
 	return rc;
 }
 
-static const char *const chart_kind_words[DIFF_NKINDS] = {
-	"assigned", "de-assigned", "added", "removed", "modified", "status",
-};
-
 int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
 {
 	report_axis ax;
 	long max = 0;
 	double slot, bar;
 	size_t i;
-	int rc, k, every;
+	int rc, k, o, every;
 
 	rc = chart_open(out, "chart-months", "Changes per month by kind",
-	                "Entries assigned, de-assigned, added, removed, modified and status "
-	                "changes per month of the registry's date, stacked.");
+	                "Entries moved, renamed, assigned, de-assigned, added, removed, modified "
+	                "and status changes per month of the registry's date, stacked.");
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++) {
 		long total = 0;
-		for (k = 0; k < DIFF_NKINDS; k++)
+		for (k = 0; k < DIFF_NSHOWN; k++)
 			total += m[i].counts[k];
 		if (total > max)
 			max = total;
@@ -273,8 +269,9 @@ int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
 			rc = chart_x_label(out, REPORT_CHART_LEFT + slot * (double)i + slot / 2,
 			                   "middle", label);
 		}
-		for (k = 0; !rc && k < DIFF_NKINDS; k++) {
+		for (o = 0; !rc && o < DIFF_NSHOWN; o++) {
 			double h;
+			k = (int)diff_shown_order[o];
 			if (!m[i].counts[k])
 				continue;
 			h = (double)m[i].counts[k] * CHART_PLOT_H / (double)(ax.hi - ax.lo);
@@ -282,7 +279,7 @@ int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
 			rc = iw_buf_printf(out, "<rect class=\"k%d\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
 			                   "height=\"%.2f\"><title>%04d-%02d: %ld %s</title></rect>\n", k,
 			                   x, REPORT_CHART_BOTTOM - base, bar, h, m[i].year, m[i].month,
-			                   m[i].counts[k], chart_kind_words[k]);
+			                   m[i].counts[k], diff_kind_words[k].count);
 		}
 	}
 	return rc ? rc : iw_buf_adds(out, "</svg>\n");

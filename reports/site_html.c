@@ -21,13 +21,6 @@
 #define SITE_STRONG '\x04'
 #define SITE_END_STRONG '\x05'
 
-const char *const report_kind_titles[DIFF_NKINDS] = {
-	"Assigned", "De-assigned", "Added", "Removed", "Modified", "Status",
-};
-
-static const char *const site_count_words[DIFF_NKINDS] = {
-	"assigned", "de-assigned", "added", "removed", "modified", "status",
-};
 
 int report_html_escape(iw_buf *out, const char *s, size_t len)
 {
@@ -360,39 +353,24 @@ int report_html_headlines(iw_buf *out, const char *engine, size_t len, size_t ma
 	return rc;
 }
 
-int report_counts_text(iw_buf *out, const size_t counts[DIFF_NKINDS],
+int report_counts_text(iw_buf *out, const size_t counts[DIFF_NSHOWN],
                        const size_t people[DIFF_NKINDS])
 {
-	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
-	size_t start = out->len, i;
-	int k, rc = 0;
-	for (k = 0; !rc && k < DIFF_NKINDS; k++) {
-		if (!counts[k])
-			continue;
-		rc = iw_buf_printf(out, "%s%zu %s%s", out->len > start ? ", " : "", counts[k],
-		                   site_count_words[k],
-		                   k == DIFF_STATUS ? (counts[k] == 1 ? " change" : " changes") : "");
-	}
-	for (i = 0; !rc && i < sizeof(person_kinds) / sizeof(*person_kinds); i++) {
-		size_t n = people[person_kinds[i]];
-		if (!n)
-			continue;
-		rc = iw_buf_printf(out, "%s%zu %s %s", out->len > start ? ", " : "", n,
-		                   n == 1 ? "person" : "people", site_count_words[person_kinds[i]]);
-	}
-	if (!rc && out->len == start)
-		rc = iw_buf_adds(out, "no change");
-	return rc;
+	size_t start = out->len;
+	report_counts_words(out, counts, people);
+	if (out->len == start)
+		iw_buf_adds(out, "no change");
+	return iw_buf_error(out);
 }
 
 /* Light and dark through prefers-color-scheme; the kind colours serve tables and charts. */
 static const char site_css[] =
 	":root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;"
 	"--head:#f6f8fa;--link:#0550ae;--k0:#1a7f37;--k1:#cf222e;--k2:#0969da;--k3:#9a6700;"
-	"--k4:#8250df;--k5:#6e7781}\n"
+	"--k4:#8250df;--k5:#6e7781;--k6:#bf3989;--k7:#1b7c83}\n"
 	"@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;"
 	"--line:#3d444d;--head:#151b23;--link:#71b7ff;--k0:#3fb950;--k1:#ff7b72;--k2:#58a6ff;"
-	"--k3:#d29922;--k4:#bc8cff;--k5:#9198a1}}\n"
+	"--k3:#d29922;--k4:#bc8cff;--k5:#9198a1;--k6:#f778ba;--k7:#39c5cf}}\n"
 	"html{background:var(--bg);color:var(--fg)}\n"
 	"body{margin:0 auto;max-width:64rem;padding:1rem;font:1rem/1.5 system-ui,-apple-system,"
 	"'Segoe UI',Roboto,sans-serif;overflow-wrap:break-word}\n"
@@ -416,7 +394,8 @@ static const char site_css[] =
 	"svg .line{fill:none;stroke:var(--k2);stroke-width:2}svg .dot{fill:var(--k2)}\n"
 	".k0{fill:var(--k0);background:var(--k0)}.k1{fill:var(--k1);background:var(--k1)}"
 	".k2{fill:var(--k2);background:var(--k2)}.k3{fill:var(--k3);background:var(--k3)}"
-	".k4{fill:var(--k4);background:var(--k4)}.k5{fill:var(--k5);background:var(--k5)}\n"
+	".k4{fill:var(--k4);background:var(--k4)}.k5{fill:var(--k5);background:var(--k5)}"
+	".k6{fill:var(--k6);background:var(--k6)}.k7{fill:var(--k7);background:var(--k7)}\n"
 	"ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;"
 	"font-size:.9rem}\n"
 	".sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.4rem;"

@@ -56,7 +56,7 @@ int report_html_body(iw_buf *out, const char *engine, size_t len);
  * index's headline changes. One line of HTML, no newline. */
 int report_html_headlines(iw_buf *out, const char *engine, size_t len, size_t max);
 /* "4 de-assigned, 2 added, 1 person modified", plain ASCII; "no change" when all are 0. */
-int report_counts_text(iw_buf *out, const size_t counts[DIFF_NKINDS],
+int report_counts_text(iw_buf *out, const size_t counts[DIFF_NSHOWN],
                        const size_t people[DIFF_NKINDS]);
 
 /* ---- the feed (site_atom.c) ---------------------------------------------------------------- */
@@ -72,7 +72,5 @@ typedef struct report_feed_entry {
 /* The whole feed, entries as given (newest first); `updated` is the feed's time (ISO 8601). */
 int report_atom_feed(iw_buf *out, const report_feed_entry *e, size_t n, const char *updated);
 
-/* Column titles of the kinds, diff_kind order; their colours are CSS classes k0 .. k5. */
-extern const char *const report_kind_titles[DIFF_NKINDS];
 
 #endif

@@ -341,12 +341,14 @@ static const char all_pb[] =
 	PERSON("New_P", "<name>New P</name><org>New P</org>");
 
 static const char all_text[] =
-	"Registry changes 2025-01-01 -> 2025-02-01 (snapshots 1 -> 2): 2 assigned, 2 de-assigned, "
-	"2 added, 2 removed, 1 modified, 4 status changes, 1 person added, 1 person removed, "
-	"1 person modified\n"
+	"Registry changes 2025-01-01 -> 2025-02-01 (snapshots 1 -> 2): 1 moved, 1 renamed, "
+	"1 assigned, 1 de-assigned, 1 added, 1 removed, 1 modified, 4 status changes, "
+	"1 person added, 1 person removed, 1 person modified\n"
 	"\n"
-	"Moved and renamed (2)\n"
+	"Moved (1)\n"
 	"  100/tcp -> 200/tcp foo moved; 100/tcp now Unassigned\n"
+	"\n"
+	"Renamed (1)\n"
 	"  300/udp renamed from old to new: New\n"
 	"\n"
 	"Assigned (1)\n"
@@ -392,8 +394,9 @@ static void test_all_kinds(void **state)
 
 	iw_buf_reset(&out);
 	assert_int_equal(report_changes_markdown(&out, &from, &to, d), IW_OK);
-	assert_non_null(strstr(out.data, "\n### Moved and renamed (2)\n\n"
+	assert_non_null(strstr(out.data, "\n### Moved (1)\n\n"
 	                                 "- **100/tcp -> 200/tcp foo** moved; 100/tcp now Unassigned\n"
+	                                 "\n### Renamed (1)\n\n"
 	                                 "- **300/udp** renamed from old to new: New\n"));
 	assert_non_null(strstr(out.data, "\n- **400/tcp mod** modified:\n"
 	                                 "  - assignee: Jane Doe (Example Corp) -> Bob\\_X\n"
@@ -417,7 +420,13 @@ static void test_all_kinds(void **state)
 	/* JSON keeps the contract's kinds: the move is an assigned and a deassigned. */
 	assert_non_null(strstr(out.data, "{\"kind\": \"assigned\", \"name\": \"foo\""));
 	assert_non_null(strstr(out.data, "{\"kind\": \"deassigned\", \"name\": \"foo\""));
-	assert_int_equal(count(out.data, "{\"kind\": "), 13 + 3);
+	/* Each half names the other by its index in "changes": assigned foo is changes[0],
+	 * deassigned foo changes[2]. */
+	assert_non_null(strstr(out.data, "\"pair\": {\"kind\": \"moved\", \"index\": 2}"));
+	assert_non_null(strstr(out.data, "\"pair\": {\"kind\": \"moved\", \"index\": 0}"));
+	assert_int_equal(count(out.data, "\"pair\": {\"kind\": \"moved\""), 2);
+	assert_int_equal(count(out.data, "\"pair\": {\"kind\": \"renamed\""), 2);
+	assert_int_equal(count(out.data, "{\"kind\": "), 13 + 3 + 4);
 
 	/* A cap too small for the report is an error, not a truncated report. */
 	{
