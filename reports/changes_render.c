@@ -50,22 +50,6 @@ static void report_text(report_render *r, const char *s)
 		report_put(r, "(none)");
 }
 
-int report_person_label(iw_buf *out, const registry_doc *doc, const registry_doc *fallback,
-                        const char *id)
-{
-	const registry_person *p = doc ? registry_doc_person(doc, id) : NULL;
-	const char *name, *org;
-	if (!p && fallback)
-		p = registry_doc_person(fallback, id);
-	if (!p || (!p->f[PERSON_NAME] && !p->f[PERSON_ORG]))
-		return iw_buf_adds(out, id ? id : "(unknown)");
-	name = p->f[PERSON_NAME];
-	org = p->f[PERSON_ORG];
-	if (name && org && strcmp(name, org))
-		return iw_buf_printf(out, "%s (%s)", name, org);
-	return iw_buf_adds(out, name ? name : org);
-}
-
 /* A '\n'-separated list of person ids as "Name (Org), Name (Org)". */
 static void report_persons(report_render *r, const char *list, const registry_doc *doc,
                            const registry_doc *fallback)
@@ -80,7 +64,7 @@ static void report_persons(report_render *r, const char *list, const registry_do
 			report_put(r, ", ");
 		iw_buf_reset(&label);
 		if (!r->rc)
-			r->rc = report_person_label(&label, doc, fallback, id);
+			r->rc = registry_person_label(&label, doc, fallback, id);
 		if (!r->rc)
 			report_text_n(r, label.data ? label.data : "", label.len);
 		free(id);
@@ -452,7 +436,7 @@ static void report_person_line(report_render *r, const diff_person_change *pc)
 	if (pc->kind != DIFF_MODIFIED) {
 		const registry_doc *doc = pc->kind == DIFF_ADDED ? r->d->b : r->d->a;
 		if (!r->rc)
-			r->rc = report_person_label(&label, doc, NULL, pc->id);
+			r->rc = registry_person_label(&label, doc, NULL, pc->id);
 		report_put(r, ": ");
 		report_text_n(r, label.data ? label.data : "", label.len);
 		report_put(r, "\n");

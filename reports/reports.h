@@ -36,7 +36,7 @@
  *                 "before", "after"}, ...],
  *    "people": [{"kind", "id", "fields" (modified only)}, ...]}
  * with SNAP = {"id", "registry_updated", "observed_at", "sha256"}, and before/after the full
- * record (report_json_record()) for entries, the status name for "status" changes, or null.
+ * record (registry_json_record()) for entries, the status name for "status" changes, or null.
  * One change per line, a final newline.
  */
 int report_changes_text(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
@@ -46,16 +46,6 @@ int report_changes_markdown(iw_buf *out, const store_snapshot *from, const store
 int report_changes_json(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                         const diff_result *d);
 
-/* {"id": 12, "registry_updated": "...", "observed_at": "...", "sha256": "..."}, or null. */
-int report_json_snapshot(iw_buf *out, const store_snapshot *s);
-/* Every field of a record as one JSON object: name, protocol, port, port_end (int or null),
- * description, assignee, contact, references (arrays, [] when empty), notes, unauthorized,
- * service_code, registration_date, modification_date (string or null). */
-int report_json_record(iw_buf *out, const registry_record *r);
-/* "Name (Org)" of person `id` looked up in doc, then in fallback (either may be NULL); the
- * name alone without org, the org without name, the id itself when unknown. Plain text. */
-int report_person_label(iw_buf *out, const registry_doc *doc, const registry_doc *fallback,
-                        const char *id);
 
 /* ==== changes between two stored snapshots (changes_stored.c) ===============================
  *

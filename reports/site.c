@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -729,7 +728,7 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 	unsigned char *need = NULL;
 	char *changes_dir = NULL;
 	size_t j, known = 0;
-	int rc = IW_OK, own_txn = 0;
+	int rc = IW_OK, in_txn = 0;
 
 	memset(&r, 0, sizeof(r));
 	if (!stats)
@@ -744,11 +743,9 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 		return iw_error_set(IW_EINVAL, "since: not a date YYYY-MM-DD: '%s'", since_date);
 	/* One read transaction for the list and the walk: a snapshot imported meanwhile (which
 	 * may shift positions) is seen by neither. */
-	if (sqlite3_get_autocommit(store_db(s))) {
-		if (sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-			return iw_error_set(IW_EDB, "site: begin: %s", sqlite3_errmsg(store_db(s)));
-		own_txn = 1;
-	}
+	if ((rc = store_read_begin(s)))
+		return rc;
+	in_txn = 1;
 	if ((rc = store_list_snapshots(s, &r.snaps, &r.nsnaps)))
 		goto out;
 	if (!r.nsnaps) {
@@ -808,7 +805,7 @@ out:
 	free(need);
 	free(changes_dir);
 	store_snapshots_free(r.snaps, r.nsnaps);
-	if (own_txn)
-		sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+	if (in_txn)
+		store_read_end(s);
 	return rc;
 }

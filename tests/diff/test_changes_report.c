@@ -489,7 +489,7 @@ static void test_person_label(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		iw_buf out = IW_BUF_INIT(1024);
-		assert_int_equal(report_person_label(&out, a, b, cases[i].id), IW_OK);
+		assert_int_equal(registry_person_label(&out, a, b, cases[i].id), IW_OK);
 		assert_string_equal(out.data, cases[i].label);
 		iw_buf_free(&out);
 	}
@@ -545,7 +545,7 @@ static void test_json_record(void **state)
 	iw_buf out = IW_BUF_INIT(4096);
 	(void)state;
 	assert_int_equal(a->nrecords, 1);
-	assert_int_equal(report_json_record(&out, &a->records[0]), IW_OK);
+	assert_int_equal(registry_json_record(&out, &a->records[0]), IW_OK);
 	assert_string_equal(out.data,
 		"{\"name\": \"full\", \"protocol\": \"dccp\", \"port\": 10, \"port_end\": 20, "
 		"\"description\": \"say \\\"hi\\\"\", \"assignee\": [\"A\", \"B\"], \"contact\": [\"C\"], "
@@ -553,10 +553,10 @@ static void test_json_record(void **state)
 		"\"unauthorized\": \"u\", \"service_code\": \"SC\", \"registration_date\": "
 		"\"2001-02-03\", \"modification_date\": \"2004-05-06\"}");
 	iw_buf_reset(&out);
-	assert_int_equal(report_json_record(&out, NULL), IW_OK);
+	assert_int_equal(registry_json_record(&out, NULL), IW_OK);
 	assert_string_equal(out.data, "null");
 	iw_buf_reset(&out);
-	assert_int_equal(report_json_snapshot(&out, NULL), IW_OK);
+	assert_int_equal(store_json_snapshot(&out, NULL), IW_OK);
 	assert_string_equal(out.data, "null");
 	iw_buf_free(&out);
 	registry_doc_free(a);
