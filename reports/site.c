@@ -314,7 +314,7 @@ static size_t site_older(const site_run *r, size_t j)
 	return 0;
 }
 
-static int site_page(site_run *r, size_t j, const char *name, const char *engine, size_t elen,
+static int site_page(site_run *r, size_t j, const char *name, const report_model *m,
                      iw_buf *out)
 {
 	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
@@ -356,7 +356,7 @@ static int site_page(site_run *r, size_t j, const char *name, const char *engine
 	if (!rc)
 		rc = iw_buf_adds(out, "<!--changes-->\n");
 	if (!rc)
-		rc = report_html_body(out, engine, elen);
+		rc = report_html_body(out, m);
 	if (!rc)
 		rc = iw_buf_adds(out, "<!--/changes-->\n</main>\n");
 	if (!rc)
@@ -372,7 +372,8 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
 	site_pair *p = &r->pairs[j];
 	diff_result *d = NULL;
-	iw_buf engine = IW_BUF_INIT(SITE_CAP), out = IW_BUF_INIT(SITE_CAP);
+	report_model m = {0};
+	iw_buf out = IW_BUF_INIT(SITE_CAP);
 	iw_buf heads = IW_BUF_INIT(SITE_CAP);
 	char name[SITE_NAME_MAX], rel[SITE_NAME_MAX + 16];
 	int rc, wrote_html = 0, wrote_md = 0;
@@ -390,12 +391,11 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		goto out;
 
 	site_name(to, name);
-	if ((rc = report_html_engine(&engine, from, to, d)) ||
-	    (rc = report_html_headlines(&heads, engine.data ? engine.data : "", engine.len,
-	                                SITE_HEADLINES)))
+	if ((rc = report_html_model(&m, from, to, d, SITE_CAP)) ||
+	    (rc = report_html_headlines(&heads, &m, SITE_HEADLINES)))
 		goto out;
 	p->headlines = iw_strdup(heads.data ? heads.data : "");
-	if ((rc = site_page(r, j, name, engine.data ? engine.data : "", engine.len, &out)))
+	if ((rc = site_page(r, j, name, &m, &out)))
 		goto out;
 	snprintf(rel, sizeof(rel), "changes/%s.html", name);
 	if ((rc = site_write(r, rel, &out, &wrote_html)))
@@ -413,7 +413,7 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		r->stats->pages_written++;
 out:
 	diff_result_free(d);
-	iw_buf_free(&engine);
+	report_model_free(&m);
 	iw_buf_free(&out);
 	iw_buf_free(&heads);
 	return rc;
