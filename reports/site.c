@@ -28,6 +28,8 @@ typedef struct site_pair {
 	size_t counts[DIFF_NSHOWN], people[DIFF_NKINDS];
 	char *headlines;       /* the index's first changes, HTML <li> items */
 	char *json;            /* report_changes_json() of a change set, for changes.json */
+	char *feed;            /* its HTML body (report_html_body()), kept for the newest
+	                          REPORT_FEED_MAX change sets: the feed's entries */
 } site_pair;
 
 typedef struct site_run {
@@ -135,12 +137,14 @@ static int site_pair_nonempty(const site_pair *p)
  * "ianawatch-site 2", "since\t<date or ->", then one line per snapshot of the range, oldest
  * first: "<sha256>\t<assigned>\t<11 counts: the shown kinds (diff_kind order, moved and
  * renamed included), then people added, removed, modified,
- * of the pair ending here, or ->\t<headlines>\t<JSON>". Headlines are one line of HTML
- * without tabs; the change set's JSON has its newlines as tabs (JSON text holds no raw tab).
- * The state file is the memory of incremental runs: changes.json is rebuilt from it.
+ * of the pair ending here, or ->\t<headlines>\t<feed HTML>\t<JSON>". Headlines are one
+ * line of HTML without tabs; the feed's HTML (the change set's body, kept for the newest
+ * REPORT_FEED_MAX change sets only) has its newlines as form feeds; the change set's JSON
+ * has its newlines as tabs (JSON text holds no raw tab). The state file is the memory of
+ * incremental runs: changes.json and the feed are rebuilt from it, never from pages.
  */
 
-static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
+static int site_state_pair(site_pair *p, char *counts, char *heads, char *feed, char *json)
 {
 	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
 	unsigned long v[DIFF_NSHOWN + 3];
@@ -162,6 +166,10 @@ static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
 	if (p->nonempty && !*json)
 		return 0;
 	p->headlines = iw_strdup(heads);
+	for (s = feed; *s; s++)
+		if (*s == '\f')
+			*s = '\n';
+	p->feed = p->nonempty && *feed ? iw_strdup(feed) : NULL;
 	for (s = json; *s; s++)
 		if (*s == '\t')
 			*s = '\n';
@@ -185,7 +193,7 @@ static size_t site_state_read(site_run *r)
 	snprintf(want, sizeof(want), "since\t%s", r->since ? r->since : "-");
 	line = (char *)data;
 	for (i = 0; ok && line && *line; i++, line = next) {
-		char *f[5];
+		char *f[6];
 		int k;
 		next = strchr(line, '\n');
 		if (next)
@@ -199,17 +207,17 @@ static size_t site_state_read(site_run *r)
 			continue;
 		}
 		f[0] = line;
-		for (k = 1; k < 5; k++) {
+		for (k = 1; k < 6; k++) {
 			f[k] = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
 			if (f[k])
 				*f[k]++ = '\0';
 		}
-		if (!f[4] || j >= r->n || strcmp(f[0], site_snap(r, j)->sha256)) {
+		if (!f[5] || j >= r->n || strcmp(f[0], site_snap(r, j)->sha256)) {
 			ok = 0;
 			break;
 		}
 		r->assigned[j] = strtol(f[1], NULL, 10);
-		if (j > 0 && !site_state_pair(&r->pairs[j], f[2], f[3], f[4])) {
+		if (j > 0 && !site_state_pair(&r->pairs[j], f[2], f[3], f[4], f[5])) {
 			ok = 0;
 			break;
 		}
@@ -220,6 +228,7 @@ static size_t site_state_read(site_run *r)
 		for (i = 0; i < r->n; i++) {
 			free(r->pairs[i].headlines);
 			free(r->pairs[i].json);
+			free(r->pairs[i].feed);
 			memset(&r->pairs[i], 0, sizeof(r->pairs[i]));
 			r->assigned[i] = -1;
 		}
@@ -244,35 +253,48 @@ static int site_state_field(iw_buf *b, const char *s, const char *from, char to)
 	return rc;
 }
 
+/* The first pair whose change set is among the newest REPORT_FEED_MAX: the feed's window. */
+static size_t site_feed_from(const site_run *r)
+{
+	size_t j = r->n, n = 0;
+	while (j-- > 1)
+		if (r->pairs[j].nonempty && ++n == REPORT_FEED_MAX)
+			return j;
+	return 1;
+}
+
 static int site_state_write(site_run *r)
 {
 	iw_buf b = IW_BUF_INIT(SITE_CAP);
-	size_t j;
-	int rc = iw_buf_printf(&b, "%s\nsince\t%s\n", SITE_STATE_MAGIC, r->since ? r->since : "-");
-	for (j = 0; !rc && j < r->n; j++) {
+	size_t j, feed_from = site_feed_from(r);
+	int rc;
+	iw_buf_printf(&b, "%s\nsince\t%s\n", SITE_STATE_MAGIC, r->since ? r->since : "-");
+	for (j = 0; j < r->n; j++) {
 		const site_pair *p = &r->pairs[j];
-		const char *h = p->headlines ? p->headlines : "";
-		rc = iw_buf_printf(&b, "%s\t%ld\t", site_snap(r, j)->sha256, r->assigned[j]);
-		if (!rc && j == 0)
-			rc = iw_buf_adds(&b, "-\t\t\n");
-		else if (!rc)
-			rc = iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu\t",
-			                   p->counts[0], p->counts[1], p->counts[2], p->counts[3],
-			                   p->counts[4], p->counts[5], p->counts[6], p->counts[7],
-			                   p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
-			                   p->people[DIFF_MODIFIED]);
+		iw_buf_printf(&b, "%s\t%ld\t", site_snap(r, j)->sha256, r->assigned[j]);
+		if (j == 0) {
+			iw_buf_adds(&b, "-\t\t\t\n");
+			continue;
+		}
+		iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu\t",
+		              p->counts[0], p->counts[1], p->counts[2], p->counts[3],
+		              p->counts[4], p->counts[5], p->counts[6], p->counts[7],
+		              p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
+		              p->people[DIFF_MODIFIED]);
 		/* Headlines never hold a tab or newline (registry text is normalised); the state
 		 * file's lines must stay whole regardless. */
-		if (!rc && j > 0)
-			rc = site_state_field(&b, h, "\t\n", ' ');
-		if (!rc && j > 0)
-			rc = iw_buf_addc(&b, '\t');
-		if (!rc && j > 0 && p->json)
-			rc = site_state_field(&b, p->json, "\n", '\t');
-		if (!rc && j > 0)
-			rc = iw_buf_addc(&b, '\n');
+		site_state_field(&b, p->headlines ? p->headlines : "", "\t\n", ' ');
+		iw_buf_addc(&b, '\t');
+		/* The feed's HTML with its newlines as form feeds, which escaped HTML never holds
+		 * (report_html_escape() replaces control characters). */
+		if (j >= feed_from && p->feed)
+			site_state_field(&b, p->feed, "\t\n", '\f');
+		iw_buf_addc(&b, '\t');
+		if (p->json)
+			site_state_field(&b, p->json, "\n", '\t');
+		iw_buf_addc(&b, '\n');
 	}
-	if (!rc)
+	if (!(rc = iw_buf_error(&b)))
 		rc = site_write(r, SITE_STATE, &b, NULL);
 	iw_buf_free(&b);
 	return rc;
@@ -314,8 +336,7 @@ static size_t site_older(const site_run *r, size_t j)
 	return 0;
 }
 
-static int site_page(site_run *r, size_t j, const char *name, const report_model *m,
-                     iw_buf *out)
+static int site_page(site_run *r, size_t j, const char *name, const char *body, iw_buf *out)
 {
 	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
 	iw_buf title = IW_BUF_INIT(4096);
@@ -352,13 +373,10 @@ static int site_page(site_run *r, size_t j, const char *name, const report_model
 		                   "changes.json</a>.</p>\n", to->sha256, name);
 	if (!rc)
 		rc = site_counts_table(out, &r->pairs[j]);
-	/* The feed takes the change set from between these marks. */
 	if (!rc)
-		rc = iw_buf_adds(out, "<!--changes-->\n");
+		rc = iw_buf_adds(out, body);
 	if (!rc)
-		rc = report_html_body(out, m);
-	if (!rc)
-		rc = iw_buf_adds(out, "<!--/changes-->\n</main>\n");
+		rc = iw_buf_adds(out, "</main>\n");
 	if (!rc)
 		rc = report_html_foot(out);
 	iw_buf_free(&title);
@@ -373,7 +391,7 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	site_pair *p = &r->pairs[j];
 	diff_result *d = NULL;
 	report_model m = {0};
-	iw_buf out = IW_BUF_INIT(SITE_CAP);
+	iw_buf out = IW_BUF_INIT(SITE_CAP), body = IW_BUF_INIT(SITE_CAP);
 	iw_buf heads = IW_BUF_INIT(SITE_CAP);
 	char name[SITE_NAME_MAX], rel[SITE_NAME_MAX + 16];
 	int rc, wrote_html = 0, wrote_md = 0;
@@ -382,7 +400,8 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		goto out;
 	free(p->headlines);
 	free(p->json);
-	p->headlines = p->json = NULL;
+	free(p->feed);
+	p->headlines = p->json = p->feed = NULL;
 	diff_count_shown(d, p->counts, p->people);
 	p->known = p->computed = 1;
 	p->nonempty = !diff_result_empty(d);
@@ -392,11 +411,13 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 
 	site_name(to, name);
 	if ((rc = report_html_model(&m, from, to, d, SITE_CAP)) ||
-	    (rc = report_html_headlines(&heads, &m, SITE_HEADLINES)))
+	    (rc = report_html_headlines(&heads, &m, SITE_HEADLINES)) ||
+	    (rc = report_html_body(&body, &m)))
 		goto out;
 	p->headlines = iw_strdup(heads.data ? heads.data : "");
-	if ((rc = site_page(r, j, name, &m, &out)))
+	if ((rc = site_page(r, j, name, body.data ? body.data : "", &out)))
 		goto out;
+	p->feed = iw_buf_detach(&body, NULL);
 	snprintf(rel, sizeof(rel), "changes/%s.html", name);
 	if ((rc = site_write(r, rel, &out, &wrote_html)))
 		goto out;
@@ -414,6 +435,7 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 out:
 	diff_result_free(d);
 	report_model_free(&m);
+	iw_buf_free(&body);
 	iw_buf_free(&out);
 	iw_buf_free(&heads);
 	return rc;
@@ -630,32 +652,10 @@ static int site_index(site_run *r)
 	return rc;
 }
 
-/* The change set's HTML as its page holds it, between the marks site_page() writes. */
-static int site_page_changes(const site_run *r, const char *name, unsigned char **data,
-                             const char **start, size_t *len)
-{
-	char rel[SITE_NAME_MAX + 16];
-	const char *s, *e;
-	size_t n;
-	int rc;
-	snprintf(rel, sizeof(rel), "changes/%s.html", name);
-	if ((rc = site_read(r, rel, data, &n)))
-		return rc;
-	s = strstr((const char *)*data, "<!--changes-->\n");
-	e = s ? strstr(s, "<!--/changes-->") : NULL;
-	if (!s || !e)
-		return iw_error_set(IW_EPARSE, "%s/%s: not a change set page of this version", r->outdir,
-		                    rel);
-	*start = s + strlen("<!--changes-->\n");
-	*len = (size_t)(e - *start);
-	return IW_OK;
-}
-
 static int site_feed(site_run *r)
 {
-	report_feed_entry e[REPORT_FEED_MAX];
+	report_feed_entry e[REPORT_FEED_MAX] = {{0}};
 	char names[REPORT_FEED_MAX][SITE_NAME_MAX], hrefs[REPORT_FEED_MAX][SITE_NAME_MAX + 16];
-	unsigned char *pages[REPORT_FEED_MAX];
 	iw_buf counts[REPORT_FEED_MAX], out = IW_BUF_INIT(SITE_CAP);
 	const char *updated = site_snap(r, r->n - 1)->observed_at;
 	size_t n = 0, i, j;
@@ -665,7 +665,6 @@ static int site_feed(site_run *r)
 		const site_pair *p = &r->pairs[j];
 		if (!p->nonempty)
 			continue;
-		pages[n] = NULL;
 		iw_buf_init(&counts[n], 4096);
 		site_name(site_snap(r, j), names[n]);
 		snprintf(hrefs[n], sizeof(hrefs[n]), "changes/%s.html", names[n]);
@@ -673,8 +672,10 @@ static int site_feed(site_run *r)
 		e[n].href = hrefs[n];
 		rc = report_counts_text(&counts[n], p->counts, p->people);
 		e[n].counts = counts[n].data;
-		if (!rc)
-			rc = site_page_changes(r, names[n], &pages[n], &e[n].content, &e[n].content_len);
+		/* The body kept as data (diffed now or read from the state file), never cut out of
+		 * the written page. */
+		e[n].content = p->feed ? p->feed : "";
+		e[n].content_len = strlen(e[n].content);
 		n++;
 	}
 	/* The feed changed when its newest entry did. */
@@ -684,10 +685,8 @@ static int site_feed(site_run *r)
 		rc = report_atom_feed(&out, e, n, updated);
 	if (!rc)
 		rc = site_write(r, "feed.atom", &out, NULL);
-	for (i = 0; i < n; i++) {
-		free(pages[i]);
+	for (i = 0; i < n; i++)
 		iw_buf_free(&counts[i]);
-	}
 	iw_buf_free(&out);
 	return rc;
 }
@@ -727,7 +726,7 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 	site_run r;
 	unsigned char *need = NULL;
 	char *changes_dir = NULL;
-	size_t j, known = 0;
+	size_t j, known = 0, feed_from;
 	int rc = IW_OK, in_txn = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -778,8 +777,10 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 		goto out;
 	if (incremental)
 		known = site_state_read(&r);
+	feed_from = site_feed_from(&r);
 	for (j = 1; j < r.n; j++)
-		need[j] = !r.pairs[j].known || (r.pairs[j].nonempty && !site_pages_present(&r, j));
+		need[j] = !r.pairs[j].known || (r.pairs[j].nonempty && !site_pages_present(&r, j)) ||
+		          (j >= feed_from && r.pairs[j].nonempty && !r.pairs[j].feed);
 	if ((rc = site_compute(&r, need)))
 		goto out;
 	for (j = 1; j < r.n; j++)
@@ -798,6 +799,7 @@ out:
 		for (j = 0; j < r.n; j++) {
 			free(r.pairs[j].headlines);
 			free(r.pairs[j].json);
+			free(r.pairs[j].feed);
 		}
 	}
 	free(r.pairs);
