@@ -8,8 +8,7 @@
 int report_html_escape(iw_buf *out, const char *s, size_t len)
 {
 	size_t i, run = 0;
-	int rc = 0;
-	for (i = 0; i < len && !rc; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		const char *ent;
 		switch (c) {
@@ -25,13 +24,12 @@ int report_html_escape(iw_buf *out, const char *s, size_t len)
 			ent = "\xEF\xBF\xBD";
 			break;
 		}
-		if ((rc = iw_buf_add(out, s + run, i - run)) == 0)
-			rc = iw_buf_adds(out, ent);
+		iw_buf_add(out, s + run, i - run);
+		iw_buf_adds(out, ent);
 		run = i + 1;
 	}
-	if (!rc)
-		rc = iw_buf_add(out, s + run, len - run);
-	return rc;
+	iw_buf_add(out, s + run, len - run);
+	return iw_buf_error(out);
 }
 
 /* Writes model text (escaped: it never holds a raw '>'), showing the engine's " -> " as an
@@ -198,21 +196,17 @@ static const char site_css[] =
 
 int report_html_head(iw_buf *out, const char *title)
 {
-	int rc = iw_buf_adds(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
-	                     "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-	                     "<meta name=\"viewport\" content=\"width=device-width, "
-	                     "initial-scale=1\"/>\n<meta name=\"color-scheme\" content=\"light "
-	                     "dark\"/>\n<meta name=\"generator\" content=\"ianawatch "
-	                     IANAWATCH_VERSION "\"/>\n<title>");
-	if (!rc)
-		rc = report_html_escape(out, title, strlen(title));
-	if (!rc)
-		rc = iw_buf_adds(out, "</title>\n<style>\n");
-	if (!rc)
-		rc = iw_buf_adds(out, site_css);
-	if (!rc)
-		rc = iw_buf_adds(out, "</style>\n</head>\n<body>\n");
-	return rc;
+	iw_buf_adds(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	            "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	            "<meta name=\"viewport\" content=\"width=device-width, "
+	            "initial-scale=1\"/>\n<meta name=\"color-scheme\" content=\"light "
+	            "dark\"/>\n<meta name=\"generator\" content=\"ianawatch "
+	            IANAWATCH_VERSION "\"/>\n<title>");
+	report_html_escape(out, title, strlen(title));
+	iw_buf_adds(out, "</title>\n<style>\n");
+	iw_buf_adds(out, site_css);
+	iw_buf_adds(out, "</style>\n</head>\n<body>\n");
+	return iw_buf_error(out);
 }
 
 int report_html_foot(iw_buf *out)
