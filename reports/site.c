@@ -238,19 +238,17 @@ static size_t site_state_read(site_run *r)
 }
 
 /* Appends s with each character of `from` replaced by `to`, copying the runs between whole. */
-static int site_state_field(iw_buf *b, const char *s, const char *from, char to)
+static void site_state_field(iw_buf *b, const char *s, const char *from, char to)
 {
-	int rc = 0;
-	while (!rc && *s) {
+	while (*s) {
 		size_t n = strcspn(s, from);
-		rc = iw_buf_add(b, s, n);
+		iw_buf_add(b, s, n);
 		s += n;
-		if (!rc && *s) {
-			rc = iw_buf_addc(b, to);
+		if (*s) {
+			iw_buf_addc(b, to);
 			s++;
 		}
 	}
-	return rc;
 }
 
 /* The first pair whose change set is among the newest REPORT_FEED_MAX: the feed's window. */
@@ -302,23 +300,21 @@ static int site_state_write(site_run *r)
 
 /* ---- one change set ---------------------------------------------------------------------- */
 
-static int site_counts_table(iw_buf *out, const site_pair *p)
+static void site_counts_table(iw_buf *out, const site_pair *p)
 {
-	int k, rc = iw_buf_adds(out, "<table class=\"counts\"><caption>Changes by kind</caption>\n"
-	                        "<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Changes"
-	                        "</th></tr></thead>\n<tbody>\n");
-	for (k = 0; !rc && k < DIFF_NSHOWN; k++) {
+	int k;
+	iw_buf_adds(out, "<table class=\"counts\"><caption>Changes by kind</caption>\n"
+	            "<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Changes"
+	            "</th></tr></thead>\n<tbody>\n");
+	for (k = 0; k < DIFF_NSHOWN; k++) {
 		diff_kind kind = diff_shown_order[k];
-		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw k%d\"></span>%s</th>"
-		                   "<td>%zu</td></tr>\n", (int)kind, diff_kind_words[kind].title,
-		                   p->counts[kind]);
+		iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw k%d\"></span>%s</th>"
+		              "<td>%zu</td></tr>\n", (int)kind, diff_kind_words[kind].title,
+		              p->counts[kind]);
 	}
-	if (!rc)
-		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw\"></span>People</th>"
-		                   "<td>%zu</td></tr>\n</tbody></table>\n",
-		                   p->people[DIFF_ADDED] + p->people[DIFF_REMOVED] +
-		                   p->people[DIFF_MODIFIED]);
-	return rc;
+	iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw\"></span>People</th>"
+	              "<td>%zu</td></tr>\n</tbody></table>\n",
+	              p->people[DIFF_ADDED] + p->people[DIFF_REMOVED] + p->people[DIFF_MODIFIED]);
 }
 
 static int site_snap_text(iw_buf *out, const store_snapshot *s)
@@ -343,42 +339,33 @@ static int site_page(site_run *r, size_t j, const char *name, const char *body, 
 	size_t older = site_older(r, j);
 	int rc;
 
-	rc = iw_buf_printf(&title, "Registry changes %s \xE2\x86\x92 %s", from->registry_updated,
-	                   to->registry_updated);
-	if (!rc)
-		rc = report_html_head(out, title.data);
-	if (!rc)
-		rc = iw_buf_adds(out, "<nav><a href=\"../index.html\">All change sets</a>");
-	if (!rc && older) {
+	iw_buf_printf(&title, "Registry changes %s \xE2\x86\x92 %s", from->registry_updated,
+	              to->registry_updated);
+	if ((rc = iw_buf_error(&title)))
+		goto out;
+	report_html_head(out, title.data);
+	iw_buf_adds(out, "<nav><a href=\"../index.html\">All change sets</a>");
+	if (older) {
 		char oname[SITE_NAME_MAX];
 		site_name(site_snap(r, older), oname);
-		rc = iw_buf_printf(out, " \xC2\xB7 <a href=\"%s.html\">Older change set (%s)</a>", oname,
-		                   site_snap(r, older)->registry_updated);
+		iw_buf_printf(out, " \xC2\xB7 <a href=\"%s.html\">Older change set (%s)</a>", oname,
+		              site_snap(r, older)->registry_updated);
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, "</nav>\n<main>\n<h1>");
-	if (!rc)
-		rc = report_html_escape(out, title.data, title.len);
-	if (!rc)
-		rc = iw_buf_adds(out, "</h1>\n<p class=\"meta\">From ");
-	if (!rc)
-		rc = site_snap_text(out, from);
-	if (!rc)
-		rc = iw_buf_adds(out, " to ");
-	if (!rc)
-		rc = site_snap_text(out, to);
-	if (!rc)
-		rc = iw_buf_printf(out, ", SHA-256 <code>%s</code>. Also as <a href=\"%s.md\">Markdown"
-		                   "</a>; in JSON among all change sets in <a href=\"../changes.json\">"
-		                   "changes.json</a>.</p>\n", to->sha256, name);
-	if (!rc)
-		rc = site_counts_table(out, &r->pairs[j]);
-	if (!rc)
-		rc = iw_buf_adds(out, body);
-	if (!rc)
-		rc = iw_buf_adds(out, "</main>\n");
-	if (!rc)
-		rc = report_html_foot(out);
+	iw_buf_adds(out, "</nav>\n<main>\n<h1>");
+	report_html_escape(out, title.data, title.len);
+	iw_buf_adds(out, "</h1>\n<p class=\"meta\">From ");
+	site_snap_text(out, from);
+	iw_buf_adds(out, " to ");
+	site_snap_text(out, to);
+	iw_buf_printf(out, ", SHA-256 <code>%s</code>. Also as <a href=\"%s.md\">Markdown"
+	              "</a>; in JSON among all change sets in <a href=\"../changes.json\">"
+	              "changes.json</a>.</p>\n", to->sha256, name);
+	site_counts_table(out, &r->pairs[j]);
+	iw_buf_adds(out, body);
+	iw_buf_adds(out, "</main>\n");
+	report_html_foot(out);
+	rc = iw_buf_error(out);
+out:
 	iw_buf_free(&title);
 	return rc;
 }
@@ -544,55 +531,42 @@ static int site_charts(const site_run *r, iw_buf *out)
 		}
 	}
 
-	rc = iw_buf_adds(out, "<section id=\"charts\">\n<h2>The registry over time</h2>\n"
-	                 "<p>Port numbers assigned on at least one protocol: ");
-	if (!rc)
-		rc = report_format_number(out, r->assigned[r->n - 1]);
-	if (!rc)
-		rc = iw_buf_printf(out, " on %s", site_snap(r, r->n - 1)->registry_updated);
-	if (!rc && r->n > 1) {
-		rc = iw_buf_adds(out, " (");
-		if (!rc)
-			rc = report_format_number(out, r->assigned[0]);
-		if (!rc)
-			rc = iw_buf_printf(out, " on %s)", site_snap(r, 0)->registry_updated);
+	iw_buf_adds(out, "<section id=\"charts\">\n<h2>The registry over time</h2>\n"
+	            "<p>Port numbers assigned on at least one protocol: ");
+	report_format_number(out, r->assigned[r->n - 1]);
+	iw_buf_printf(out, " on %s", site_snap(r, r->n - 1)->registry_updated);
+	if (r->n > 1) {
+		iw_buf_adds(out, " (");
+		report_format_number(out, r->assigned[0]);
+		iw_buf_printf(out, " on %s)", site_snap(r, 0)->registry_updated);
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, ".</p>\n");
-	if (!rc)
-		rc = report_chart_ports_svg(out, pts, r->n);
-	if (!rc)
-		rc = iw_buf_adds(out, "<h3>Changes per month</h3>\n");
-	if (!rc)
-		rc = report_chart_months_svg(out, months, nmonths);
-	if (!rc)
-		rc = iw_buf_adds(out, "<ul class=\"legend\">");
-	for (k = 0; !rc && k < DIFF_NSHOWN; k++)
-		rc = iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>",
-		                   (int)diff_shown_order[k], diff_kind_words[diff_shown_order[k]].title);
-	if (!rc)
-		rc = iw_buf_adds(out, "</ul>\n<details><summary>Changes per month as a table</summary>\n"
-		                 "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Month</th>");
-	for (k = 0; !rc && k < DIFF_NSHOWN; k++)
-		rc = iw_buf_printf(out, "<th scope=\"col\">%s</th>",
-		                   diff_kind_words[diff_shown_order[k]].title);
-	if (!rc)
-		rc = iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
-	for (i = nmonths; !rc && i-- > 0;) {
+	iw_buf_adds(out, ".</p>\n");
+	report_chart_ports_svg(out, pts, r->n);
+	iw_buf_adds(out, "<h3>Changes per month</h3>\n");
+	report_chart_months_svg(out, months, nmonths);
+	iw_buf_adds(out, "<ul class=\"legend\">");
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>",
+		              (int)diff_shown_order[k], diff_kind_words[diff_shown_order[k]].title);
+	iw_buf_adds(out, "</ul>\n<details><summary>Changes per month as a table</summary>\n"
+	            "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Month</th>");
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		iw_buf_printf(out, "<th scope=\"col\">%s</th>", diff_kind_words[diff_shown_order[k]].title);
+	iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
+	for (i = nmonths; i-- > 0;) {
 		long total = 0;
 		for (k = 0; k < DIFF_NSHOWN; k++)
 			total += months[i].counts[k];
 		if (!total)
 			continue;
-		rc = iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
-		                   months[i].month);
-		for (k = 0; !rc && k < DIFF_NSHOWN; k++)
-			rc = iw_buf_printf(out, "<td>%ld</td>", months[i].counts[diff_shown_order[k]]);
-		if (!rc)
-			rc = iw_buf_adds(out, "</tr>\n");
+		iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
+		              months[i].month);
+		for (k = 0; k < DIFF_NSHOWN; k++)
+			iw_buf_printf(out, "<td>%ld</td>", months[i].counts[diff_shown_order[k]]);
+		iw_buf_adds(out, "</tr>\n");
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, "</tbody></table></div></details>\n</section>\n");
+	iw_buf_adds(out, "</tbody></table></div></details>\n</section>\n");
+	rc = iw_buf_error(out);
 	free(pts);
 	free(months);
 	return rc;
@@ -605,48 +579,45 @@ static int site_index(site_run *r)
 	size_t j;
 	int rc;
 
-	rc = report_html_head(&out, "IANA port registry changes");
-	if (!rc)
-		rc = iw_buf_printf(&out, "<main>\n<h1>IANA port registry changes</h1>\n<p>%zu change "
-		                   "set%s in %zu snapshot%s of IANA&#39;s Service Name and Transport "
-		                   "Protocol Port Number Registry, registry dates %s to %s. Subscribe "
-		                   "to the <a href=\"feed.atom\">Atom feed</a>; scripts can read "
-		                   "<a href=\"changes.json\">changes.json</a>.</p>\n",
-		                   r->stats->change_sets, r->stats->change_sets == 1 ? "" : "s", r->n,
-		                   r->n == 1 ? "" : "s", a->registry_updated, b->registry_updated);
-	if (!rc)
-		rc = site_charts(r, &out);
-	if (!rc)
-		rc = iw_buf_adds(&out, "<section id=\"sets\">\n<h2>Change sets, newest first</h2>\n");
-	if (!rc && !r->stats->change_sets)
-		rc = iw_buf_adds(&out, "<p>No change set yet: the stored snapshots hold the same "
-		                 "entries.</p>\n");
-	if (!rc && r->stats->change_sets)
-		rc = iw_buf_adds(&out, "<table class=\"sets\">\n<thead><tr><th scope=\"col\">Registry "
-		                 "date</th><th scope=\"col\">Changes</th><th scope=\"col\">First "
-		                 "changes</th></tr></thead>\n<tbody>\n");
-	for (j = r->n; !rc && j-- > 1;) {
+	report_html_head(&out, "IANA port registry changes");
+	iw_buf_printf(&out, "<main>\n<h1>IANA port registry changes</h1>\n<p>%zu change "
+	              "set%s in %zu snapshot%s of IANA&#39;s Service Name and Transport "
+	              "Protocol Port Number Registry, registry dates %s to %s. Subscribe "
+	              "to the <a href=\"feed.atom\">Atom feed</a>; scripts can read "
+	              "<a href=\"changes.json\">changes.json</a>.</p>\n",
+	              r->stats->change_sets, r->stats->change_sets == 1 ? "" : "s", r->n,
+	              r->n == 1 ? "" : "s", a->registry_updated, b->registry_updated);
+	if ((rc = site_charts(r, &out)))
+		goto out;
+	iw_buf_adds(&out, "<section id=\"sets\">\n<h2>Change sets, newest first</h2>\n");
+	if (!r->stats->change_sets)
+		iw_buf_adds(&out, "<p>No change set yet: the stored snapshots hold the same "
+		            "entries.</p>\n");
+	else
+		iw_buf_adds(&out, "<table class=\"sets\">\n<thead><tr><th scope=\"col\">Registry "
+		            "date</th><th scope=\"col\">Changes</th><th scope=\"col\">First "
+		            "changes</th></tr></thead>\n<tbody>\n");
+	for (j = r->n; j-- > 1;) {
 		const site_pair *p = &r->pairs[j];
 		char name[SITE_NAME_MAX];
 		if (!p->nonempty)
 			continue;
 		site_name(site_snap(r, j), name);
 		iw_buf_reset(&counts);
-		rc = report_counts_text(&counts, p->counts, p->people);
-		if (!rc)
-			rc = iw_buf_printf(&out, "<tr><th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
-			                   "</th><td>%s</td><td><ul class=\"heads\">%s</ul></td></tr>\n",
-			                   name, site_snap(r, j)->registry_updated, counts.data,
-			                   p->headlines ? p->headlines : "");
+		if ((rc = report_counts_text(&counts, p->counts, p->people)))
+			goto out;
+		iw_buf_printf(&out, "<tr><th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
+		              "</th><td>%s</td><td><ul class=\"heads\">%s</ul></td></tr>\n",
+		              name, site_snap(r, j)->registry_updated, counts.data,
+		              p->headlines ? p->headlines : "");
 	}
-	if (!rc && r->stats->change_sets)
-		rc = iw_buf_adds(&out, "</tbody></table>\n");
-	if (!rc)
-		rc = iw_buf_adds(&out, "</section>\n</main>\n");
-	if (!rc)
-		rc = report_html_foot(&out);
-	if (!rc)
+	if (r->stats->change_sets)
+		iw_buf_adds(&out, "</tbody></table>\n");
+	iw_buf_adds(&out, "</section>\n</main>\n");
+	report_html_foot(&out);
+	if (!(rc = iw_buf_error(&out)))
 		rc = site_write(r, "index.html", &out, NULL);
+out:
 	iw_buf_free(&out);
 	iw_buf_free(&counts);
 	return rc;
@@ -696,8 +667,9 @@ static int site_changes_json(site_run *r)
 {
 	iw_buf out = IW_BUF_INIT(SITE_CAP);
 	size_t j, k = 0;
-	int rc = iw_buf_adds(&out, "[");
-	for (j = 1; !rc && j < r->n; j++) {
+	int rc;
+	iw_buf_adds(&out, "[");
+	for (j = 1; j < r->n; j++) {
 		const char *json = r->pairs[j].json;
 		size_t len;
 		if (!r->pairs[j].nonempty || !json)
@@ -705,13 +677,11 @@ static int site_changes_json(site_run *r)
 		len = strlen(json);
 		while (len && json[len - 1] == '\n')
 			len--;
-		rc = iw_buf_adds(&out, k++ ? ",\n" : "\n");
-		if (!rc)
-			rc = iw_buf_add(&out, json, len);
+		iw_buf_adds(&out, k++ ? ",\n" : "\n");
+		iw_buf_add(&out, json, len);
 	}
-	if (!rc)
-		rc = iw_buf_adds(&out, k ? "\n]\n" : "]\n");
-	if (!rc)
+	iw_buf_adds(&out, k ? "\n]\n" : "]\n");
+	if (!(rc = iw_buf_error(&out)))
 		rc = site_write(r, "changes.json", &out, NULL);
 	iw_buf_free(&out);
 	return rc;
