@@ -65,16 +65,15 @@ static double chart_y(const report_axis *ax, long v)
 static int chart_number(iw_buf *out, long v)
 {
 	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%ld", v < 0 ? -v : v), i, rc = 0;
+	int n = snprintf(digits, sizeof(digits), "%ld", v < 0 ? -v : v), i;
 	if (v < 0)
-		rc = iw_buf_addc(out, '-');
-	for (i = 0; !rc && i < n; i++) {
+		iw_buf_addc(out, '-');
+	for (i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)
-			rc = iw_buf_addc(out, ',');
-		if (!rc)
-			rc = iw_buf_addc(out, digits[i]);
+			iw_buf_addc(out, ',');
+		iw_buf_addc(out, digits[i]);
 	}
-	return rc;
+	return iw_buf_error(out);
 }
 
 int report_format_number(iw_buf *out, long v)
@@ -84,39 +83,32 @@ int report_format_number(iw_buf *out, long v)
 
 static int chart_open(iw_buf *out, const char *id, const char *title, const char *desc)
 {
-	int rc = iw_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-	                       "role=\"img\" aria-labelledby=\"%s-t %s-d\">\n<title id=\"%s-t\">",
-	                       REPORT_CHART_WIDTH, REPORT_CHART_HEIGHT, id, id, id);
-	if (!rc)
-		rc = report_html_escape(out, title, strlen(title));
-	if (!rc)
-		rc = iw_buf_printf(out, "</title>\n<desc id=\"%s-d\">", id);
-	if (!rc)
-		rc = report_html_escape(out, desc, strlen(desc));
-	return rc ? rc : iw_buf_adds(out, "</desc>\n");
+	iw_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	              "role=\"img\" aria-labelledby=\"%s-t %s-d\">\n<title id=\"%s-t\">",
+	              REPORT_CHART_WIDTH, REPORT_CHART_HEIGHT, id, id, id);
+	report_html_escape(out, title, strlen(title));
+	iw_buf_printf(out, "</title>\n<desc id=\"%s-d\">", id);
+	report_html_escape(out, desc, strlen(desc));
+	iw_buf_adds(out, "</desc>\n");
+	return iw_buf_error(out);
 }
 
 /* Horizontal grid lines and their labels, one per step of the axis. */
 static int chart_y_axis(iw_buf *out, const report_axis *ax)
 {
 	long v;
-	int rc = 0;
-	for (v = ax->lo; !rc && v <= ax->hi; v += ax->step) {
+	for (v = ax->lo; v <= ax->hi; v += ax->step) {
 		double y = chart_y(ax, v);
-		rc = iw_buf_printf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
-		                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", REPORT_CHART_LEFT, y,
-		                   REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6,
-		                   y + 4);
-		if (!rc)
-			rc = chart_number(out, v);
-		if (!rc)
-			rc = iw_buf_adds(out, "</text>\n");
+		iw_buf_printf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+		              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", REPORT_CHART_LEFT, y,
+		              REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6, y + 4);
+		chart_number(out, v);
+		iw_buf_adds(out, "</text>\n");
 	}
-	if (!rc)
-		rc = iw_buf_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
-		                   REPORT_CHART_LEFT, REPORT_CHART_BOTTOM,
-		                   REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, REPORT_CHART_BOTTOM);
-	return rc;
+	iw_buf_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
+	              REPORT_CHART_LEFT, REPORT_CHART_BOTTOM,
+	              REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, REPORT_CHART_BOTTOM);
+	return iw_buf_error(out);
 }
 
 static int chart_x_label(iw_buf *out, double x, const char *anchor, const char *label)
