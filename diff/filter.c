@@ -1,4 +1,5 @@
 /* filter.c: narrowing a diff to the kinds, protocol, ports or name asked on the command line. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,22 @@ void diff_filter_init(diff_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->port_lo = f->port_hi = REGISTRY_NO_PORT;
+}
+
+/* "unknown change kind 'x' (expected assigned, deassigned, ... or renamed)", the words from
+ * the one kind table. */
+static int diff_filter_bad_kind(const char *p, size_t len)
+{
+	char list[256];
+	size_t used = 0;
+	int k;
+	list[0] = '\0';
+	for (k = 0; k < DIFF_NSHOWN && used < sizeof(list); k++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s",
+		                         k == 0 ? "" : k == DIFF_NSHOWN - 1 ? " or " : ", ",
+		                         diff_kind_words[k].name);
+	return iw_error_set(IW_EINVAL, "unknown change kind '%.*s' (expected %s)",
+	                    (int)(len > 64 ? 64 : len), p, list);
 }
 
 int diff_filter_parse_kinds(diff_filter *f, const char *s)
@@ -29,9 +46,7 @@ int diff_filter_parse_kinds(diff_filter *f, const char *s)
 			k = diff_kind_from_name(word);
 		}
 		if (k < 0)
-			return iw_error_set(IW_EINVAL,
-			                    "unknown change kind '%.*s' (expected assigned, deassigned, "
-			                    "added, removed, modified, status, moved or renamed)", (int)(len > 64 ? 64 : len), p);
+			return diff_filter_bad_kind(p, len);
 		kinds |= 1u << k;
 		if (!end)
 			break;
