@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
+#include "common/banned.h"
 
 const char *const diff_kind_names[DIFF_NKINDS] = {
 	"assigned", "deassigned", "added", "removed", "modified", "status",

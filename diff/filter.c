@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
+#include "common/banned.h"
 
 void diff_filter_init(diff_filter *f)
 {

@@ -12,6 +12,7 @@
 #include "fuzz/fuzz.h"
 #include "history/history.h"
 #include "store/store.h"
+#include "common/banned.h"
 
 /* Longer arguments only repeat what shorter ones exercise. */
 #define FUZZ_ARG_MAX 512

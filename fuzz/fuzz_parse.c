@@ -9,6 +9,7 @@
 #include "common/common.h"
 #include "fuzz/fuzz.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 void fuzz_fail(const char *what, const char *file, int line)
 {

@@ -6,6 +6,7 @@
 
 #include "common/common.h"
 #include "history/history.h"
+#include "common/banned.h"
 
 const char *const history_status_names[HISTORY_NSTATUS] = {
 	"unassigned", "reserved", "assigned", "registered", "absent",

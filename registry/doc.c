@@ -6,6 +6,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 const char *const registry_field_names[REG_NFIELDS] = {
 	"name", "protocol", "description", "assignee", "contact", "references", "notes",

@@ -11,6 +11,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 #define IANA_NS "http://www.iana.org/assignments"
 #define IANA_ID "service-names-port-numbers"

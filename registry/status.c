@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 const char *const registry_status_names[3] = {"unassigned", "reserved", "assigned"};
 const char *const registry_protocols[REGISTRY_NPROTOS] = {"tcp", "udp", "sctp", "dccp"};

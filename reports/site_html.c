@@ -4,6 +4,7 @@
 #include "common/common.h"
 #include "reports/changes_render.h"
 #include "reports/site_int.h"
+#include "common/banned.h"
 
 /*
  * The changelog engine (changes_render.c) decides what a change set says; this file only

@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "store/store_int.h"
+#include "common/banned.h"
 
 /* An open-addressing map from a 16-byte identity to the spans that touch the new position. */
 typedef struct span {

@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "store/store_int.h"
+#include "common/banned.h"
 
 static const char *load_text(sqlite3_stmt *st, int col, registry_doc *strings)
 {

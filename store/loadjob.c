@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "store/store_int.h"
+#include "common/banned.h"
 
 struct store_load_job {
 	pthread_t thread;

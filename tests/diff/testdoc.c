@@ -10,6 +10,7 @@
 
 #include "common/common.h"
 #include "tests/diff/testdoc.h"
+#include "common/banned.h"
 
 registry_doc *testdoc(const char *date, const char *records, const char *people)
 {

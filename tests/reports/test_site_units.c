@@ -15,6 +15,7 @@
 #include "reports/reports.h"
 #include "reports/site_int.h"
 #include "tests/diff/testdoc.h"
+#include "common/banned.h"
 
 #define R(body) "<record>" body "</record>\n"
 #define NAME(x) "<name>" x "</name>"
