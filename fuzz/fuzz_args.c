@@ -9,7 +9,7 @@
 #include "cli/cli.h"
 #include "common/common.h"
 #include "diff/diff.h"
-#include "fuzz/fuzz.h"
+#include "fuzz.h"
 #include "history/history.h"
 #include "store/store.h"
 #include "common/banned.h"

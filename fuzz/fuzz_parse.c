@@ -7,7 +7,7 @@
 #include <libxml/parser.h>
 
 #include "common/common.h"
-#include "fuzz/fuzz.h"
+#include "fuzz.h"
 #include "registry/registry.h"
 #include "common/banned.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/changes_render.h"
+#include "changes_render.h"
 #include "common/banned.h"
 
 /* Rendering state. Errors are sticky: after the first failed append nothing more is written

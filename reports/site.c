@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
 #include "common/banned.h"
 
 #define SITE_STATE ".ianawatch-site.tsv"

@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
 #include "common/banned.h"
 
 #define CHART_PLOT_W (REPORT_CHART_WIDTH - REPORT_CHART_LEFT - REPORT_CHART_RIGHT)

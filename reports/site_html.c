@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/changes_render.h"
-#include "reports/site_int.h"
+#include "changes_render.h"
+#include "site_int.h"
 #include "common/banned.h"
 
 /*

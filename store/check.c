@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
 #include "common/banned.h"
 
 /* An id and where it is in an array: sorted by id, for lookups by binary search. */

@@ -17,7 +17,7 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
-#include "reports/site_int.h"
+#include "site_int.h"
 #include "store/store.h"
 #include "common/banned.h"
 
