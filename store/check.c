@@ -530,24 +530,7 @@ static void check_choose(check *c, size_t sample)
 
 static int check_person_cmp(const void *pa, const void *pb)
 {
-	const registry_person *a = pa, *b = pb;
-	const char *x[PERSON_NFIELDS + 1], *y[PERSON_NFIELDS + 1];
-	int i;
-	x[0] = a->id;
-	y[0] = b->id;
-	for (i = 0; i < PERSON_NFIELDS; i++) {
-		x[i + 1] = a->f[i];
-		y[i + 1] = b->f[i];
-	}
-	for (i = 0; i <= PERSON_NFIELDS; i++) {
-		if (x[i] == y[i])
-			continue;
-		if (!x[i] || !y[i])
-			return !x[i] ? -1 : 1;
-		if (strcmp(x[i], y[i]))
-			return strcmp(x[i], y[i]);
-	}
-	return 0;
+	return registry_person_cmp(pa, pb);
 }
 
 static void check_describe(const registry_record *r, char *out, size_t n)
