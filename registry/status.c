@@ -11,27 +11,26 @@
 const char *const registry_status_names[3] = {"unassigned", "reserved", "assigned"};
 const char *const registry_protocols[REGISTRY_NPROTOS] = {"tcp", "udp", "sctp", "dccp"};
 
-int registry_protocol_index(const char *proto)
+static int registry_protocol_find(const char *proto, int (*cmp)(const char *, const char *))
 {
 	int i;
-	if (!proto)
-		return -1;
-	for (i = 0; i < REGISTRY_NPROTOS; i++)
-		if (!strcmp(proto, registry_protocols[i]))
-			return i;
+	if (proto)
+		for (i = 0; i < REGISTRY_NPROTOS; i++)
+			if (!cmp(proto, registry_protocols[i]))
+				return i;
 	return -1;
+}
+
+int registry_protocol_index(const char *proto)
+{
+	return registry_protocol_find(proto, strcmp);
 }
 
 int registry_protocol_index_ci(const char *proto)
 {
-	int i;
-	if (!proto)
-		return -1;
-	for (i = 0; i < REGISTRY_NPROTOS; i++)
-		if (!strcasecmp(proto, registry_protocols[i]))
-			return i;
-	return -1;
+	return registry_protocol_find(proto, strcasecmp);
 }
+
 
 /* Reads the number at the start of s[0..n) into *v. Returns how many digits it has: 0 when
  * there is none or more than REGISTRY_PORT_DIGITS of them (then *v is meaningless). */
