@@ -1,6 +1,7 @@
 /* json.c: the registry at one snapshot as JSON: the snapshot, every record, every person. */
 #include "common/common.h"
 #include "export/export.h"
+#include "common/banned.h"
 
 static int json_person(iw_buf *out, const registry_person *p)
 {

@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 /* A '\n'-separated list (registry.h) as a JSON array. */
 static void registry_json_list(iw_buf *out, const char *list)

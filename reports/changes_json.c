@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 /* Appends are sticky (iw_buf): the functions below write freely and report_changes_json()
  * checks the buffer once. */

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/changes_render.h"
+#include "changes_render.h"
+#include "common/banned.h"
 
 /* Building state. The item being written goes into the buffers below, `cur` being the part
  * written now; they are sticky (iw_buf), checked once as each item is stored. */

@@ -5,7 +5,7 @@
 #ifndef IANAWATCH_SITE_INT_H
 #define IANAWATCH_SITE_INT_H
 
-#include "reports/changes_render.h"
+#include "changes_render.h"
 
 /* ---- the walk (site_walk.c) -------------------------------------------------------------- */
 

@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
+#include "common/banned.h"
 
 /* Where a version is present: positions first..last. Leads both version structs, so the
  * merge below reads it through a pointer to either. */

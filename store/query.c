@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* Where a span meets [?1, ?2], by which end; the span tables are indexed on (last_pos,
  * first_pos), which serves all three. */
