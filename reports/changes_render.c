@@ -692,11 +692,23 @@ int report_changes_render(iw_buf *out, const store_snapshot *from, const store_s
 		st->group(out, gr->title);
 		for (i = 0; i < gr->nitems; i++) {
 			const report_mitem *it = &gr->items[i];
-			iw_buf_printf(out, "%s%s%s%s %s\n", st->item, st->strong_open, it->subject,
-			              st->strong_close, it->text);
-			for (f = 0; f < it->nfields; f++)
-				iw_buf_printf(out, "%s%s: %s -> %s\n", st->subitem, it->fields[f].name,
-				              it->fields[f].before, it->fields[f].after);
+			/* Plain appends: printf's "%s" costs several times a copy, on every line. */
+			iw_buf_adds(out, st->item);
+			iw_buf_adds(out, st->strong_open);
+			iw_buf_adds(out, it->subject);
+			iw_buf_adds(out, st->strong_close);
+			iw_buf_addc(out, ' ');
+			iw_buf_adds(out, it->text);
+			iw_buf_addc(out, '\n');
+			for (f = 0; f < it->nfields; f++) {
+				iw_buf_adds(out, st->subitem);
+				iw_buf_adds(out, it->fields[f].name);
+				iw_buf_adds(out, ": ");
+				iw_buf_adds(out, it->fields[f].before);
+				iw_buf_adds(out, " -> ");
+				iw_buf_adds(out, it->fields[f].after);
+				iw_buf_addc(out, '\n');
+			}
 		}
 	}
 	report_model_free(&m);
