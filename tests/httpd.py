@@ -28,7 +28,8 @@ when the request says Accept-Encoding: gzip. Query parameters of /f/NAME and /cu
     truncate=B     announce the full Content-Length, send only B bytes, close the connection
     stall=B        announce the full Content-Length, send B bytes, then send nothing more until
                    the client gives up
-    trickle=MS     send the body 64 bytes at a time, one piece every MS milliseconds
+    trickle=MS     send the body 64 bytes at a time, one piece every MS milliseconds ...
+    piece=B        ... or B bytes at a time (trickle=1000&piece=1: a byte a second)
     type=CT        Content-Type (default text/xml)
     etag=0, lm=0   leave out ETag / Last-Modified
 
@@ -41,6 +42,7 @@ Other endpoints:
     /badgzip                200, Content-Encoding: gzip, whose content is not gzip
     /status/C               status C with a short body
     /echo                   200, text/plain: the request line and headers as received
+    /bighead?kib=N&lines=L  200 with L (default 1) headers of N KiB each (default 1024)
     /_control/current?file=NAME   choose what /current serves (to simulate nightly versions)
     /_control/reset         forget the fail=N counters
 
@@ -216,6 +218,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif path.startswith("/status/"):
                 code = int(path[len("/status/"):])
                 self.simple(code, "status %d\n" % code)
+            elif path == "/bighead":
+                big = "x" * (1024 * int(q.get("kib", "1024")))
+                self.simple(200, "big header\n", headers=[("X-Big-%d" % i, big)
+                                                          for i in range(int(q.get("lines", "1")))])
             elif path == "/echo":
                 lines = [self.requestline] + ["%s: %s" % (k, v) for k, v in self.headers.items()]
                 self.simple(200, "\n".join(lines) + "\n")
@@ -298,8 +304,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         elif "trickle" in q:
             pause = int(q["trickle"]) / 1000.0
-            for i in range(0, len(data), 64):
-                self.wfile.write(data[i:i + 64])
+            piece = int(q.get("piece", "64"))
+            for i in range(0, len(data), piece):
+                self.wfile.write(data[i:i + piece])
                 self.wfile.flush()
                 time.sleep(pause)
         else:

@@ -308,9 +308,9 @@ want=$(gzip -dc "$data/2025-02-13.xml.gz" | sha256sum | cut -d' ' -f1)
 [ "$(count "$db" "SELECT sha256 FROM snapshot WHERE id = 2")" = "$want" ] || fail "stored SHA-256 differs"
 expect_failure "$db" 7 error 1 "bad content encoding" --url "$U/badgzip"
 
-begin "gzip bomb: EXIT_NET at the cap"
+begin "gzip bomb: EXIT_DATA at the cap, as import over the cap"
 db=$(fresh bomb)
-expect_failure "$db" 7 error 1 "exceeds 64 MiB cap" --url "$U/bomb?mib=80"
+expect_failure "$db" 3 error 1 "exceeds 64 MiB cap" --url "$U/bomb?mib=80"
 
 begin "HTTP 404: EXIT_NET at once"
 db=$(fresh notfound)
