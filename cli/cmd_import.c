@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ingest/ingest.h"
 
 static const char import_usage[] =
 	"usage: ianawatch import [--observed-at TIME] [--no-raw] [--force] FILE...\n"
@@ -58,7 +59,7 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 		goto out;
 	st->opts.observed_at = observed;
 	st->opts.source = path;
-	if ((rc = cli_import_doc(st->ctx, &st->opts, in.data, in.len, shown, &doc, &res)))
+	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, in.data, in.len, shown, &doc, &res)))
 		goto out;
 	if (res.created) {
 		st->stored++;
@@ -152,7 +153,7 @@ static int import_manifest(import_state *st, const char *manifest)
 		if (rc1 == IW_EDB || rc1 == IW_EBUSY || rc1 == IW_EIO)
 			break;
 #ifdef __GLIBC__
-		/* cli_import_tune_malloc() keeps freed buffers for the next document; a long
+		/* ingest_tune_malloc() keeps freed buffers for the next document; a long
 		 * backfill would otherwise fragment the heap into ever more memory. */
 		if (i % 4 == 3)
 			malloc_trim(0);
@@ -205,7 +206,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("import", "--manifest takes no FILE and no --observed-at");
 	if (!manifest && optind >= argc)
 		return cli_usage_error("import", "no FILE to import");
-	cli_import_tune_malloc();
+	ingest_tune_malloc();
 	when = iw_now();
 	if (observed && iw_time_parse(observed, &when) != IW_OK)
 		return cli_usage_error("import", "--observed-at: %s", iw_error_last());
