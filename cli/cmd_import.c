@@ -55,8 +55,13 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
-	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE)))
+	/* Over the size cap, a file cannot be a registry document: the status fetch gives a body
+	 * over the same cap (iw_input_read() fails with IW_ENOMEM only at the cap). */
+	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE))) {
+		if (rc == IW_ENOMEM)
+			rc = iw_error_prefix(IW_EPARSE, "document too large");
 		goto out;
+	}
 	st->opts.observed_at = observed;
 	st->opts.source = path;
 	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, in.data, in.len, shown, &doc, &res)))
