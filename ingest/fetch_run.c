@@ -18,6 +18,7 @@ typedef struct fetch_run {
 	fetch_opts fo;
 	fetch_result res;
 	store_http_cache cache;   /* validators remembered from the previous run */
+	int64_t cache_id;         /* the snapshot they describe, 0 when not sent */
 	store_fetch_entry *log;   /* one entry per attempt, the last one the run's outcome */
 	size_t nlog;
 	registry_doc *doc;
@@ -165,6 +166,7 @@ static void run_load_validators(fetch_run *r)
 	    store_find_sha256(r->st, r->cache.sha256, &id) == IW_OK) {
 		r->fo.etag = r->cache.etag;
 		r->fo.last_modified = r->cache.last_modified;
+		r->cache_id = id;
 		run_say(r, "sending validators:%s%s%s%s", r->cache.etag ? " ETag " : "",
 		        r->cache.etag ? r->cache.etag : "",
 		        r->cache.last_modified ? ", Last-Modified " : "",
@@ -417,7 +419,14 @@ int ingest_fetch_run(const ingest_fetch_opts *o, ingest_fetch_result *out)
 	}
 	if (r.res.not_modified) {
 		run_say(&r, "not modified");
+		/* Unchanged since this URL's last check, but another URL may have brought newer
+		 * content since: then this one serves a rollback too. */
+		if (r.cache_id && (rc = run_check_rollback(&r, r.cache_id))) {
+			rc = run_fail(&r, rc == IW_EREFUSED ? STORE_FETCH_REFUSED : STORE_FETCH_ERROR, rc);
+			goto out;
+		}
 		run_conclude(&r, STORE_FETCH_NOT_MODIFIED, NULL, 0);
+		out->snapshot_id = r.cache_id;
 		/* Most nights end here: no snapshot, so no need to wait for the disk. */
 		store_defer_checkpoint(r.st);
 		rc = run_write_log(&r, 1, r.cache.sha256);
