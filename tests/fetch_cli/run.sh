@@ -455,6 +455,13 @@ expect_rc 0
 [ "$(snapshots "$db")" = 2 ] || fail "expected 2 snapshots"
 # The byte-identical 2025-01-23 document, snapshot 1, served again.
 expect_failure "$db" 8 refused 1 "rollback: the document served is snapshot 1 (registry 2025-01-23), older than the newest snapshot 2 (registry 2025-02-13)" --url "$U/f/2025-01-23.xml"
+# The same at one URL, night after night: the server goes back to an older version.
+db=$(fresh rollback-current)
+control "/_control/current?file=2025-02-13.xml"
+iw "$db" fetch --url "$U/current"
+expect_rc 0
+control "/_control/current?file=rolled-back.xml"
+expect_failure "$db" 8 refused 1 "rollback: the document served is snapshot 1" --url "$U/current"
 iw "$db" status --format json
 "$PY" -c 'import json, sys
 d = json.load(open(sys.argv[1]))
