@@ -106,8 +106,9 @@ int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *d
  * cli/handoff_*.c's, which hand the whole command line over unchanged:
  *   ianawatch-ingest  import, check          (libxml2)
  *   ianawatch-net     fetch, import-git      (libxml2, libcurl, libgit2)
- * They are looked for next to the running program, then in $IANAWATCH_EXEC_PATH, then in
- * the libexec folder they were installed to. */
+ * They are looked for in $IANAWATCH_EXEC_PATH, next to the running program (the build tree),
+ * in ../libexec/ianawatch relative to it (an installed tree, wherever it was moved), then in
+ * the libexec folder they were configured to go to (cli/util.c). */
 #define CLI_INGEST_PROGRAM "ianawatch-ingest"
 #define CLI_NET_PROGRAM "ianawatch-net"
 
