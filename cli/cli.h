@@ -115,6 +115,13 @@ int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *d
 /* Replaces this process with `program` run on the whole command line; returns only on
  * failure, with the exit status after printing why. */
 int cli_exec_program(cli_ctx *ctx, const char *program);
+/* Where `program` is run from, as cli_exec_program() looks for it (argv0: the running
+ * program's argv[0]). */
+void cli_program_path(const char *argv0, const char *program, char *path, size_t size);
+
+/* `--version`: prints the version and the libraries this program runs with; in ianawatch, then
+ * each helper's line (cli/version.c). Returns an exit status. */
+int cli_version(cli_ctx *ctx);
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

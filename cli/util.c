@@ -153,11 +153,11 @@ static int cli_self_dir(const char *argv0, char *dir, size_t size)
 	return snprintf(dir, size, "%s", real[0] ? real : "/") < (int)size ? 0 : -1;
 }
 
-/* The first of: $IANAWATCH_EXEC_PATH/program; program beside the running one (the build
+/* See cli.h. The first of: $IANAWATCH_EXEC_PATH/program; program beside the running one (the build
  * tree, and one helper running another); DIR/../libexec/ianawatch/program, where DIR holds
  * the running program (git's RUNTIME_PREFIX: an installed tree works from whatever prefix it
  * was installed or moved to); the configured libexec folder. */
-static void cli_program_path(const char *argv0, const char *program, char *path, size_t size)
+void cli_program_path(const char *argv0, const char *program, char *path, size_t size)
 {
 	const char *env = getenv("IANAWATCH_EXEC_PATH");
 	char self[PATH_MAX];

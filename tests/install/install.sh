@@ -18,6 +18,15 @@ done
 mv "$tmp/first" "$tmp/moved"
 root=$tmp/moved
 
+# --version: one line for each program, each naming its libraries (the helpers run from the
+# moved tree, or ianawatch says it cannot run them and fails).
+"$root/bin/ianawatch" --version > "$tmp/version" || { cat "$tmp/version"; fail "--version failed"; }
+grep -q '^ianawatch [0-9.]*: SQLite [0-9.]*, zstd [0-9.]*$' "$tmp/version" &&
+	grep -q '^ianawatch-ingest [0-9.]*: libxml2 [0-9.]*, SQLite' "$tmp/version" &&
+	grep -q '^ianawatch-net [0-9.]*: libcurl [0-9.]* (.*), libgit2 [0-9.]*, libxml2' "$tmp/version" &&
+	[ "$(wc -l < "$tmp/version")" -eq 3 ] || { cat "$tmp/version"; fail "--version printed the above"; }
+echo "ok: --version"
+
 # check LABEL IW...: import the snapshots into a fresh database and ask for 3/tcp's history.
 check() {
 	local label=$1; shift
