@@ -15,7 +15,7 @@ fail() { echo "package-test: FAILED: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || fail "run as root: it installs and removes the package"
 
 scripts/deps.sh build
-want=(debhelper dpkg-dev fakeroot lintian man-db systemd python3 util-linux)
+want=(debhelper dpkg-dev fakeroot lintian man-db systemd python3 util-linux git)
 [ "${IANAWATCH_PACKAGE_CHECK:-0}" = 1 ] && want+=(libcmocka-dev libxml2-utils sqlite3 git zstd)
 missing=()
 for p in "${want[@]}"; do
