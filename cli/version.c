@@ -18,6 +18,7 @@
 #include "fetch/fetch.h"
 #include "gitsrc/gitsrc.h"
 #endif
+#include "common/banned.h"
 
 #if IANAWATCH_PROGRAM == 0
 /* Runs `helper --version`, which prints its own line; 0, or -1 after saying why not. */
