@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "fetch/fetch.h"
 #include "ingest/ingest.h"
+#include "common/banned.h"
 
 /* What the command line chose; the run itself is ingest_fetch_run(). */
 typedef struct fetch_run {

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "ingest/ingest.h"
+#include "common/banned.h"
 
 static const char import_usage[] =
 	"usage: ianawatch import [--observed-at TIME] [--no-raw] [--force] FILE...\n"

@@ -5,6 +5,7 @@
 #endif
 
 #include "ingest/ingest.h"
+#include "common/banned.h"
 
 void ingest_tune_malloc(void)
 {

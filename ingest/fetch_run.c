@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ingest/ingest.h"
+#include "common/banned.h"
 
 /* Room for a report of every record of the registry changing (~10 MB of JSON), as in diff. */
 #define INGEST_OUTPUT_CAP (256u * 1024 * 1024)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
+#include "common/banned.h"
 
 #ifndef IW_SOURCE_DIR
 #error "IW_SOURCE_DIR must name the source tree"
