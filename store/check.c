@@ -315,7 +315,7 @@ static void check_problem(check *c, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 	c->res->problems++;
-	if (c->listed++ >= CHECK_LIST_MAX)
+	if (c->listed++ >= CHECK_LIST_MAX || !c->fn)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -327,7 +327,7 @@ static void check_problem(check *c, const char *fmt, ...)
 static void check_kind_done(check *c, const char *kind)
 {
 	char line[200];
-	if (c->listed > CHECK_LIST_MAX) {
+	if (c->listed > CHECK_LIST_MAX && c->fn) {
 		snprintf(line, sizeof(line), "%s: %zu more problems of this kind not listed", kind,
 		         c->listed - CHECK_LIST_MAX);
 		c->fn(c->arg, line);

@@ -341,10 +341,15 @@ static int import_run(store *s, void *arg)
 	iw_time_format(c->opts->observed_at, observed);
 	if ((rc = store_count_snapshots(s, &n)))
 		return rc;
-	/* Ties in observed time go after what is already stored. */
-	if ((rc = store_prepare(s, &st, "SELECT count(*) FROM snapshot WHERE observed_at <= ?")))
+	/* The registry's own date orders the history, the observed time its same-day
+	 * re-publications, the content's hash (unique) whatever remains: any import order of any
+	 * set of documents gives the same positions (STORE_ORDER). */
+	if ((rc = store_prepare(s, &st, "SELECT count(*) FROM snapshot WHERE "
+	                        "(registry_updated, observed_at, sha256) < (?, ?, ?)")))
 		return rc;
-	sqlite3_bind_text(st, 1, observed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, c->doc->updated, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, observed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->sha, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		rc = store_sqlerr(s, "place snapshot");
 		goto out;
@@ -451,6 +456,27 @@ out:
 	return rc;
 }
 
+/* Checks that need no database: a document cannot have been observed, nor published, in the
+ * future (beyond STORE_CLOCK_SKEW); either would put it after every real snapshot for good. */
+static int import_plausible_time(const registry_doc *doc, const store_import_opts *opts)
+{
+	time_t limit = iw_now() + STORE_CLOCK_SKEW;
+	char when[21], lim[21], limit_date[11];
+
+	iw_time_format(limit, lim);
+	if (opts->observed_at > limit) {
+		iw_time_format(opts->observed_at, when);
+		return iw_error_set(IW_EINVAL, "observed time %s is in the future (allowing a day of "
+		                    "clock skew, the latest accepted is %s)", when, lim);
+	}
+	snprintf(limit_date, sizeof(limit_date), "%.10s", lim);
+	if (!opts->force && doc->updated && strcmp(doc->updated, limit_date) > 0)
+		return iw_error_set(IW_EREFUSED, "refusing a registry dated %s: that is in the future "
+		                    "(later than %s, a day from now; --force stores it anyway)",
+		                    doc->updated, limit_date);
+	return IW_OK;
+}
+
 void store_import_opts_init(store_import_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -466,6 +492,8 @@ int store_import(store *s, const registry_doc *doc, const unsigned char *data, s
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if ((rc = import_plausible_time(doc, opts)))
+		return rc;
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	c.doc = doc;

@@ -12,10 +12,16 @@
 /* 'IANW': marks a SQLite file as an ianawatch database. */
 #define STORE_APPLICATION_ID 0x49414e57
 
-/* migrations[i] takes the schema from version i to i + 1. Never edit a released entry: add one. */
-static const char *const store_migrations[] = {
+/* migrations[i] takes the schema from version i to i + 1, in one transaction each: its SQL,
+ * then its function. Never edit a released entry: add one. */
+typedef struct store_migration {
+	const char *sql;
+	int (*fn)(store *s);
+} store_migration;
+
+static const store_migration store_migrations[] = {
 	/* 0 -> 1: the first release. */
-	"CREATE TABLE snapshot ("
+	{"CREATE TABLE snapshot ("
 	"  id INTEGER PRIMARY KEY,"
 	"  pos INTEGER NOT NULL,"                /* rank by observed time, 1-based */
 	"  registry_updated TEXT NOT NULL,"
@@ -79,7 +85,11 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX fetch_log_outcome ON fetch_log(outcome, at);"
 	/* Facts derived on write, e.g. max_range: the widest port range of any record, which
 	 * bounds the index scan of a port query. */
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value);",
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value);", NULL},
+	/* 1 -> 2: snapshots ordered by the registry's date, not by when they were observed
+	 * (issue 13); the index serves the placement of each import. */
+	{"DROP INDEX snapshot_date;"
+	 "CREATE INDEX snapshot_order ON snapshot(" STORE_ORDER ");", store_reorder},
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))
@@ -182,20 +192,29 @@ static int store_migrate(store *s)
 	if (!s->writable)
 		return iw_error_set(IW_EDB, "%s: database schema version %d needs an upgrade; run a "
 		                    "writing command such as `ianawatch import` first", s->path, version);
-	if ((rc = store_begin(s)))
-		return rc;
-	/* Re-read under the write lock: another process may have migrated meanwhile. */
-	if ((rc = store_pragma_int(s, "PRAGMA user_version", &version)))
-		goto out;
-	for (i = version; i < STORE_NMIGRATIONS && i < STORE_SCHEMA_VERSION; i++) {
-		if ((rc = store_exec(s, store_migrations[i])))
+	/* One transaction per step: each leaves a database a build of that version can use. */
+	for (i = version; i < STORE_SCHEMA_VERSION; i++) {
+		if ((rc = store_begin(s)))
+			return rc;
+		/* Re-read under the write lock: another process may have migrated meanwhile. */
+		if ((rc = store_pragma_int(s, "PRAGMA user_version", &version)))
+			goto out;
+		if (version <= i) {
+			if (i >= STORE_NMIGRATIONS) {
+				rc = iw_error_set(IW_ERROR, "no migration from schema version %d", i);
+				goto out;
+			}
+			if ((store_migrations[i].sql && (rc = store_exec(s, store_migrations[i].sql))) ||
+			    (store_migrations[i].fn && (rc = store_migrations[i].fn(s))))
+				goto out;
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d",
+			         i + 1, STORE_APPLICATION_ID);
+			if ((rc = store_exec(s, sql)))
+				goto out;
+		}
+		if ((rc = store_commit(s)))
 			goto out;
 	}
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d",
-	         STORE_SCHEMA_VERSION, STORE_APPLICATION_ID);
-	if ((rc = store_exec(s, sql)))
-		goto out;
-	rc = store_commit(s);
 out:
 	if (rc)
 		store_rollback(s);

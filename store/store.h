@@ -3,8 +3,9 @@
  *
  * Every snapshot is one imported document. Record and person versions are stored once, with
  * the spans of consecutive snapshots ("positions") in which they appear, so a decade of nightly
- * snapshots costs a few rows per change. Snapshots are ordered by observed time; `pos` is the
- * 1-based rank in that order (it shifts when an older document is imported later), `id` never
+ * snapshots costs a few rows per change. Snapshots are ordered by the registry's own date,
+ * then by observed time, then by SHA-256 (see store_import()); `pos` is the 1-based rank in
+ * that order (it shifts when an older document is imported later), `id` never
  * changes. The raw documents are kept zstd-compressed, each older one as a delta against the
  * next, so the newest is always one decompression away.
  *
@@ -32,7 +33,7 @@ enum {
 };
 
 /* The schema version this build writes; a database with a higher one is refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* The default path: $XDG_DATA_HOME/ianawatch/ianawatch.db, else ~/.local/share/...
  * Returns a malloc()ed string. */
@@ -58,6 +59,9 @@ typedef struct store_snapshot {
 
 void store_snapshot_clear(store_snapshot *s); /* frees source */
 void store_snapshots_free(store_snapshot *v, size_t n);
+
+/* Clock skew allowed between this machine and the registry or the given observed time. */
+#define STORE_CLOCK_SKEW 86400
 
 typedef struct store_import_opts {
 	const char *source;   /* recorded as provenance */
@@ -88,7 +92,12 @@ int store_raw_job_start(const char *db_path, const unsigned char *data, size_t l
                         store_raw_job **out);
 void store_raw_job_free(store_raw_job *job);
 
-/* Stores doc (parsed from data[0..len)) as a snapshot. */
+/* Stores doc (parsed from data[0..len)) as a snapshot, at its place in the history: snapshots
+ * are ordered by the registry's date (doc->updated), then by observed time (the registry's
+ * same-day re-publications), then by SHA-256, so that any import order of the same documents
+ * gives the same positions. Fails with IW_EINVAL when opts->observed_at is later than now
+ * (iw_now()) plus STORE_CLOCK_SKEW, and, unless opts->force, with IW_EREFUSED when the
+ * registry date is later than that. */
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
                  const store_import_opts *opts, store_import_result *res);
 
@@ -264,7 +273,7 @@ typedef void (*store_check_fn)(void *arg, const char *problem);
  * its snapshot's size and SHA-256; and, for every snapshot with a raw document (or `sample` of
  * them, spread evenly, always including the newest; 0 for all), that the records and people
  * reconstructed from the spans equal a fresh parse of the document.
- * Each problem goes to fn. Returns IW_OK when there are none, IW_EDB (with a message counting
+ * Each problem goes to fn (NULL: only counted). Returns IW_OK when there are none, IW_EDB (with a message counting
  * them) when there are; *out is filled either way.
  */
 int store_check(store *s, size_t sample, store_check_fn fn, void *arg, store_check_result *out);

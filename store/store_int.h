@@ -18,6 +18,14 @@ struct store {
 	int writable;
 };
 
+/* The history order of snapshots (columns of table snapshot): the registry's own date, then
+ * the observed time for same-day re-publications, then the content's hash. */
+#define STORE_ORDER "registry_updated, observed_at, sha256"
+
+/* Migration 1 -> 2: renumbers the positions in STORE_ORDER and rebuilds every span to match.
+ * Runs inside the caller's transaction. */
+int store_reorder(store *s);
+
 /* Sets the error from the connection's message and returns IW_EDB. */
 int store_sqlerr(store *s, const char *what);
 int store_prepare(store *s, sqlite3_stmt **st, const char *sql);

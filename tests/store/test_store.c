@@ -121,16 +121,22 @@ static void assert_snapshot_is(store *st, int64_t id, const char *xml)
 	registry_doc_free(got);
 }
 
-static int64_t count(store *st, const char *sql)
+/* Asks the database at path through a connection of its own (the store's is private). */
+static int64_t count_at(const char *path, const char *sql)
 {
+	sqlite3 *db = NULL;
 	sqlite3_stmt *q;
 	int64_t n;
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	n = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
+	sqlite3_close(db);
 	return n;
 }
+
+#define count(st, sql) count_at(path, sql)
 
 /* Import orders to try: in time order, reversed, and shuffled. */
 static const size_t orders[][NVERSIONS] = {
@@ -140,25 +146,43 @@ static const size_t orders[][NVERSIONS] = {
 	{1, 3, 0, 4, 2},
 };
 
+/* When each version was observed: on its registry date; all at the same moment (imported
+ * without --observed-at); in reverse (each older version seen later). The history follows the
+ * registry's dates in every case. */
+enum { OBSERVED_ON_DATE, OBSERVED_NOW, OBSERVED_BACKWARDS, OBSERVED_MODES };
+
+static void observed_time(size_t v, int mode, char *when, size_t size)
+{
+	if (mode == OBSERVED_ON_DATE)
+		snprintf(when, size, "%sT12:00:00Z", versions[v][0]);
+	else if (mode == OBSERVED_NOW)
+		snprintf(when, size, "2025-06-01T00:00:00Z");
+	else
+		snprintf(when, size, "2025-06-%02zuT00:00:00Z", NVERSIONS + 1 - v);
+}
+
 static void test_orders(void **state)
 {
 	size_t o, i;
+	int mode;
 	int64_t spans_in_order = -1, records_in_order = -1;
 	(void)state;
+	for (mode = 0; mode < OBSERVED_MODES; mode++)
 	for (o = 0; o < sizeof(orders) / sizeof(*orders); o++) {
 		char *path = temp_db();
 		store *st = NULL;
 		int64_t ids[NVERSIONS];
 		store_snapshot *snaps = NULL;
 		size_t n = 0;
-		print_message("order %zu\n", o);
+		store_check_result cr;
+		print_message("observed %d, order %zu\n", mode, o);
 		assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
 		for (i = 0; i < NVERSIONS; i++) {
 			size_t v = orders[o][i];
 			char *xml = version_xml(v);
 			char when[32];
 			store_import_result res;
-			snprintf(when, sizeof(when), "%sT12:00:00Z", versions[v][0]);
+			observed_time(v, mode, when, sizeof(when));
 			assert_int_equal(import_xml(st, xml, when, &res), IW_OK);
 			assert_int_equal(res.created, 1);
 			ids[v] = res.snapshot_id;
@@ -182,11 +206,145 @@ static void test_orders(void **state)
 		}
 		assert_int_equal(count(st, "SELECT count(*) FROM record_span"), spans_in_order);
 		assert_int_equal(count(st, "SELECT count(*) FROM record"), records_in_order);
+		assert_int_equal(store_check(st, 0, NULL, NULL, &cr), IW_OK);
+		assert_int_equal(cr.compared, NVERSIONS);
 		store_free(st);
 		remove_db(path);
 	}
 	/* keep (1 version, 1 span), back (1 version, 2 spans around its gap), the rest one each. */
 	assert_int_equal(spans_in_order, records_in_order + 1);
+}
+
+/* The registry re-publishes on the same date: those versions follow their observed times. */
+static void test_same_day(void **state)
+{
+	char *path = temp_db();
+	char *a = iw_asprintf(HEAD "<record><name>a</name><number>1</number></record>" TAIL,
+	                      "2020-01-01", "Pat");
+	char *b = iw_asprintf(HEAD "<record><name>b</name><number>1</number></record>" TAIL,
+	                      "2020-01-01", "Pat");
+	char *c = iw_asprintf(HEAD "<record><name>c</name><number>1</number></record>" TAIL,
+	                      "2019-12-01", "Pat");
+	store *st = NULL;
+	store_import_result ra, rb, rc;
+	int64_t id;
+	(void)state;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(import_xml(st, b, "2020-01-02T10:00:00Z", &rb), IW_OK);
+	assert_int_equal(import_xml(st, a, "2020-01-02T09:00:00Z", &ra), IW_OK);
+	assert_int_equal(import_xml(st, c, "2020-01-03T00:00:00Z", &rc), IW_OK);
+	assert_int_equal(store_resolve(st, "latest", &id), IW_OK);
+	assert_int_equal(id, rb.snapshot_id);
+	assert_int_equal(store_resolve(st, "latest~1", &id), IW_OK);
+	assert_int_equal(id, ra.snapshot_id);
+	assert_int_equal(store_resolve(st, "latest~2", &id), IW_OK);
+	assert_int_equal(id, rc.snapshot_id);
+	assert_int_equal(ra.previous_id, 0);
+	assert_int_equal(rc.previous_id, 0);
+	assert_snapshot_is(st, ra.snapshot_id, a);
+	assert_snapshot_is(st, rb.snapshot_id, b);
+	assert_snapshot_is(st, rc.snapshot_id, c);
+	store_free(st);
+	remove_db(path);
+	free(a);
+	free(b);
+	free(c);
+}
+
+/* Neither an observed time nor a registry date may lie in the future (a day of skew allowed). */
+static void test_future(void **state)
+{
+	char *path = temp_db(), *xml0 = version_xml(0);
+	char *late = iw_asprintf(HEAD "<record><name>x</name><number>1</number></record>" TAIL,
+	                         "2026-01-03", "Pat");
+	char *soon = iw_asprintf(HEAD "<record><name>x</name><number>2</number></record>" TAIL,
+	                         "2026-01-02", "Pat");
+	store *st = NULL;
+	store_import_result res;
+	registry_doc *doc = NULL;
+	store_import_opts o;
+	(void)state;
+	setenv("IANAWATCH_NOW", "2026-01-01T00:00:00Z", 1);
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(import_xml(st, xml0, "2026-01-02T00:00:01Z", &res), IW_EINVAL);
+	assert_non_null(strstr(iw_error_last(), "in the future"));
+	assert_int_equal(import_xml(st, xml0, "2026-01-02T00:00:00Z", &res), IW_OK);
+	assert_int_equal(import_xml(st, late, "2026-01-01T00:00:00Z", &res), IW_EREFUSED);
+	assert_non_null(strstr(iw_error_last(), "2026-01-03"));
+	assert_int_equal(import_xml(st, soon, "2026-01-01T00:00:00Z", &res), IW_OK);
+	assert_int_equal(count(st, "SELECT count(*) FROM snapshot"), 2);
+	/* --force stores a future registry date, never a future observed time. */
+	assert_int_equal(registry_parse((unsigned char *)late, strlen(late), "v", &doc), IW_OK);
+	store_import_opts_init(&o);
+	o.force = 1;
+	assert_int_equal(store_import(st, doc, (unsigned char *)late, strlen(late), &o, &res), IW_OK);
+	o.observed_at += 2 * 86400;
+	assert_int_equal(store_import(st, doc, (unsigned char *)late, strlen(late), &o, &res), IW_EINVAL);
+	registry_doc_free(doc);
+	unsetenv("IANAWATCH_NOW");
+	store_free(st);
+	remove_db(path);
+	free(xml0);
+	free(late);
+	free(soon);
+}
+
+/* A schema 1 database, made by ianawatch 0.x from the five versions imported newest first (each
+ * observed a day after the previous one), so that version 1 ordered them backwards. Migration 2
+ * puts them in the registry's order in one transaction. */
+static void test_migrate_from_1(void **state)
+{
+	char *gz = iw_asprintf("%s/tests/data/schema1-backwards.db.gz", IW_SOURCE_DIR);
+	char *path = temp_db();
+	unsigned char *data = NULL;
+	size_t len, i, n = 0;
+	store *st = NULL;
+	store_snapshot *snaps = NULL;
+	store_check_result cr;
+	FILE *f;
+	(void)state;
+	assert_int_equal(iw_read_file(gz, 1 << 24, &data, &len), IW_OK);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	free(data);
+	assert_int_equal(count(st, "PRAGMA user_version"), 1);
+	/* Readers cannot migrate, and leave the file alone. */
+	assert_int_equal(store_open(&st, path, STORE_READONLY), IW_EDB);
+	assert_non_null(strstr(iw_error_last(), "needs an upgrade"));
+	assert_int_equal(count(st, "SELECT pos FROM snapshot WHERE id = 1"), 1);
+	assert_int_equal(store_open(&st, path, STORE_WRITE), IW_OK);
+	assert_int_equal(count(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(store_list_snapshots(st, &snaps, &n), IW_OK);
+	assert_int_equal(n, NVERSIONS);
+	for (i = 0; i < NVERSIONS; i++) {
+		char *xml = version_xml(i);
+		assert_string_equal(snaps[i].registry_updated, versions[i][0]);
+		assert_int_equal(snaps[i].id, (int64_t)(NVERSIONS - i));
+		assert_snapshot_is(st, snaps[i].id, xml);
+		free(xml);
+	}
+	store_snapshots_free(snaps, n);
+	assert_int_equal(store_check(st, 0, NULL, NULL, &cr), IW_OK);
+	/* The same minimal spans as imports in order give (see test_orders). */
+	assert_int_equal(count(st, "SELECT count(*) FROM record_span"),
+	                 count(st, "SELECT count(*) FROM record") + 1);
+	/* It goes on like any database: a version that arrives late takes its place. */
+	{
+		char *mid = iw_asprintf(HEAD "<record><name>keep</name><number>200</number></record>"
+		                        TAIL, "2020-04-15", "Pat Q");
+		store_import_result res;
+		assert_int_equal(import_xml(st, mid, "2025-07-01T00:00:00Z", &res), IW_OK);
+		assert_int_equal(count(st, "SELECT pos FROM snapshot WHERE registry_updated = "
+		                       "'2020-04-15'"), 5);
+		assert_snapshot_is(st, res.snapshot_id, mid);
+		assert_int_equal(store_check(st, 0, NULL, NULL, &cr), IW_OK);
+		free(mid);
+	}
+	store_free(st);
+	remove_db(path);
+	free(gz);
 }
 
 static void test_dedupe_and_resolve(void **state)
@@ -360,6 +518,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_orders),
+		cmocka_unit_test(test_same_day),
+		cmocka_unit_test(test_future),
+		cmocka_unit_test(test_migrate_from_1),
 		cmocka_unit_test(test_dedupe_and_resolve),
 		cmocka_unit_test(test_refusal_rolls_back),
 		cmocka_unit_test(test_no_raw),
