@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -129,13 +130,20 @@ int store_exec(store *s, const char *sql)
 
 int store_begin(store *s)
 {
+	int rc;
 	/* IMMEDIATE takes the write lock now, so two writers never interleave; busy_timeout makes
 	 * the second one wait briefly before it gives up. */
+	if ((rc = store_has_moved(s)))
+		return rc;
 	return store_exec(s, "BEGIN IMMEDIATE");
 }
 
 int store_commit(store *s)
 {
+	int rc;
+	/* Rows committed to a file that is no longer at its path would be lost without a word. */
+	if ((rc = store_has_moved(s)))
+		return rc;
 	return store_exec(s, "COMMIT");
 }
 
@@ -225,20 +233,130 @@ char *store_default_path(void)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
+	struct passwd *pw;
 	if (xdg && xdg[0] == '/')
 		return iw_asprintf("%s/ianawatch/ianawatch.db", xdg);
-	return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", home && *home ? home : ".");
+	if (home && home[0] == '/')
+		return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", home);
+	/* Under cron or a service manager HOME may be unset: the password database knows the
+	 * home; a path relative to wherever the job happens to run never is one. */
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+		return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", pw->pw_dir);
+	iw_error_set(IW_EINVAL, "no home folder to keep the database in ($HOME is not an absolute "
+	             "path and user %lu has none): give --db PATH or set IANAWATCH_DB",
+	             (unsigned long)getuid());
+	return NULL;
+}
+
+static int store_file_exists(const char *path, const char *suffix)
+{
+	char *p = iw_asprintf("%s%s", path, suffix);
+	int r = access(p, F_OK) == 0;
+	free(p);
+	return r;
+}
+
+/* Whether the folder holding path accepts new files (the -wal and -shm SQLite adds). */
+static int store_dir_writable(const char *path)
+{
+	char *dir = iw_strdup(path), *slash = strrchr(dir, '/');
+	int r;
+	if (!slash)
+		r = access(".", W_OK) == 0;
+	else {
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		r = access(dir, W_OK) == 0;
+	}
+	free(dir);
+	return r;
+}
+
+/* path as a file: URI with ?immutable=1, for a database on read-only media. */
+static char *store_immutable_uri(const char *path)
+{
+	iw_buf b;
+	const char *p;
+	char *out = NULL;
+	iw_buf_init(&b, 3 * strlen(path) + 64);
+	iw_buf_adds(&b, "file:");
+	for (p = path; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f)
+			iw_buf_printf(&b, "%%%02X", c);
+		else
+			iw_buf_addc(&b, (char)c);
+	}
+	iw_buf_adds(&b, "?immutable=1");
+	if (iw_buf_error(&b) == IW_OK)
+		out = iw_buf_detach(&b, NULL);
+	iw_buf_free(&b);
+	return out;
+}
+
+/* Opens the connection. A reader must leave behind no -wal or -shm that was not there: when
+ * none is there and the file could be written, it opens read-write but query_only, so that
+ * SQLite, closing the last connection, removes what it created (a read-only connection cannot).
+ * Otherwise it opens read-only; on read-only media, where SQLite cannot create the -shm a WAL
+ * database needs, it reads the file as immutable (nobody can be writing it there). */
+static int store_connect(store *s, const char *path)
+{
+	int ro_media, rc, flags;
+	if (s->writable)
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	else if (!store_file_exists(path, "-wal") && !store_file_exists(path, "-shm") &&
+	         access(path, W_OK) == 0 && store_dir_writable(path))
+		flags = SQLITE_OPEN_READWRITE;
+	else
+		flags = SQLITE_OPEN_READONLY;
+	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK && !s->writable && flags == SQLITE_OPEN_READONLY &&
+	    !store_dir_writable(path) && !store_file_exists(path, "-shm")) {
+		/* Probe: a WAL database there fails its first read with SQLITE_CANTOPEN. */
+		ro_media = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+		                        NULL) == SQLITE_CANTOPEN;
+		if (ro_media) {
+			char *uri = store_immutable_uri(path);
+			sqlite3_close_v2(s->db);
+			s->db = NULL;
+			if (!uri)
+				return iw_error_set(IW_ENOMEM, "%s: path too long", path);
+			rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			                     SQLITE_OPEN_NOMUTEX, NULL);
+			free(uri);
+		}
+	}
+	if (rc != SQLITE_OK)
+		return iw_error_set(IW_EDB, "%s: cannot open the database: %s", path,
+		                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	return IW_OK;
+}
+
+int store_has_moved(store *s)
+{
+	int moved = 0;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
+		return iw_error_set(IW_EDB, "%s: the database file was moved or removed while "
+		                    "ianawatch was using it; nothing more was written", s->path);
+	return IW_OK;
 }
 
 int store_open(store **out, const char *path, int flags)
 {
 	store *s = iw_calloc(1, sizeof(*s));
-	int rc = IW_OK, oflags;
+	int rc = IW_OK;
 	struct stat sb;
 
 	*out = NULL;
 	s->path = iw_strdup(path);
 	s->writable = (flags & (STORE_WRITE | STORE_CREATE)) != 0;
+	if (!*path) {
+		rc = iw_error_set(IW_EINVAL, "an empty database path");
+		goto out;
+	}
 	if (stat(path, &sb) != 0) {
 		char *dir, *slash;
 		if (!(flags & STORE_CREATE)) {
@@ -262,21 +380,21 @@ int store_open(store **out, const char *path, int flags)
 		rc = iw_error_set(IW_EDB, "%s: the database is read-only (%s)", path, strerror(errno));
 		goto out;
 	}
-	oflags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = iw_error_set(IW_EDB, "%s: cannot open the database: %s", path,
-		                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	if ((rc = store_connect(s, path)))
 		goto out;
-	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 0);
-	if ((rc = store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")))
+	if ((rc = store_exec(s, s->writable ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL"
+	                                    : "PRAGMA query_only = ON")))
 		goto out;
 	if ((rc = store_migrate(s)))
 		goto out;
 	/* WAL lets readers see a consistent snapshot set while a writer works. Only once the file
-	 * is known to be ours: switching rewrites the header of whatever SQLite file it is. */
-	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL")))
+	 * is known to be ours: switching rewrites the header of whatever SQLite file it is. The
+	 * log is cut back to STORE_WAL_LIMIT at each checkpoint, so a bulk import leaves no
+	 * hundred-megabyte -wal behind. */
+	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL; "
+	                                    "PRAGMA journal_size_limit = " STORE_WAL_LIMIT)))
 		goto out;
 	/* A reader's queries must agree with each other: in one read transaction for the store's
 	 * life, it sees the database as of its first query, however many writers commit meanwhile

@@ -26,6 +26,13 @@ struct store {
  * Runs inside the caller's transaction. */
 int store_reorder(store *s);
 
+/* The most a checkpointed write-ahead log keeps on disk (PRAGMA journal_size_limit), bytes. */
+#define STORE_WAL_LIMIT "16777216"
+
+/* IW_EDB when the database file was renamed or unlinked since it was opened
+ * (SQLITE_FCNTL_HAS_MOVED): store_begin() and store_commit() refuse to go on then. */
+int store_has_moved(store *s);
+
 /* Sets the error from the connection's message and returns IW_EDB. */
 int store_sqlerr(store *s, const char *what);
 int store_prepare(store *s, sqlite3_stmt **st, const char *sql);

@@ -1,5 +1,7 @@
 /* test_store.c: the span store: intervals, dedupe by hash, out-of-order imports, rollback, the
  * raw archive, and the schema guard. Every snapshot read back must equal a fresh parse. */
+#define _GNU_SOURCE /* unshare() */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -514,6 +519,154 @@ static void test_real_pair(void **state)
 	remove_db(path);
 }
 
+static int file_exists(const char *path, const char *suffix)
+{
+	char *p = iw_asprintf("%s%s", path, suffix);
+	int r = access(p, F_OK) == 0;
+	free(p);
+	return r;
+}
+
+static store *write_two(char *path)
+{
+	char *xml0 = version_xml(0), *xml1 = version_xml(1);
+	store *st = NULL;
+	store_import_result res;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(import_xml(st, xml0, "2020-01-02T00:00:00Z", &res), IW_OK);
+	assert_int_equal(import_xml(st, xml1, "2020-02-02T00:00:00Z", &res), IW_OK);
+	free(xml0);
+	free(xml1);
+	return st;
+}
+
+/* Reading leaves no -wal or -shm behind that was not there, and writes nothing. */
+static void test_reader_leaves_nothing(void **state)
+{
+	char *path = temp_db();
+	store *st = write_two(path), *rd = NULL;
+	int64_t id;
+	(void)state;
+	store_free(st);
+	assert_false(file_exists(path, "-wal"));
+	assert_false(file_exists(path, "-shm"));
+	assert_int_equal(store_open(&rd, path, STORE_READONLY), IW_OK);
+	assert_int_equal(store_resolve(rd, "latest", &id), IW_OK);
+	assert_int_equal(id, 2);
+	/* A reader cannot write, whatever it asks. */
+	assert_int_equal(store_fetch_record(rd, NULL, 0, "http://x", &(store_http_cache){0}), IW_EDB);
+	store_free(rd);
+	assert_false(file_exists(path, "-wal"));
+	assert_false(file_exists(path, "-shm"));
+	/* Beside a writer, the writer's files stay, and the reader sees what was committed. */
+	assert_int_equal(store_open(&st, path, STORE_WRITE), IW_OK);
+	assert_int_equal(store_resolve(st, "latest", &id), IW_OK);
+	assert_true(file_exists(path, "-wal"));
+	assert_int_equal(store_open(&rd, path, STORE_READONLY), IW_OK);
+	assert_int_equal(store_resolve(rd, "latest~1", &id), IW_OK);
+	assert_int_equal(id, 1);
+	store_free(rd);
+	assert_true(file_exists(path, "-wal"));
+	store_free(st);
+	assert_false(file_exists(path, "-wal"));
+	remove_db(path);
+}
+
+/* A database on a read-only mount can be read (a WAL database needs a -shm that cannot be made
+ * there). Needs a private mount namespace: skipped where unshare(2) is not allowed. */
+static void test_read_only_mount(void **state)
+{
+	char dir[] = "/tmp/iwromntXXXXXX";
+	char *path;
+	store *st;
+	pid_t pid;
+	int status;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = iw_asprintf("%s/ro.db", dir);
+	st = write_two(iw_strdup(path));
+	store_free(st);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		store *rd = NULL;
+		int64_t id = 0;
+		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount(dir, dir, NULL, MS_BIND, NULL) != 0 ||
+		    mount(NULL, dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) != 0)
+			_exit(77);
+		if (access(dir, W_OK) == 0 || errno != EROFS)
+			_exit(78);
+		if (store_open(&rd, path, STORE_READONLY) != IW_OK) {
+			fprintf(stderr, "%s\n", iw_error_last());
+			_exit(1);
+		}
+		if (store_resolve(rd, "latest", &id) != IW_OK || id != 2)
+			_exit(2);
+		store_free(rd);
+		/* Writers are refused, clearly. */
+		if (store_open(&rd, path, STORE_WRITE) == IW_OK)
+			_exit(3);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77 || WEXITSTATUS(status) == 78) {
+		print_message("no private mount namespace here: read-only mount not tested\n");
+	} else {
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_false(file_exists(path, "-shm"));
+	remove_db(path);
+	rmdir(dir);
+}
+
+/* A database renamed or removed during a write run: the next write fails, naming why. */
+static void test_moved_during_write(void **state)
+{
+	char *path = temp_db(), *moved = iw_asprintf("%s.moved", path), *xml = version_xml(2);
+	store *st = write_two(path);
+	store_import_result res;
+	(void)state;
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(import_xml(st, xml, "2020-03-02T00:00:00Z", &res), IW_EDB);
+	assert_non_null(strstr(iw_error_last(), "moved or removed"));
+	store_free(st);
+	remove_db(moved);
+	free(path);
+	free(xml);
+}
+
+/* Without $HOME (cron, services) the default path is still absolute. */
+static void test_default_path_without_home(void **state)
+{
+	char *home = getenv("HOME") ? iw_strdup(getenv("HOME")) : NULL, *p;
+	char *xdg = getenv("XDG_DATA_HOME") ? iw_strdup(getenv("XDG_DATA_HOME")) : NULL;
+	(void)state;
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("HOME");
+	p = store_default_path();
+	assert_non_null(p);
+	assert_int_equal(p[0], '/');
+	free(p);
+	setenv("HOME", "", 1);
+	p = store_default_path();
+	assert_non_null(p);
+	assert_int_equal(p[0], '/');
+	free(p);
+	setenv("HOME", "relative", 1);
+	p = store_default_path();
+	assert_non_null(p);
+	assert_int_equal(p[0], '/');
+	free(p);
+	if (home)
+		setenv("HOME", home, 1);
+	if (xdg)
+		setenv("XDG_DATA_HOME", xdg, 1);
+	free(home);
+	free(xdg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +674,10 @@ int main(void)
 		cmocka_unit_test(test_same_day),
 		cmocka_unit_test(test_future),
 		cmocka_unit_test(test_migrate_from_1),
+		cmocka_unit_test(test_reader_leaves_nothing),
+		cmocka_unit_test(test_read_only_mount),
+		cmocka_unit_test(test_moved_during_write),
+		cmocka_unit_test(test_default_path_without_home),
 		cmocka_unit_test(test_dedupe_and_resolve),
 		cmocka_unit_test(test_refusal_rolls_back),
 		cmocka_unit_test(test_no_raw),
