@@ -63,6 +63,12 @@ void store_snapshots_free(store_snapshot *v, size_t n);
 /* Clock skew allowed between this machine and the registry or the given observed time. */
 #define STORE_CLOCK_SKEW 86400
 
+/* Plausibility bounds (see store_import_opts; --force skips them). */
+#define STORE_MAX_GROWTH 0.10     /* 10 % more records than the newest snapshot */
+#define STORE_GROWTH_SLACK 64     /* records, for registries too small for percentages */
+#define STORE_MAX_DUPLICATES 16   /* records repeating another's name, protocol and port (the
+                                     real registry has one: rdp) */
+
 typedef struct store_import_opts {
 	const char *source;   /* recorded as provenance */
 	time_t observed_at;   /* when the document was seen */
@@ -70,7 +76,12 @@ typedef struct store_import_opts {
 	int force;            /* skip the plausibility checks below */
 	double min_ratio;     /* refuse a document with fewer records than this fraction of the
 	                         newest snapshot's (0 to skip; fetch uses 0.9) */
-	int refuse_older;     /* refuse a registry date older than the newest snapshot's */
+	double max_growth;    /* refuse a document with more records than the newest snapshot's
+	                         times (1 + max_growth + 1 % per month between their registry
+	                         dates), plus STORE_GROWTH_SLACK (default STORE_MAX_GROWTH; 0 to
+	                         skip) */
+	int refuse_older;     /* refuse a registry date older than the newest snapshot's, and
+	                         known content older than the newest snapshot (a rollback) */
 	struct store_raw_job *raw_job; /* optional: the raw archive compressed ahead of time */
 } store_import_opts;
 
@@ -95,7 +106,10 @@ void store_raw_job_free(store_raw_job *job);
 /* Stores doc (parsed from data[0..len)) as a snapshot, at its place in the history: snapshots
  * are ordered by the registry's date (doc->updated), then by observed time (the registry's
  * same-day re-publications), then by SHA-256, so that any import order of the same documents
- * gives the same positions. Fails with IW_EINVAL when opts->observed_at is later than now
+ * gives the same positions. Unless opts->force, refuses (IW_EREFUSED) more than
+ * STORE_MAX_DUPLICATES repeated records (naming the first) and the growth and age bounds of
+ * opts; content already stored gives created = 0, or IW_EREFUSED under opts->refuse_older when
+ * a later snapshot exists (a rollback). Fails with IW_EINVAL when opts->observed_at is later than now
  * (iw_now()) plus STORE_CLOCK_SKEW, and, unless opts->force, with IW_EREFUSED when the
  * registry date is later than that. */
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,

@@ -667,6 +667,110 @@ static void test_default_path_without_home(void **state)
 	free(xdg);
 }
 
+/* A registry of n records on ports 1..n (every name repeated `dups` extra times on port 7). */
+static char *big_xml(const char *date, size_t n, size_t dups)
+{
+	iw_buf b = IW_BUF_INIT(1 << 24);
+	size_t i;
+	iw_buf_printf(&b, HEAD, date);
+	for (i = 1; i <= n; i++)
+		iw_buf_printf(&b, "<record><name>s%zu</name><protocol>tcp</protocol><number>%zu</number>"
+		              "</record>", i, i);
+	for (i = 0; i < dups; i++)
+		iw_buf_adds(&b, "<record><name>s7</name><protocol>tcp</protocol><number>7</number>"
+		            "</record>");
+	iw_buf_printf(&b, TAIL, "Pat");
+	assert_int_equal(iw_buf_error(&b), IW_OK);
+	return iw_buf_detach(&b, NULL);
+}
+
+static int import_forced(store *st, const char *xml, int force, int refuse_older,
+                         store_import_result *res)
+{
+	registry_doc *doc = NULL;
+	store_import_opts o;
+	int rc;
+	assert_int_equal(registry_parse((const unsigned char *)xml, strlen(xml), "v", &doc), IW_OK);
+	store_import_opts_init(&o);
+	o.force = force;
+	o.refuse_older = refuse_older;
+	assert_int_equal(iw_time_parse("2025-01-01T00:00:00Z", &o.observed_at), IW_OK);
+	rc = store_import(st, doc, (const unsigned char *)xml, strlen(xml), &o, res);
+	registry_doc_free(doc);
+	return rc;
+}
+
+/* Growth beyond the bound against the newest snapshot is refused; time widens the bound. */
+static void test_growth_bound(void **state)
+{
+	char *path = temp_db();
+	char *base = big_xml("2020-01-01", 1000, 0), *burst = big_xml("2020-02-01", 1200, 0);
+	char *later = big_xml("2022-01-01", 1200, 0);
+	store *st = NULL;
+	store_import_result res;
+	(void)state;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(import_forced(st, base, 0, 0, &res), IW_OK);
+	assert_int_equal(import_forced(st, burst, 0, 0, &res), IW_EREFUSED);
+	assert_non_null(strstr(iw_error_last(), "1200 records"));
+	assert_non_null(strstr(iw_error_last(), "--force"));
+	assert_int_equal(count(st, "SELECT count(*) FROM snapshot"), 1);
+	/* Two years on, 20 % more is within the bound (10 % + 1 % a month). */
+	assert_int_equal(import_forced(st, later, 0, 0, &res), IW_OK);
+	assert_int_equal(import_forced(st, burst, 1, 0, &res), IW_OK);
+	assert_int_equal(count(st, "SELECT count(*) FROM snapshot"), 3);
+	store_free(st);
+	remove_db(path);
+	free(base);
+	free(burst);
+	free(later);
+}
+
+/* One repeated record (as rdp in the real registry) is fine; many are refused, named. */
+static void test_duplicates(void **state)
+{
+	char *path = temp_db();
+	char *one = big_xml("2020-01-01", 50, 1), *many = big_xml("2020-01-02", 50, 20);
+	store *st = NULL;
+	store_import_result res;
+	(void)state;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(import_forced(st, one, 0, 0, &res), IW_OK);
+	assert_int_equal(import_forced(st, many, 0, 0, &res), IW_EREFUSED);
+	assert_non_null(strstr(iw_error_last(), "20 repeated records"));
+	assert_non_null(strstr(iw_error_last(), "'s7' on 7/tcp"));
+	assert_int_equal(import_forced(st, many, 1, 0, &res), IW_OK);
+	assert_int_equal(res.created, 1);
+	store_free(st);
+	remove_db(path);
+	free(one);
+	free(many);
+}
+
+/* Content stored before but older than the newest snapshot is a rollback. */
+static void test_known_rollback(void **state)
+{
+	char *path = temp_db(), *xml0 = version_xml(0), *xml1 = version_xml(1);
+	store *st = NULL;
+	store_import_result res;
+	(void)state;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(import_forced(st, xml0, 0, 1, &res), IW_OK);
+	assert_int_equal(import_forced(st, xml1, 0, 1, &res), IW_OK);
+	assert_int_equal(import_forced(st, xml0, 0, 1, &res), IW_EREFUSED);
+	assert_non_null(strstr(iw_error_last(), "rollback"));
+	/* The newest content again is simply unchanged; without refuse_older, old content too. */
+	assert_int_equal(import_forced(st, xml1, 0, 1, &res), IW_OK);
+	assert_int_equal(res.created, 0);
+	assert_int_equal(import_forced(st, xml0, 0, 0, &res), IW_OK);
+	assert_int_equal(res.created, 0);
+	assert_int_equal(res.snapshot_id, 1);
+	store_free(st);
+	remove_db(path);
+	free(xml0);
+	free(xml1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +779,9 @@ int main(void)
 		cmocka_unit_test(test_future),
 		cmocka_unit_test(test_migrate_from_1),
 		cmocka_unit_test(test_reader_leaves_nothing),
+		cmocka_unit_test(test_growth_bound),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_known_rollback),
 		cmocka_unit_test(test_read_only_mount),
 		cmocka_unit_test(test_moved_during_write),
 		cmocka_unit_test(test_default_path_without_home),
