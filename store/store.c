@@ -91,6 +91,11 @@ static const store_migration store_migrations[] = {
 	 * (issue 13); the index serves the placement of each import. */
 	{"DROP INDEX snapshot_date;"
 	 "CREATE INDEX snapshot_order ON snapshot(" STORE_ORDER ");", store_reorder},
+	/* 2 -> 3: names and people as users type them, case-insensitively (issue 12). */
+	{"DROP INDEX record_name;"
+	 "CREATE INDEX record_name ON record(name COLLATE NOCASE);"
+	 "CREATE INDEX person_pid_nocase ON person(pid COLLATE NOCASE);"
+	 "CREATE INDEX person_name ON person(name COLLATE NOCASE);", NULL},
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))

@@ -33,7 +33,7 @@ enum {
 };
 
 /* The schema version this build writes; a database with a higher one is refused. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* The default path: $XDG_DATA_HOME/ianawatch/ianawatch.db, else ~/.local/share/...
  * Returns a malloc()ed string. */
@@ -152,10 +152,43 @@ typedef struct store_version_list {
 } store_version_list;
 
 void store_version_list_free(store_version_list *l);
-/* Every version of every record covering port [lo, hi] (any protocol), or, with name != NULL,
- * named `name`, with its spans. */
+/* Every version of every record covering port [lo, hi] (any protocol), or named `name`
+ * (case-insensitively, as DNS labels compare: "CompressNET" finds compressnet), with its
+ * spans; or, for store_versions_for_person(), listing person id `pid` (case-insensitively) as
+ * assignee or contact. The list is the caller's (store_version_list_free()); an empty list
+ * is IW_OK. */
 int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out);
 int store_versions_for_name(store *s, const char *name, store_version_list *out);
+int store_versions_for_person(store *s, const char *pid, store_version_list *out);
+
+/* One stored version of a person, with the positions where it is present. */
+typedef struct store_person_version {
+	int64_t person_id;
+	int64_t first_pos, last_pos;   /* last_pos capped at the newest position */
+	registry_person p;             /* strings owned by the list's doc */
+} store_person_version;
+
+typedef struct store_person_list {
+	store_person_version *v;
+	size_t n;
+	registry_doc *strings;         /* owns the strings */
+} store_person_list;
+
+void store_person_list_free(store_person_list *l);
+/* Every version of every person whose id or name (in any version) is `who`, compared
+ * case-insensitively ("Bernie_Volz", "bernie volz"), ordered by id, then time. IW_ENOTFOUND
+ * (error set) when there is none. *out is the caller's (store_person_list_free()). */
+int store_person_versions(store *s, const char *who, store_person_list *out);
+
+/* "Did you mean": up to STORE_SUGGESTIONS stored service names (STORE_SUGGEST_NAMES) or
+ * person ids (STORE_SUGGEST_PEOPLE, matched against ids and names) nearest to query by edit
+ * distance, case-insensitive, nearest first, none farther than a third of the query's length
+ * (at least 2) and none equal to it. *out (n strings) is the caller's: free with
+ * store_suggestions_free(); NULL when there is none. */
+#define STORE_SUGGESTIONS 3
+typedef enum store_suggest_kind { STORE_SUGGEST_NAMES, STORE_SUGGEST_PEOPLE } store_suggest_kind;
+int store_suggest(store *s, store_suggest_kind kind, const char *query, char ***out, size_t *n);
+void store_suggestions_free(char **v, size_t n);
 /* Every person version with id `pid` and its spans (for resolving names per snapshot). */
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out, registry_doc *strings);
 

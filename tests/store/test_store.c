@@ -771,6 +771,93 @@ static void test_known_rollback(void **state)
 	free(xml1);
 }
 
+static store *open_real_pair(char *path)
+{
+	static const char *const files[] = {"2025-01-23.xml.gz", "2025-02-13.xml.gz"};
+	store *st = NULL;
+	size_t i;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	for (i = 0; i < 2; i++) {
+		char *file = iw_asprintf("%s/tests/data/%s", IW_SOURCE_DIR, files[i]);
+		unsigned char *data = NULL;
+		size_t len;
+		registry_doc *doc = NULL;
+		store_import_opts o;
+		store_import_result res;
+		assert_int_equal(iw_read_file(file, REGISTRY_MAX_DOC_SIZE, &data, &len), IW_OK);
+		assert_int_equal(registry_parse(data, len, file, &doc), IW_OK);
+		store_import_opts_init(&o);
+		o.observed_at = (time_t)(1700000000 + i);
+		assert_int_equal(store_import(st, doc, data, len, &o, &res), IW_OK);
+		registry_doc_free(doc);
+		free(data);
+		free(file);
+	}
+	return st;
+}
+
+/* Names and people as users type them; suggestions for what is not there. */
+static void test_lookup(void **state)
+{
+	char *path = temp_db();
+	store *st = open_real_pair(path);
+	store_version_list a, b;
+	store_person_list people;
+	char **sug = NULL;
+	size_t n = 0, i;
+	int compressnet = 0;
+	(void)state;
+	/* The registry writes CompressNET; DNS labels compare case-insensitively. */
+	assert_int_equal(store_versions_for_name(st, "compressnet", &a), IW_OK);
+	assert_int_equal(store_versions_for_name(st, "COMPRESSNET", &b), IW_OK);
+	assert_true(a.n >= 4);
+	assert_int_equal(a.n, b.n);
+	for (i = 0; i < a.n; i++)
+		assert_string_equal(a.v[i].rec.f[REG_NAME], b.v[i].rec.f[REG_NAME]);
+	store_version_list_free(&a);
+	store_version_list_free(&b);
+	assert_int_equal(store_suggest(st, STORE_SUGGEST_NAMES, "compresnet", &sug, &n), IW_OK);
+	assert_true(n >= 1 && n <= STORE_SUGGESTIONS);
+	assert_string_equal(sug[0], "compressnet");
+	store_suggestions_free(sug, n);
+	assert_int_equal(store_suggest(st, STORE_SUGGEST_NAMES, "zzzzzzzzzzzzzzzzzzzz", &sug, &n), IW_OK);
+	assert_int_equal(n, 0);
+	assert_null(sug);
+	/* A person by name or id, any case: their own versions, then what they held. */
+	assert_int_equal(store_person_versions(st, "bernie volz", &people), IW_OK);
+	assert_true(people.n >= 1);
+	assert_string_equal(people.v[0].p.id, "Bernie_Volz");
+	assert_string_equal(people.v[0].p.f[PERSON_NAME], "Bernie Volz");
+	assert_int_equal(people.v[0].first_pos, 1);
+	assert_int_equal(people.v[people.n - 1].last_pos, 2);
+	store_person_list_free(&people);
+	assert_int_equal(store_person_versions(st, "BERNIE_VOLZ", &people), IW_OK);
+	assert_string_equal(people.v[0].p.id, "Bernie_Volz");
+	store_person_list_free(&people);
+	assert_int_equal(store_person_versions(st, "Nobody_At_All", &people), IW_ENOTFOUND);
+	assert_int_equal(store_versions_for_person(st, "bernie_volz", &a), IW_OK);
+	for (i = 0; i < a.n; i++) {
+		const char *as = a.v[i].rec.f[REG_ASSIGNEE], *co = a.v[i].rec.f[REG_CONTACT];
+		assert_true((as && strstr(as, "Bernie_Volz")) || (co && strstr(co, "Bernie_Volz")));
+		if (a.v[i].rec.f[REG_NAME] && !strcmp(a.v[i].rec.f[REG_NAME], "compressnet") &&
+		    a.v[i].last_pos == 1)
+			compressnet++;
+	}
+	/* compressnet 3/tcp and 3/udp held until the de-assignment of 2025-02-13. */
+	assert_int_equal(compressnet, 2);
+	store_version_list_free(&a);
+	/* An id must match whole: a prefix is not the person. */
+	assert_int_equal(store_versions_for_person(st, "Bernie_Vol", &a), IW_OK);
+	assert_int_equal(a.n, 0);
+	store_version_list_free(&a);
+	assert_int_equal(store_suggest(st, STORE_SUGGEST_PEOPLE, "Bernie Volx", &sug, &n), IW_OK);
+	assert_true(n >= 1);
+	assert_string_equal(sug[0], "Bernie_Volz");
+	store_suggestions_free(sug, n);
+	store_free(st);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -779,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_future),
 		cmocka_unit_test(test_migrate_from_1),
 		cmocka_unit_test(test_reader_leaves_nothing),
+		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_growth_bound),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_known_rollback),
