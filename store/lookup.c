@@ -181,3 +181,114 @@ void store_suggestions_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+/* ---- full-text search ---------------------------------------------------------------------- */
+
+/* The user's words as an FTS5 query: each one quoted (so that no word is taken for syntax),
+ * all required. */
+static char *lookup_fts_query(const char *text)
+{
+	iw_buf b = IW_BUF_INIT(4096);
+	const char *p = text;
+	char *out = NULL;
+	int words = 0;
+	while (*p) {
+		const char *w;
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		iw_buf_adds(&b, words++ ? " \"" : "\"");
+		for (; w < p; w++) {
+			if (*w == '"')
+				iw_buf_addc(&b, '"');
+			iw_buf_addc(&b, *w);
+		}
+		iw_buf_addc(&b, '"');
+	}
+	if (words && iw_buf_error(&b) == IW_OK)
+		out = iw_buf_detach(&b, NULL);
+	iw_buf_free(&b);
+	return out;
+}
+
+void store_search_list_free(store_search_list *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	registry_doc_free(l->strings);
+	memset(l, 0, sizeof(*l));
+}
+
+int store_search(store *s, const char *text, store_search_list *out)
+{
+	/* Hits grouped by entry (a named record by name and protocol, an unnamed one by protocol
+	 * and port) and by person, each with the positions its matching versions span, best
+	 * (lowest bm25) first. */
+	static const char sql[] =
+		"WITH rm AS MATERIALIZED (SELECT rowid AS id, bm25(record_fts) AS score FROM record_fts "
+		"  WHERE record_fts MATCH ?1),"
+		" pm AS MATERIALIZED (SELECT rowid AS id, bm25(person_fts) AS score FROM person_fts "
+		"  WHERE person_fts MATCH ?1) "
+		"SELECT 0, r.name, r.protocol, min(r.port), max(r.port_end), min(sp.first_pos), "
+		"  max(sp.last_pos), min(rm.score), count(DISTINCT r.id), min(r.description) "
+		"  FROM rm JOIN record r ON r.id = rm.id JOIN record_span sp ON sp.record_id = r.id "
+		"  GROUP BY lower(coalesce(r.name, '')), r.protocol, "
+		"    CASE WHEN r.name IS NULL THEN r.port END "
+		"UNION ALL "
+		"SELECT 1, p.pid, NULL, NULL, NULL, min(sp.first_pos), max(sp.last_pos), min(pm.score), "
+		"  count(DISTINCT p.id), min(p.name) "
+		"  FROM pm JOIN person p ON p.id = pm.id JOIN person_span sp ON sp.person_id = p.id "
+		"  GROUP BY p.pid "
+		"ORDER BY 8, 1, 2, 3, 4";
+	sqlite3_stmt *st = NULL;
+	char *q = lookup_fts_query(text);
+	size_t alloc = 0;
+	int64_t n = 0;
+	int rc, sr;
+
+	memset(out, 0, sizeof(*out));
+	out->strings = registry_doc_new();
+	if (!q) {
+		rc = iw_error_set(IW_EINVAL, "nothing to search for");
+		goto out;
+	}
+	if ((rc = store_count_snapshots(s, &n)) || (rc = store_prepare(s, &st, sql)))
+		goto out;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_search_hit *h;
+		if (out->n == alloc) {
+			alloc = alloc ? alloc * 2 : 32;
+			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
+		}
+		h = &out->v[out->n++];
+		memset(h, 0, sizeof(*h));
+		h->is_person = sqlite3_column_int(st, 0);
+		h->name = lookup_text(st, 1, out->strings);
+		h->protocol = lookup_text(st, 2, out->strings);
+		h->port = sqlite3_column_type(st, 3) == SQLITE_NULL ? REGISTRY_NO_PORT
+		                                                   : sqlite3_column_int(st, 3);
+		h->port_end = sqlite3_column_type(st, 4) == SQLITE_NULL ? REGISTRY_NO_PORT
+		                                                       : sqlite3_column_int(st, 4);
+		h->first_pos = sqlite3_column_int64(st, 5);
+		h->last_pos = sqlite3_column_int64(st, 6);
+		if (h->last_pos > n)
+			h->last_pos = n;
+		h->score = -sqlite3_column_double(st, 7);
+		h->versions = (size_t)sqlite3_column_int64(st, 8);
+		h->text = lookup_text(st, 9, out->strings);
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, "search");
+out:
+	sqlite3_finalize(st);
+	free(q);
+	if (rc)
+		store_search_list_free(out);
+	return rc;
+}

@@ -96,6 +96,27 @@ static const store_migration store_migrations[] = {
 	 "CREATE INDEX record_name ON record(name COLLATE NOCASE);"
 	 "CREATE INDEX person_pid_nocase ON person(pid COLLATE NOCASE);"
 	 "CREATE INDEX person_name ON person(name COLLATE NOCASE);", NULL},
+	/* 3 -> 4: full-text search over every version of every record and person (issue 12).
+	 * Contentless (the text is in record and person already; versions are never deleted),
+	 * kept up to date by triggers, filled here for what is already stored. Person ids in
+	 * assignee and contact split into words at '_' (Bernie_Volz: bernie, volz). */
+	{"CREATE VIRTUAL TABLE record_fts USING fts5(name, description, notes, people, refs, "
+	 "  content='');"
+	 "CREATE VIRTUAL TABLE person_fts USING fts5(pid, name, org, uri, content='');"
+	 "CREATE TRIGGER record_fts_insert AFTER INSERT ON record BEGIN"
+	 "  INSERT INTO record_fts (rowid, name, description, notes, people, refs) VALUES"
+	 "  (new.id, new.name, new.description, new.notes,"
+	 "   coalesce(new.assignee, '') || ' ' || coalesce(new.contact, ''), new.refs);"
+	 "END;"
+	 "CREATE TRIGGER person_fts_insert AFTER INSERT ON person BEGIN"
+	 "  INSERT INTO person_fts (rowid, pid, name, org, uri) VALUES"
+	 "  (new.id, new.pid, new.name, new.org, new.uri);"
+	 "END;"
+	 "INSERT INTO record_fts (rowid, name, description, notes, people, refs)"
+	 "  SELECT id, name, description, notes,"
+	 "  coalesce(assignee, '') || ' ' || coalesce(contact, ''), refs FROM record;"
+	 "INSERT INTO person_fts (rowid, pid, name, org, uri)"
+	 "  SELECT id, pid, name, org, uri FROM person;", NULL},
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))

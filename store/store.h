@@ -33,7 +33,7 @@ enum {
 };
 
 /* The schema version this build writes; a database with a higher one is refused. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* The default path: $XDG_DATA_HOME/ianawatch/ianawatch.db, else ~/.local/share/...
  * Returns a malloc()ed string. */
@@ -189,6 +189,35 @@ int store_person_versions(store *s, const char *who, store_person_list *out);
 typedef enum store_suggest_kind { STORE_SUGGEST_NAMES, STORE_SUGGEST_PEOPLE } store_suggest_kind;
 int store_suggest(store *s, store_suggest_kind kind, const char *query, char ***out, size_t *n);
 void store_suggestions_free(char **v, size_t n);
+
+/* One search result: an entry (the versions of a named record with one name, any case, and
+ * protocol; of an unnamed one, one protocol and port) or a person, whose stored versions
+ * matched. Strings owned by the list's doc. */
+typedef struct store_search_hit {
+	int is_person;
+	const char *name;          /* the record's name (NULL when unnamed), or the person id */
+	const char *protocol;      /* NULL for a person or a record without one */
+	int port, port_end;        /* lowest port and highest port_end of the matching versions;
+	                              REGISTRY_NO_PORT for a person or no port */
+	int64_t first_pos, last_pos; /* the positions the matching versions span */
+	double score;              /* relevance (FTS5 bm25, sign flipped): higher is better */
+	size_t versions;           /* matching versions */
+	const char *text;          /* a description (record) or name (person) to show */
+} store_search_hit;
+
+typedef struct store_search_list {
+	store_search_hit *v;
+	size_t n;
+	registry_doc *strings;     /* owns the strings */
+} store_search_list;
+
+void store_search_list_free(store_search_list *l);
+/* Full-text search (SQLite FTS5, schema 4) over every version of every record (name,
+ * description, notes, assignee and contact ids, references) and person (id, name,
+ * organisation, uri). text is words, all required, each matched as a word (case and accents
+ * ignored; no query syntax). Hits grouped as described above, best first; none is IW_OK with
+ * n = 0. IW_EINVAL when text has no word. *out is the caller's (store_search_list_free()). */
+int store_search(store *s, const char *text, store_search_list *out);
 /* Every person version with id `pid` and its spans (for resolving names per snapshot). */
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out, registry_doc *strings);
 

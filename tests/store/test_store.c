@@ -858,6 +858,53 @@ static void test_lookup(void **state)
 	remove_db(path);
 }
 
+/* Full-text search over every version, grouped by entry and person, best first. */
+static void test_search(void **state)
+{
+	char *path = temp_db();
+	store *st = open_real_pair(path);
+	store_search_list l;
+	size_t i;
+	int person = 0, record = 0;
+	(void)state;
+	assert_int_equal(store_search(st, "compression", &l), IW_OK);
+	assert_true(l.n >= 2);
+	assert_false(l.v[0].is_person);
+	assert_string_equal(l.v[0].name, "compressnet");
+	for (i = 1; i < l.n; i++)
+		assert_true(l.v[i - 1].score >= l.v[i].score);
+	/* One entry per name and protocol, however many versions matched. */
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].name && !strcmp(l.v[i].name, "compressnet"))
+			record++;
+	assert_int_equal(record, 2);
+	store_search_list_free(&l);
+	/* A person by name, and the entries naming them; words in any case, all required. */
+	assert_int_equal(store_search(st, "BERNIE volz", &l), IW_OK);
+	record = 0;
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].is_person && !strcmp(l.v[i].name, "Bernie_Volz")) {
+			person++;
+			assert_int_equal(l.v[i].first_pos, 1);
+			assert_int_equal(l.v[i].last_pos, 2);
+		}
+		if (!l.v[i].is_person && l.v[i].name && !strcmp(l.v[i].name, "compressnet"))
+			record++;
+	}
+	assert_int_equal(person, 1);
+	assert_int_equal(record, 2);
+	store_search_list_free(&l);
+	/* Query syntax in the text is only text. */
+	assert_int_equal(store_search(st, "\"compression OR NEAR( *", &l), IW_OK);
+	store_search_list_free(&l);
+	assert_int_equal(store_search(st, "zzqqxxnotaword", &l), IW_OK);
+	assert_int_equal(l.n, 0);
+	store_search_list_free(&l);
+	assert_int_equal(store_search(st, "  ", &l), IW_EINVAL);
+	store_free(st);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -867,6 +914,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_from_1),
 		cmocka_unit_test(test_reader_leaves_nothing),
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_growth_bound),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_known_rollback),
