@@ -332,6 +332,17 @@ static void test_migrate_from_1(void **state)
 	}
 	store_snapshots_free(snaps, n);
 	assert_int_equal(store_check(st, 0, NULL, NULL, &cr), IW_OK);
+	/* Migration 4 indexed what was stored: "back" is there at 1 and from 3 on. */
+	{
+		store_search_list l;
+		assert_int_equal(store_search(st, "BACK", &l), IW_OK);
+		assert_int_equal(l.n, 1);
+		assert_string_equal(l.v[0].name, "back");
+		assert_int_equal(l.v[0].first_pos, 1);
+		assert_int_equal(l.v[0].last_pos, 4);
+		assert_int_equal(l.v[0].versions, 1);
+		store_search_list_free(&l);
+	}
 	/* The same minimal spans as imports in order give (see test_orders). */
 	assert_int_equal(count(st, "SELECT count(*) FROM record_span"),
 	                 count(st, "SELECT count(*) FROM record") + 1);
