@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 static const char *lookup_text(sqlite3_stmt *st, int col, registry_doc *strings)
 {

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* One kind of versioned item: its span table and the column naming the item. */
 typedef struct reorder_kind {
