@@ -596,16 +596,16 @@ static void test_read_only_mount(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	path = iw_asprintf("%s/ro.db", dir);
-	st = write_two(iw_strdup(path));
+	st = write_two(path);
 	store_free(st);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		store *rd = NULL;
 		int64_t id = 0;
-		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    mount(dir, dir, NULL, MS_BIND, NULL) != 0 ||
-		    mount(NULL, dir, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) != 0)
+		if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) ||
+		    mount(dir, dir, "none", MS_BIND, NULL) != 0 ||
+		    mount("none", dir, "none", MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) != 0)
 			_exit(77);
 		if (access(dir, W_OK) == 0 || errno != EROFS)
 			_exit(78);
