@@ -71,18 +71,6 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 /* Parses a whole decimal number within [min, max]. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 
-/* Parses data (`name` in messages: a file name, or git:REPO@COMMIT:PATH) and stores it with
- * opts (the caller sets source and observed_at), compressing the raw archive in a thread beside
- * the parse (store_raw_job_start()). The database ctx->db_path is opened, and created, only
- * once the document parsed. Returns IW_OK or a library code with the message set (a store
- * failure prefixed with name). *doc is the parsed document, the caller's (registry_doc_free()),
- * NULL when it did not parse: so the caller tells a bad document from a failing store.
- * Shared by import and import-git (cli/import_doc.c), which call cli_import_tune_malloc()
- * first: it keeps glibc from unmapping and remapping the document-sized buffers each time. */
-void cli_import_tune_malloc(void);
-int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *data, size_t len,
-                   const char *name, registry_doc **doc, store_import_result *res);
-
 /* Every subcommand, in the order `ianawatch --help` lists them. Adding a command: write
  * cli/cmd_NAME.c (CMake picks it up) and add its line here. Underscores in NAME are dashes on
  * the command line (import_git is `import-git`). */
@@ -106,14 +94,22 @@ int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *d
  * cli/handoff_*.c's, which hand the whole command line over unchanged:
  *   ianawatch-ingest  import, check          (libxml2)
  *   ianawatch-net     fetch, import-git      (libxml2, libcurl, libgit2)
- * They are looked for next to the running program, then in $IANAWATCH_EXEC_PATH, then in
- * the libexec folder they were installed to. */
+ * They are looked for in $IANAWATCH_EXEC_PATH, next to the running program (the build tree),
+ * in ../libexec/ianawatch relative to it (an installed tree, wherever it was moved), then in
+ * the libexec folder they were configured to go to (cli/util.c). */
 #define CLI_INGEST_PROGRAM "ianawatch-ingest"
 #define CLI_NET_PROGRAM "ianawatch-net"
 
 /* Replaces this process with `program` run on the whole command line; returns only on
  * failure, with the exit status after printing why. */
 int cli_exec_program(cli_ctx *ctx, const char *program);
+/* Where `program` is run from, as cli_exec_program() looks for it (argv0: the running
+ * program's argv[0]). */
+void cli_program_path(const char *argv0, const char *program, char *path, size_t size);
+
+/* `--version`: prints the version and the libraries this program runs with; in ianawatch, then
+ * each helper's line (cli/version.c). Returns an exit status. */
+int cli_version(cli_ctx *ctx);
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -82,8 +82,7 @@ int main(int argc, char **argv)
 			ctx.verbose++;
 			break;
 		case 'V':
-			printf("ianawatch %s\n", IANAWATCH_VERSION);
-			return EXIT_OK;
+			return cli_version(&ctx);
 		case 'h':
 			cli_usage(stdout);
 			return EXIT_OK;
