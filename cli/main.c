@@ -97,8 +97,10 @@ int main(int argc, char **argv)
 	}
 	if (!ctx.db_path && (env = getenv("IANAWATCH_DB")) && *env)
 		ctx.db_path = env;
-	if (!ctx.db_path)
-		ctx.db_path = default_db = store_default_path();
+	if (!ctx.db_path && !(ctx.db_path = default_db = store_default_path())) {
+		cli_error("%s", iw_error_last());
+		return EXIT_USAGE;
+	}
 
 	for (i = 0; i < CLI_NCOMMANDS; i++)
 		if (cli_name_matches(cli_commands[i].name, argv[optind]))
