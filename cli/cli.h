@@ -78,6 +78,7 @@ int cli_parse_long(const char *s, long min, long max, long *out);
 /* Writes b to stdout. Returns 0, or -1 when the write failed: the caller stops and returns
  * EXIT_TROUBLE without a message, since main() reports the write error (cli_close_stdout()). */
 int cli_output(const iw_buf *b);
+int cli_write(const void *data, size_t len);
 
 /* Flushes and closes stdout, as GNU's close_stdout does: when any output was lost it prints
  * "ianawatch COMMAND: write error: REASON" (nothing for EPIPE: a reader such as head(1) that

@@ -48,7 +48,7 @@ int cmd_cat(cli_ctx *ctx, int argc, char **argv)
 	    (rc = store_raw(ctx->st, id, &data, &len)))
 		return cli_fail(rc);
 	/* A failed write is reported by main() (cli_close_stdout()). */
-	rc = fwrite(data, 1, len, stdout) == len ? EXIT_OK : EXIT_TROUBLE;
+	rc = cli_write(data, len) ? EXIT_TROUBLE : EXIT_OK;
 	free(data);
 	return rc;
 }

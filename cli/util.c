@@ -97,9 +97,15 @@ static int cli_write_errno;
 
 int cli_output(const iw_buf *b)
 {
-	if (!b->len)
+	return cli_write(b->data, b->len);
+}
+
+int cli_write(const void *data, size_t len)
+{
+	if (!len)
 		return 0;
-	if (fwrite(b->data, 1, b->len, stdout) != b->len) {
+	errno = 0;
+	if (fwrite(data, 1, len, stdout) != len) {
 		if (!cli_write_errno)
 			cli_write_errno = errno ? errno : EIO;
 		return -1;
