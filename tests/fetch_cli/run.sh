@@ -320,9 +320,16 @@ begin "unreachable server: EXIT_NET"
 db=$(fresh refused)
 expect_failure "$db" 7 error 2 "http://127.0.0.1:1/x" --url "http://127.0.0.1:1/x" --attempts 2
 
-begin "bad URL scheme: usage error, logged"
+begin "bad URL scheme: usage error before the lock or the database is touched (issue 13)"
 db=$(fresh scheme)
-expect_failure "$db" 2 error 1 "only http:// and https://" --url "ftp://127.0.0.1/x"
+sum=$(sha256sum < "$db")
+iw "$db" fetch --url "ftp://127.0.0.1/x"
+expect_rc 2
+expect_no_output
+expect_err "only http:// and https://"
+expect_one_err_line
+[ "$(sha256sum < "$db")" = "$sum" ] || fail "the database changed"
+[ ! -e "$db.lock" ] || fail "a lock file was created"
 
 # ---- plausibility ---------------------------------------------------------------------------
 begin "far fewer records: refused without --force"
