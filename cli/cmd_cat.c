@@ -18,7 +18,9 @@ static const cli_command_spec cat_spec = {
 	"id, a date YYYY-MM-DD (the registry as it stood then), latest or latest~N.\n"
 	"A snapshot imported with --no-raw has no original to write (exit status 4).",
 	cat_options,
-	NULL,
+	"Exit status: 0 written; 2 a bad command line or output that could not be written; 4 no\n"
+	"such snapshot, or it has no original document; the other statuses of ianawatch(1) for\n"
+	"database failures (5 also when the archive does not match its SHA-256).",
 };
 
 const cli_command_spec *cli_spec_cat(void)

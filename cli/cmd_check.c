@@ -27,7 +27,8 @@ static const cli_command_spec check_spec = {
 	"a fresh parse of its document. Prints one line per problem and exits with status 5 when\n"
 	"there is any.",
 	check_options,
-	NULL,
+	"Exit status: 0 no problem; 2 a bad command line or output that could not be written;\n"
+	"4 no database; 5 a problem was found, or the database is unusable.",
 };
 
 const cli_command_spec *cli_spec_check(void)

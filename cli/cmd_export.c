@@ -28,7 +28,9 @@ static const cli_command_spec export_spec = {
 	"Writes the registry as it stood on DATE (the latest snapshot whose registry date is on\n"
 	"or before it; default: the latest snapshot) to standard output.",
 	export_options,
-	NULL,
+	"Exit status: 0 written; 2 a bad command line or output that could not be written; 4 DATE\n"
+	"is before the first snapshot, or the database holds no snapshot; the other statuses of\n"
+	"ianawatch(1) for database failures.",
 };
 
 const cli_command_spec *cli_spec_export(void)

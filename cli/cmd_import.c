@@ -53,7 +53,10 @@ static const cli_command_spec import_spec = {
 	"A document whose content is already stored is skipped; one observed before the newest\n"
 	"snapshot takes its place in time.",
 	import_options,
-	NULL,
+	"Exit status: 0 every document stored or already stored; 2 a bad command line, or a file\n"
+	"that cannot be read; 3 a document that is no valid registry (the others are still\n"
+	"imported); 8 refused as implausible (see --force); 5 and 6 for database failures. With\n"
+	"several documents, the status of the first failure.",
 };
 
 const cli_command_spec *cli_spec_import(void)
