@@ -48,7 +48,7 @@ static void fetch_say(const fetch_run *r, const char *fmt, ...)
 	if (r->ctx->verbose <= 0)
 		return;
 	fflush(stdout);
-	fputs("ianawatch: ", stderr);
+	fputs("ianawatch fetch: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -433,11 +433,8 @@ static int fetch_store_body(fetch_run *r)
 		rc = IW_OK;
 	}
 	/* The report goes out even when the log cannot be written: the news is real. */
-	if (r->report.len && (fwrite(r->report.data, 1, r->report.len, stdout) != r->report.len ||
-	                      fflush(stdout))) {
-		cli_error("writing the report: %s", strerror(errno));
-		status = EXIT_TROUBLE;
-	}
+	if (cli_output(&r->report))
+		status = EXIT_TROUBLE; /* main() says why (cli_close_stdout()) */
 	if ((rc = fetch_write_log(r, 1, sha)))
 		return cli_fail(rc);
 	/* --report-dir: the static site, brought up to date incrementally (report_site_write()). */

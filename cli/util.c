@@ -11,10 +11,16 @@
 
 const char *cli_command_name;
 
-/* The message prefix: every line a command prints on stderr names the command. */
+/* The errno of the first failed write to stdout, for the one message main() prints. */
+static int cli_write_errno;
+
+/* The message prefix: every line a command prints on stderr names the command. What stdout
+ * holds goes out first, so that the two streams interleave in order. */
 static void cli_prefix(void)
 {
-	fflush(stdout);
+	errno = 0;
+	if (fflush(stdout) != 0 && !cli_write_errno)
+		cli_write_errno = errno ? errno : EIO;
 	if (cli_command_name)
 		fprintf(stderr, "ianawatch %s: ", cli_command_name);
 	else
@@ -91,9 +97,6 @@ int cli_usage_error(const char *fmt, ...)
 		fputs(" (see ianawatch --help)\n", stderr);
 	return EXIT_USAGE;
 }
-
-/* The errno of the first failed write to stdout, for the one message main() prints. */
-static int cli_write_errno;
 
 int cli_output(const iw_buf *b)
 {

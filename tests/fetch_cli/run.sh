@@ -366,10 +366,10 @@ db=$(fresh busy)
 	--attempts 1 > "$work/a.out" 2> "$work/a.err" &
 a_pid=$!
 for _ in $(seq 100); do
-	grep -q "ianawatch: fetching" "$work/a.err" 2>/dev/null && break
+	grep -q "ianawatch fetch: fetching" "$work/a.err" 2>/dev/null && break
 	sleep 0.05
 done
-grep -q "ianawatch: fetching" "$work/a.err" || fail "the first run never started fetching"
+grep -q "ianawatch fetch: fetching" "$work/a.err" || fail "the first run never started fetching"
 before=$(state "$db")
 logs_before=$(logrows "$db")
 IANAWATCH_LOCK_WAIT_MS=300 iw "$db" fetch --url "$U/f/2025-02-13.xml"
@@ -390,7 +390,7 @@ db=$(fresh wait)
 	--attempts 1 > "$work/a.out" 2> "$work/a.err" &
 a_pid=$!
 for _ in $(seq 100); do
-	grep -q "ianawatch: fetching" "$work/a.err" 2>/dev/null && break
+	grep -q "ianawatch fetch: fetching" "$work/a.err" 2>/dev/null && break
 	sleep 0.05
 done
 IANAWATCH_LOCK_WAIT_MS=8000 iw "$db" fetch --url "$U/f/2025-02-13.xml" --exit-code
