@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const cli_option cat_options[] = {
 	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},

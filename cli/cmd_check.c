@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static long check_sample;
 static int check_quiet;

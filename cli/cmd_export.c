@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "export/export.h"
+#include "common/banned.h"
 
 static cli_format export_format;
 static const char *export_at;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 /* --observed-at: parsed while the command line is read, so a bad one stops the run early. */
 typedef struct import_when {

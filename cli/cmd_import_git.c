@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "gitsrc/gitsrc.h"
+#include "common/banned.h"
 
 static cli_strings import_git_paths;
 static const char *import_git_ref;

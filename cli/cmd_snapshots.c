@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static cli_format snapshots_format;
 

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 static int status_parse_days(const char *s, void *out);
 

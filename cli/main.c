@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 typedef struct cli_command {
 	const char *name;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const char *const cli_format_names[] = {"text", "json", "markdown", "services", "csv"};
 #define CLI_NFORMATS (sizeof(cli_format_names) / sizeof(*cli_format_names))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 const char *cli_command_name;
 

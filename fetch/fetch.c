@@ -1,6 +1,4 @@
 /* fetch.c: the libcurl client behind `ianawatch fetch`: one URL into memory, retried and logged. */
-#include "fetch/fetch.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include "fetch/fetch.h"
+#include "common/banned.h"
 
 #define FETCH_MIB ((size_t)1 << 20)
 /* Room for our own words around libcurl's error buffer. */

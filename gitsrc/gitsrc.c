@@ -9,6 +9,7 @@
 
 #include "common/common.h"
 #include "gitsrc/gitsrc.h"
+#include "common/banned.h"
 
 const char *const gitsrc_default_paths[] = {
 	"service-names-port-numbers.xml",

@@ -7,7 +7,8 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* 'IANW': marks a SQLite file as an ianawatch database. */
 #define STORE_APPLICATION_ID 0x49414e57

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const char *t_name, *t_at;
 static long t_count;
