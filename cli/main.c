@@ -78,8 +78,7 @@ static int cli_global_options(cli_ctx *ctx, int argc, char **argv, int *next)
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			ctx->quiet = 1;
 		} else if (!strcmp(a, "--version")) {
-			printf("ianawatch %s\n", IANAWATCH_VERSION);
-			return EXIT_OK;
+			return cli_version(ctx);
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			cli_usage(stdout);
 			return EXIT_OK;

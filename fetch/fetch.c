@@ -552,3 +552,14 @@ out:
 	free(shown);
 	return err;
 }
+
+const char *fetch_library_version(void)
+{
+	static char text[96];
+	if (!text[0]) {
+		const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+		snprintf(text, sizeof(text), "libcurl %s (%s)", v->version,
+		         v->ssl_version ? v->ssl_version : "no TLS");
+	}
+	return text;
+}

@@ -668,3 +668,14 @@ out:
 		iw_buf_free(&p.lists[i]);
 	return p.rc;
 }
+
+const char *registry_library_version(void)
+{
+	static char text[32];
+	if (!text[0]) {
+		/* xmlParserVersion is "20914" for 2.9.14: the version run, not the one built with. */
+		long v = strtol(xmlParserVersion, NULL, 10);
+		snprintf(text, sizeof(text), "libxml2 %ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
+	}
+	return text;
+}

@@ -189,4 +189,8 @@ int registry_key_cmp(const registry_record *a, const registry_record *b);
 int registry_record_cmp(const registry_record *a, const registry_record *b);
 void registry_doc_sort(registry_doc *doc);
 
+/* The libxml2 this program runs with, as "libxml2 2.9.14", for `--version`. A static string,
+ * formatted on the first call (call it from one thread). */
+const char *registry_library_version(void);
+
 #endif

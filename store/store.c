@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "common/common.h"
 #include "store_int.h"
@@ -489,4 +490,13 @@ int store_positions(store *s, int64_t **ids, size_t *n)
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+const char *store_library_versions(void)
+{
+	static char text[64];
+	if (!text[0])
+		snprintf(text, sizeof(text), "SQLite %s, zstd %s", sqlite3_libversion(),
+		         ZSTD_versionString());
+	return text;
 }
