@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ingest/ingest.h"
 #include "common/banned.h"
 
 /* --observed-at: parsed while the command line is read, so a bad one stops the run early. */
@@ -94,11 +95,16 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
-	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE)))
+	/* Over the size cap, a file cannot be a registry document: the status fetch gives a body
+	 * over the same cap (iw_input_read() fails with IW_ENOMEM only at the cap). */
+	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE))) {
+		if (rc == IW_ENOMEM)
+			rc = iw_error_prefix(IW_EPARSE, "document too large");
 		goto out;
+	}
 	st->opts.observed_at = observed;
 	st->opts.source = path;
-	if ((rc = cli_import_doc(st->ctx, &st->opts, in.data, in.len, shown, &doc, &res)))
+	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, in.data, in.len, shown, &doc, &res)))
 		goto out;
 	if (res.created) {
 		st->stored++;
@@ -192,7 +198,7 @@ static int import_manifest(import_state *st, const char *manifest)
 		if (rc1 == IW_EDB || rc1 == IW_EBUSY || rc1 == IW_EIO)
 			break;
 #ifdef __GLIBC__
-		/* cli_import_tune_malloc() keeps freed buffers for the next document; a long
+		/* ingest_tune_malloc() keeps freed buffers for the next document; a long
 		 * backfill would otherwise fragment the heap into ever more memory. */
 		if (i % 4 == 3)
 			malloc_trim(0);
@@ -239,7 +245,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		st.opts.keep_raw = 0;
 	st.opts.force = import_force;
 	st.quiet = import_quiet || ctx->quiet;
-	cli_import_tune_malloc();
+	ingest_tune_malloc();
 	st.started = time(NULL);
 	st.progress = !st.quiet && isatty(STDERR_FILENO);
 	if (import_manifest_path)

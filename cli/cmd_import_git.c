@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ingest/ingest.h"
 #include "gitsrc/gitsrc.h"
 #include "common/banned.h"
 
@@ -136,7 +137,7 @@ static int import_git_one(import_git_state *st, gitsrc *g, size_t i)
 	}
 	st->opts.observed_at = v->time;
 	st->opts.source = source;
-	if ((rc = cli_import_doc(st->ctx, &st->opts, data, len, source, &doc, &res))) {
+	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, data, len, source, &doc, &res))) {
 		import_git_fail(st, rc);
 		if (!doc) {
 			st->failed++;
@@ -186,7 +187,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 		st.opts.keep_raw = 0;
 	st.quiet = import_git_quiet || ctx->quiet;
 	st.repo = argv[1];
-	cli_import_tune_malloc();
+	ingest_tune_malloc();
 	rc = import_git_paths.n
 		? gitsrc_open(&g, st.repo, import_git_ref, import_git_paths.v, import_git_paths.n)
 		: gitsrc_open(&g, st.repo, import_git_ref, gitsrc_default_paths, gitsrc_ndefault_paths);
