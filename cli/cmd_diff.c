@@ -28,8 +28,8 @@ static const cli_option diff_options[] = {
 	{"format", 0, CLI_OPT_FORMAT, "F", "text (default; nothing when nothing changed), json, markdown",
 	 &diff_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
 	{"kind", 0, CLI_OPT_CALL, "K,...",
-	 "only these kinds: assigned, deassigned, added, removed, modified,\n"
-	 "status (people changes have kinds added, removed, modified)",
+	 "only these kinds: moved, renamed, assigned, deassigned, added,\n"
+	 "removed, modified, status (people: added, removed, modified)",
 	 &diff_args_filter, 0, 0, diff_parse_kinds},
 	{"protocol", 0, CLI_OPT_STRING, "P",
 	 "only changes on protocol P (records without protocol cover all)",

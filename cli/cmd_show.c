@@ -65,7 +65,7 @@ static int cmd_show_timeline(const history_timeline *t, void *arg)
 	if (o->format == FORMAT_JSON) {
 		if (!o->timelines) {
 			iw_buf_adds(&o->buf, "{\"snapshot\": ");
-			report_json_snapshot(&o->buf, snap);
+			store_json_snapshot(&o->buf, snap);
 			iw_buf_adds(&o->buf, o->single ? ", " : ", \"states\": [\n{");
 		} else {
 			iw_buf_adds(&o->buf, "},\n{");

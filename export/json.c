@@ -1,7 +1,6 @@
 /* json.c: the registry at one snapshot as JSON: the snapshot, every record, every person. */
 #include "common/common.h"
 #include "export/export.h"
-#include "reports/reports.h"
 #include "common/banned.h"
 
 static void json_person(iw_buf *out, const registry_person *p)
@@ -21,11 +20,11 @@ int export_json(iw_buf *out, const store_snapshot *snap, const registry_doc *doc
 	size_t i;
 	/* Record and snapshot objects are the change reports' own, so scripts share one parser. */
 	iw_buf_adds(out, "{\"snapshot\": ");
-	report_json_snapshot(out, snap);
+	store_json_snapshot(out, snap);
 	iw_buf_adds(out, ",\n\"records\": [");
 	for (i = 0; i < doc->nrecords && !iw_buf_error(out); i++) {
 		iw_buf_adds(out, i ? ",\n " : "\n ");
-		report_json_record(out, &doc->records[i]);
+		registry_json_record(out, &doc->records[i]);
 	}
 	iw_buf_adds(out, doc->nrecords ? "\n],\n\"people\": [" : "],\n\"people\": [");
 	for (i = 0; i < doc->npeople && !iw_buf_error(out); i++) {
