@@ -110,7 +110,8 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
 	if (port && (rc = cmd_compare_parse_port(port, &o)))
 		return rc;
 	if ((rc = watch_services_read(path, cmd_compare_warn, NULL, &file))) {
-		cli_error("compare: %s", iw_error_last());
+		fflush(stdout);
+		fprintf(stderr, "ianawatch compare: %s\n", iw_error_last());
 		return EXIT_TROUBLE;
 	}
 	if ((status = cli_open_store(ctx, STORE_READONLY)))

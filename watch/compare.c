@@ -552,7 +552,9 @@ int watch_compare_render(iw_buf *b, const watch_compare_result *r, const char *f
 			if (f->alias_of)
 				iw_buf_printf(b, " (alias of %s)", f->alias_of);
 			iw_buf_printf(b, " %d/%s", f->port, f->protocol);
-			if (f->verdict != WATCH_MISSING)
+			if (f->verdict == WATCH_DEASSIGNED)
+				iw_buf_printf(b, ": %s\n", d.data ? d.data : "");
+			else if (f->verdict != WATCH_MISSING)
 				iw_buf_printf(b, ": %s: %s\n", watch_verdict_names[f->verdict], d.data ? d.data : "");
 			else
 				iw_buf_printf(b, "%s%s\n", d.len ? ": " : "", d.data ? d.data : "");
