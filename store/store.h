@@ -133,6 +133,9 @@ void store_version_list_free(store_version_list *l);
  * named `name`, with its spans. */
 int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out);
 int store_versions_for_name(store *s, const char *name, store_version_list *out);
+/* Every version with its spans that ended before position pos (last_pos < pos): what the
+ * registry held once and no longer held at pos (compare's de-assignment dates). */
+int store_versions_ended(store *s, int64_t pos, store_version_list *out);
 /* Every person version with id `pid` and its spans (for resolving names per snapshot). */
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out, registry_doc *strings);
 

@@ -133,7 +133,7 @@ static int cmp_load_history(cmp_ctx *c)
 	if (c->history_loaded)
 		return IW_OK;
 	c->history_loaded = 1;
-	if ((rc = store_versions_for_ports(c->st, 0, 65535, l)))
+	if ((rc = store_versions_ended(c->st, c->at_pos, l)))
 		return rc;
 	c->past_v = iw_calloc(l->n ? l->n : 1, sizeof(*c->past_v));
 	for (i = 0; i < l->n; i++)

@@ -122,8 +122,8 @@ typedef struct watch_compare_result {
 
 /*
  * Compares every (name or alias, port, protocol) of f with the snapshot: one store_load_doc()
- * and, when some line's port is not assigned, one store_versions_for_ports() over all ports
- * for the de-assignment dates. Names compare case-insensitively. IW_ENOTFOUND when the store
+ * and, when some name does not agree, one store_versions_ended() for what the registry held
+ * before and no longer (de-assignment dates; a name in neither was never in the registry). Names compare case-insensitively. IW_ENOTFOUND when the store
  * holds no snapshot.
  */
 int watch_compare(store *s, const watch_services *f, const watch_compare_opts *o,
