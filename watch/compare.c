@@ -213,8 +213,9 @@ static int cmp_one(cmp_ctx *c, const char *name, const char *alias_of, const wat
 	f->port = sv->port;
 	f->line = sv->line;
 	f->status = status;
-	if (v == WATCH_DIFFERS) {
+	if (v == WATCH_DIFFERS || v == WATCH_DEASSIGNED)
 		f->name_entry = name_entry;
+	if (v == WATCH_DIFFERS) {
 		if (status == STATUS_ASSIGNED)
 			f->port_entry = diff_port_index_find(c->ports, sv->proto, sv->port, STATUS_ASSIGNED);
 	}
@@ -383,6 +384,18 @@ static const char *cmp_status_word(registry_status s)
 	return s == STATUS_RESERVED ? "Reserved" : s == STATUS_UNASSIGNED ? "Unassigned" : "assigned";
 }
 
+/* Where the finding's name stands now on its protocol: "; NAME is at 22/tcp". */
+static void cmp_name_now(iw_buf *b, const watch_finding *f)
+{
+	const registry_record *e = f->name_entry;
+	if (e->port == REGISTRY_NO_PORT)
+		iw_buf_printf(b, "; %s is registered without a port", e->f[REG_NAME]);
+	else if (e->port == e->port_end)
+		iw_buf_printf(b, "; %s is at %d/%s", e->f[REG_NAME], e->port, f->protocol);
+	else
+		iw_buf_printf(b, "; %s is at %d-%d/%s", e->f[REG_NAME], e->port, e->port_end, f->protocol);
+}
+
 /* The explanation of one finding, one line, for text and Markdown. */
 static void cmp_detail(iw_buf *b, const watch_finding *f)
 {
@@ -394,14 +407,8 @@ static void cmp_detail(iw_buf *b, const watch_finding *f)
 		else
 			iw_buf_printf(b, "%d/%s is %s", f->port, f->protocol,
 			              f->status == STATUS_RESERVED ? "reserved" : "unassigned");
-		if (f->name_entry && f->name_entry->port == REGISTRY_NO_PORT)
-			iw_buf_printf(b, "; %s is registered without a port", f->name_entry->f[REG_NAME]);
-		else if (f->name_entry && f->name_entry->port == f->name_entry->port_end)
-			iw_buf_printf(b, "; %s is at %d/%s", f->name_entry->f[REG_NAME], f->name_entry->port,
-			              f->protocol);
-		else if (f->name_entry)
-			iw_buf_printf(b, "; %s is at %d-%d/%s", f->name_entry->f[REG_NAME],
-			              f->name_entry->port, f->name_entry->port_end, f->protocol);
+		if (f->name_entry)
+			cmp_name_now(b, f);
 		else if (!f->port_entry)
 			iw_buf_printf(b, "; %s is not assigned on %s", f->name, f->protocol);
 		break;
@@ -410,6 +417,8 @@ static void cmp_detail(iw_buf *b, const watch_finding *f)
 		              cmp_status_word(f->status));
 		if (f->was && f->was->f[REG_DESCRIPTION])
 			iw_buf_printf(b, " (was %s: %s)", f->was->f[REG_NAME], f->was->f[REG_DESCRIPTION]);
+		if (f->name_entry)
+			cmp_name_now(b, f);
 		break;
 	case WATCH_RESERVED:
 		iw_buf_printf(b, "%d/%s is Reserved", f->port, f->protocol);

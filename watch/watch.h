@@ -91,8 +91,8 @@ typedef struct watch_finding {
 	registry_status status;  /* the port's status in the snapshot */
 	/* DIFFERS: the entry holding the port (another name), NULL when it is not assigned. */
 	const registry_record *port_entry;
-	/* DIFFERS: an entry of this name on this protocol at another port (or without port);
-	 * MISSING: the registry's entry. NULL otherwise. */
+	/* DIFFERS, DEASSIGNED: an entry of this name on this protocol at another port (or
+	 * without port); MISSING: the registry's entry. NULL otherwise. */
 	const registry_record *name_entry;
 	/* DEASSIGNED: the last version of the entry and the registry date of the first snapshot
 	 * without it. */
