@@ -18,44 +18,64 @@ void watch_compare_opts_init(watch_compare_opts *o)
 	o->proto = -1;
 }
 
-/* Records with a name, sorted case-insensitively by it (ties in the array's order). */
+/* Records with a name, by the hash of their lowercased name (then in the order added): a
+ * lookup is a binary search over integers, then strcasecmp() on the few of equal hash. */
+typedef struct cmp_item {
+	uint32_t hash;
+	uint32_t order;
+	const registry_record *rec;
+	const store_version *ver; /* past versions only */
+} cmp_item;
+
 typedef struct cmp_name_index {
-	const registry_record **v;
-	size_t n;
+	cmp_item *v;
+	size_t n, alloc;
 } cmp_name_index;
 
-static int cmp_by_name(const void *a, const void *b)
+static uint32_t cmp_hash(const char *s);
+
+static int cmp_item_cmp(const void *a, const void *b)
 {
-	const registry_record *x = *(const registry_record *const *)a;
-	const registry_record *y = *(const registry_record *const *)b;
-	int c = strcasecmp(x->f[REG_NAME], y->f[REG_NAME]);
-	return c ? c : (x < y ? -1 : x > y);
+	const cmp_item *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void cmp_index_add(cmp_name_index *ix, size_t *alloc, const registry_record *r)
+static void cmp_index_add(cmp_name_index *ix, const registry_record *r, const store_version *ver)
 {
 	if (!r->f[REG_NAME] || registry_record_kind(r) != REGISTRY_ASSIGNING)
 		return;
-	if (ix->n == *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 1024;
-		ix->v = iw_realloc(ix->v, *alloc * sizeof(*ix->v));
+	if (ix->n == ix->alloc) {
+		ix->alloc = ix->alloc ? ix->alloc * 2 : 1024;
+		ix->v = iw_realloc(ix->v, ix->alloc * sizeof(*ix->v));
 	}
-	ix->v[ix->n++] = r;
+	ix->v[ix->n].hash = cmp_hash(r->f[REG_NAME]);
+	ix->v[ix->n].order = (uint32_t)ix->n;
+	ix->v[ix->n].rec = r;
+	ix->v[ix->n++].ver = ver;
 }
 
-/* The range [*lo, *hi) of records named name. */
+static void cmp_index_sort(cmp_name_index *ix)
+{
+	if (ix->n)
+		qsort(ix->v, ix->n, sizeof(*ix->v), cmp_item_cmp);
+}
+
+/* The range [*lo, *hi) of items whose name hashes as name's; callers compare the names. */
 static void cmp_index_find(const cmp_name_index *ix, const char *name, size_t *lo, size_t *hi)
 {
+	uint32_t h = cmp_hash(name);
 	size_t a = 0, b = ix->n;
 	while (a < b) {
 		size_t m = a + (b - a) / 2;
-		if (strcasecmp(ix->v[m]->f[REG_NAME], name) < 0)
+		if (ix->v[m].hash < h)
 			a = m + 1;
 		else
 			b = m;
 	}
 	*lo = a;
-	while (b < ix->n && !strcasecmp(ix->v[b]->f[REG_NAME], name))
+	while (b < ix->n && ix->v[b].hash == h)
 		b++;
 	*hi = b < a ? a : b;
 }
@@ -101,8 +121,7 @@ typedef struct cmp_ctx {
 	const registry_status_map *map;
 	const diff_port_index *ports;
 	cmp_name_index names;      /* the snapshot's entries */
-	cmp_name_index past;       /* every stored version's entries (loaded when needed) */
-	const store_version **past_v; /* past.v[i] is past_v[i]->rec */
+	cmp_name_index past;       /* entries of the versions gone by the snapshot (when needed) */
 	int history_loaded;
 	store_snapshot *snaps;
 	size_t nsnaps;
@@ -117,34 +136,20 @@ static int cmp_covers(const registry_record *e, int proto, int32_t port)
 	       e->port <= port && port <= e->port_end;
 }
 
-static int cmp_by_rec_name(const void *a, const void *b)
-{
-	const store_version *x = *(const store_version *const *)a;
-	const store_version *y = *(const store_version *const *)b;
-	int c = strcasecmp(x->rec.f[REG_NAME], y->rec.f[REG_NAME]);
-	return c ? c : (x < y ? -1 : x > y);
-}
-
 static int cmp_load_history(cmp_ctx *c)
 {
 	store_version_list *l = &c->r->history;
-	size_t i, n = 0;
+	size_t i;
 	int rc;
 	if (c->history_loaded)
 		return IW_OK;
 	c->history_loaded = 1;
 	if ((rc = store_versions_ended(c->st, c->at_pos, l)))
 		return rc;
-	c->past_v = iw_calloc(l->n ? l->n : 1, sizeof(*c->past_v));
 	for (i = 0; i < l->n; i++)
-		if (l->v[i].rec.f[REG_NAME] && l->v[i].first_pos <= c->at_pos &&
-		    registry_record_kind(&l->v[i].rec) == REGISTRY_ASSIGNING)
-			c->past_v[n++] = &l->v[i];
-	qsort(c->past_v, n, sizeof(*c->past_v), cmp_by_rec_name);
-	c->past.v = iw_calloc(n ? n : 1, sizeof(*c->past.v));
-	c->past.n = n;
-	for (i = 0; i < n; i++)
-		c->past.v[i] = &c->past_v[i]->rec;
+		if (l->v[i].first_pos <= c->at_pos)
+			cmp_index_add(&c->past, &l->v[i].rec, &l->v[i]);
+	cmp_index_sort(&c->past);
 	return IW_OK;
 }
 
@@ -170,11 +175,14 @@ static int cmp_one(cmp_ctx *c, const char *name, const char *alias_of, const wat
 	registry_status status = (registry_status)c->map->s[sv->proto][sv->port];
 	watch_verdict v;
 	watch_finding *f;
-	int rc;
+	int rc, known = 0;
 
 	cmp_index_find(&c->names, name, &lo, &hi);
 	for (i = lo; i < hi; i++) {
-		const registry_record *e = c->names.v[i];
+		const registry_record *e = c->names.v[i].rec;
+		if (strcasecmp(e->f[REG_NAME], name))
+			continue;
+		known = 1;
 		if (cmp_covers(e, sv->proto, sv->port)) {
 			c->r->count[WATCH_AGREES]++;
 			return IW_OK;
@@ -187,7 +195,10 @@ static int cmp_one(cmp_ctx *c, const char *name, const char *alias_of, const wat
 		return rc;
 	cmp_index_find(&c->past, name, &plo, &phi);
 	for (i = plo; i < phi; i++) {
-		const store_version *pv = c->past_v[i];
+		const store_version *pv = c->past.v[i].ver;
+		if (strcasecmp(pv->rec.f[REG_NAME], name))
+			continue;
+		known = 1;
 		if (cmp_covers(&pv->rec, sv->proto, sv->port) && pv->last_pos >= was_last) {
 			was = &pv->rec;
 			was_last = pv->last_pos;
@@ -195,7 +206,7 @@ static int cmp_one(cmp_ctx *c, const char *name, const char *alias_of, const wat
 	}
 	if (status != STATUS_ASSIGNED && was && was_last < c->at_pos)
 		v = WATCH_DEASSIGNED;
-	else if (lo == hi && plo == phi)
+	else if (!known)
 		v = WATCH_UNKNOWN;
 	else if (status == STATUS_ASSIGNED || name_entry)
 		v = WATCH_DIFFERS;
@@ -304,7 +315,7 @@ int watch_compare(store *s, const watch_services *file, const watch_compare_opts
 	registry_status_map *map = NULL;
 	diff_port_index *ports = NULL;
 	cmp_ctx c;
-	size_t i, k, alloc = 0;
+	size_t i, k;
 	int rc;
 
 	*out = NULL;
@@ -338,9 +349,8 @@ int watch_compare(store *s, const watch_services *file, const watch_compare_opts
 	c.map = map;
 	c.ports = ports;
 	for (i = 0; i < r->doc->nrecords; i++)
-		cmp_index_add(&c.names, &alloc, &r->doc->records[i]);
-	if (c.names.n)
-		qsort(c.names.v, c.names.n, sizeof(*c.names.v), cmp_by_name);
+		cmp_index_add(&c.names, &r->doc->records[i], NULL);
+	cmp_index_sort(&c.names);
 	for (i = 0; i < file->n; i++) {
 		const watch_service *sv = &file->v[i];
 		if ((rc = cmp_one(&c, sv->name, NULL, sv)))
@@ -354,7 +364,6 @@ int watch_compare(store *s, const watch_services *file, const watch_compare_opts
 out:
 	free(c.names.v);
 	free(c.past.v);
-	free(c.past_v);
 	free(c.unknown.slot);
 	store_snapshots_free(c.snaps, c.nsnaps);
 	free(map);
