@@ -76,22 +76,31 @@ static int list_name_ok(const char *s)
 	return 1;
 }
 
+/* Keeps the first malformed line of a file: item's services file. */
+static void list_file_warn(void *arg, const char *file, unsigned line, const char *msg)
+{
+	char **first = arg;
+	if (!*first)
+		*first = iw_asprintf("%s:%u: %s", file, line, msg);
+}
+
 /* file:PATH: every entry of the services file becomes a port item and a name item. */
 static int list_add_file(watch_list *w, size_t *alloc, const char *listname, const char *path,
                          unsigned line)
 {
 	watch_services *f = NULL;
-	char *full = NULL;
+	char *full = NULL, *first = NULL;
 	const char *slash = strrchr(listname, '/');
 	size_t i;
 	int rc;
 
 	if (path[0] != '/' && slash)
 		full = iw_asprintf("%.*s/%s", (int)(slash - listname), listname, path);
-	rc = watch_services_read(full ? full : path, NULL, NULL, &f);
+	rc = watch_services_read(full ? full : path, list_file_warn, &first, &f);
 	if (!rc && f->skipped)
-		rc = iw_error_set(IW_EINVAL, "%s: %zu malformed line%s", full ? full : path, f->skipped,
-		                  f->skipped == 1 ? "" : "s");
+		rc = iw_error_set(IW_EINVAL, "%s (%zu malformed line%s)", first ? first : path,
+		                  f->skipped, f->skipped == 1 ? "" : "s");
+	free(first);
 	free(full);
 	if (rc) {
 		watch_services_free(f);

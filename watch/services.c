@@ -243,7 +243,8 @@ int watch_services_read(const char *path, watch_warn_fn warn, void *arg, watch_s
 	*out = NULL;
 	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
 		return rc;
-	rc = watch_services_parse((const char *)data, len, path, warn, arg, out);
+	rc = watch_services_parse((const char *)data, len, strcmp(path, "-") ? path : "(standard input)",
+	                          warn, arg, out);
 	free(data);
 	return rc;
 }

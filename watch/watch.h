@@ -62,7 +62,7 @@ typedef struct watch_services {
  */
 int watch_services_parse(const char *data, size_t len, const char *name, watch_warn_fn warn,
                          void *arg, watch_services **out);
-/* Reads path ("-" is stdin) and parses it. */
+/* Reads path ("-" is stdin, named "(standard input)" in messages) and parses it. */
 int watch_services_read(const char *path, watch_warn_fn warn, void *arg, watch_services **out);
 void watch_services_free(watch_services *f);
 

@@ -158,7 +158,9 @@ static void test_list_file(void **state)
 	/* A services file with malformed lines is refused, not half-watched. */
 	assert_int_equal(watch_list_parse("file:local-services\n", 20,
 	                                  IW_SOURCE_DIR "/tests/data/services/list", &w), IW_EINVAL);
-	assert_non_null(strstr(iw_error_last(), "local-services: 3 malformed lines"));
+	assert_non_null(strstr(iw_error_last(), "services/list:1: "));
+	assert_non_null(strstr(iw_error_last(), "/local-services:8: '4000' is not port/protocol (a "
+	                       "port 0 to 65535) (3 malformed lines)"));
 }
 
 /* ---- severities and the filter on a real diff ------------------------------------------------ */
