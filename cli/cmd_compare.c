@@ -120,7 +120,8 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
 	if (!rc)
 		rc = watch_compare(ctx->st, file, &o, &r);
 	if (!rc)
-		rc = watch_compare_render(&out, r, strcmp(path, "-") ? path : "(standard input)", format == FORMAT_JSON ? WATCH_RENDER_JSON :
+		rc = watch_compare_render(&out, r, strcmp(path, "-") ? path : "(standard input)",
+		                          format == FORMAT_JSON ? WATCH_RENDER_JSON :
 		                          format == FORMAT_MARKDOWN ? WATCH_RENDER_MARKDOWN :
 		                          WATCH_RENDER_TEXT);
 	if (rc) {

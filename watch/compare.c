@@ -412,7 +412,8 @@ static void cmp_detail(iw_buf *b, const watch_finding *f)
 	case WATCH_DIFFERS:
 		if (f->port_entry)
 			iw_buf_printf(b, "%d/%s is assigned to %s", f->port, f->protocol,
-			              f->port_entry->f[REG_NAME] ? f->port_entry->f[REG_NAME] : "an unnamed entry");
+			              f->port_entry->f[REG_NAME] ? f->port_entry->f[REG_NAME] :
+			                                           "an unnamed entry");
 		else
 			iw_buf_printf(b, "%d/%s is %s", f->port, f->protocol,
 			              f->status == STATUS_RESERVED ? "reserved" : "unassigned");
@@ -573,7 +574,8 @@ int watch_compare_render(iw_buf *b, const watch_compare_result *r, const char *f
 			if (f->verdict == WATCH_DEASSIGNED)
 				iw_buf_printf(b, ": %s\n", d.data ? d.data : "");
 			else if (f->verdict != WATCH_MISSING)
-				iw_buf_printf(b, ": %s: %s\n", watch_verdict_names[f->verdict], d.data ? d.data : "");
+				iw_buf_printf(b, ": %s: %s\n", watch_verdict_names[f->verdict],
+				              d.data ? d.data : "");
 			else
 				iw_buf_printf(b, "%s%s\n", d.len ? ": " : "", d.data ? d.data : "");
 		}

@@ -55,8 +55,8 @@ static int list_parse_ports(char *s, watch_item *it)
 		for (p = slash + 1; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		if ((it->proto = registry_protocol_index(slash + 1)) < 0)
-			return iw_error_set(IW_EINVAL, "unknown protocol '%s' (expected tcp, udp, sctp or dccp)",
-			                    slash + 1);
+			return iw_error_set(IW_EINVAL, "unknown protocol '%s' (expected tcp, udp, sctp or "
+			                    "dccp)", slash + 1);
 	}
 	diff_filter_init(&f);
 	if ((rc = diff_filter_parse_ports(&f, s)))

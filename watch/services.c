@@ -213,12 +213,12 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 			for (k = 2; k < nf && k < 64; k++) {
 				if (!services_name_ok(fld[k]))
 					continue;
-				if (f->arena->naliases == f->arena->aliases_alloc) {
-					f->arena->aliases_alloc = f->arena->aliases_alloc ? f->arena->aliases_alloc * 2 : 256;
-					f->arena->aliases = iw_realloc(f->arena->aliases, f->arena->aliases_alloc *
-					                               sizeof(*f->arena->aliases));
+				watch_arena *a = f->arena;
+				if (a->naliases == a->aliases_alloc) {
+					a->aliases_alloc = a->aliases_alloc ? a->aliases_alloc * 2 : 256;
+					a->aliases = iw_realloc(a->aliases, a->aliases_alloc * sizeof(*a->aliases));
 				}
-				f->arena->aliases[f->arena->naliases++] = fld[k];
+				a->aliases[a->naliases++] = fld[k];
 				alias_count[f->n]++;
 			}
 		}
@@ -243,8 +243,8 @@ int watch_services_read(const char *path, watch_warn_fn warn, void *arg, watch_s
 	*out = NULL;
 	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
 		return rc;
-	rc = watch_services_parse((const char *)data, len, strcmp(path, "-") ? path : "(standard input)",
-	                          warn, arg, out);
+	rc = watch_services_parse((const char *)data, len,
+	                          strcmp(path, "-") ? path : "(standard input)", warn, arg, out);
 	free(data);
 	return rc;
 }

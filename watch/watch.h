@@ -123,8 +123,8 @@ typedef struct watch_compare_result {
 /*
  * Compares every (name or alias, port, protocol) of f with the snapshot: one store_load_doc()
  * and, when some name does not agree, one store_versions_ended() for what the registry held
- * before and no longer (de-assignment dates; a name in neither was never in the registry). Names compare case-insensitively. IW_ENOTFOUND when the store
- * holds no snapshot.
+ * before and no longer (de-assignment dates; a name in neither was never in the registry).
+ * Names compare case-insensitively. IW_ENOTFOUND when the store holds no snapshot.
  */
 int watch_compare(store *s, const watch_services *f, const watch_compare_opts *o,
                   watch_compare_result **out);
@@ -132,7 +132,11 @@ void watch_compare_result_free(watch_compare_result *r);
 
 /* Renders r for people (text), as Markdown, or as one JSON object (see ianawatch(1)); `file`
  * names the services file. Appends to out; returns IW_OK or the buffer's error. */
-typedef enum watch_render_format { WATCH_RENDER_TEXT = 0, WATCH_RENDER_JSON, WATCH_RENDER_MARKDOWN } watch_render_format;
+typedef enum watch_render_format {
+	WATCH_RENDER_TEXT = 0,
+	WATCH_RENDER_JSON,
+	WATCH_RENDER_MARKDOWN
+} watch_render_format;
 int watch_compare_render(iw_buf *out, const watch_compare_result *r, const char *file,
                          watch_render_format fmt);
 
@@ -179,7 +183,12 @@ void watch_list_free(watch_list *w);
 int watch_change_matches(const watch_list *w, const diff_change *c);
 int watch_person_change_matches(const watch_list *w, const diff_person_change *c);
 
-typedef enum watch_severity { WATCH_LOW = 0, WATCH_MEDIUM, WATCH_HIGH, WATCH_NSEVERITIES } watch_severity;
+typedef enum watch_severity {
+	WATCH_LOW = 0,
+	WATCH_MEDIUM,
+	WATCH_HIGH,
+	WATCH_NSEVERITIES
+} watch_severity;
 
 /* "low", "medium", "high". */
 extern const char *const watch_severity_names[WATCH_NSEVERITIES];

@@ -275,7 +275,8 @@ static void test_severity_names(void **state)
 	assert_int_equal(watch_severity_parse("medium", &s), IW_OK);
 	assert_int_equal(s, WATCH_MEDIUM);
 	assert_int_equal(watch_severity_parse("urgent", &s), IW_EINVAL);
-	assert_string_equal(iw_error_last(), "unknown severity 'urgent' (expected low, medium or high)");
+	assert_string_equal(iw_error_last(),
+	                    "unknown severity 'urgent' (expected low, medium or high)");
 }
 
 int main(void)
