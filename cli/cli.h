@@ -107,14 +107,22 @@ int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *d
  * cli/handoff_*.c's, which hand the whole command line over unchanged:
  *   ianawatch-ingest  import, check          (libxml2)
  *   ianawatch-net     fetch, import-git      (libxml2, libcurl, libgit2)
- * They are looked for next to the running program, then in $IANAWATCH_EXEC_PATH, then in
- * the libexec folder they were installed to. */
+ * They are looked for in $IANAWATCH_EXEC_PATH, next to the running program (the build tree),
+ * in ../libexec/ianawatch relative to it (an installed tree, wherever it was moved), then in
+ * the libexec folder they were configured to go to (cli/util.c). */
 #define CLI_INGEST_PROGRAM "ianawatch-ingest"
 #define CLI_NET_PROGRAM "ianawatch-net"
 
 /* Replaces this process with `program` run on the whole command line; returns only on
  * failure, with the exit status after printing why. */
 int cli_exec_program(cli_ctx *ctx, const char *program);
+/* Where `program` is run from, as cli_exec_program() looks for it (argv0: the running
+ * program's argv[0]). */
+void cli_program_path(const char *argv0, const char *program, char *path, size_t size);
+
+/* `--version`: prints the version and the libraries this program runs with; in ianawatch, then
+ * each helper's line (cli/version.c). Returns an exit status. */
+int cli_version(cli_ctx *ctx);
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const char cat_usage[] =
 	"usage: ianawatch cat SNAPSHOT\n\n"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const char check_usage[] =
 	"usage: ianawatch check [--sample N] [-q]\n\n"

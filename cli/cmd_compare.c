@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "diff/diff.h"
 #include "watch/watch.h"
+#include "common/banned.h"
 
 #define COMPARE_OUTPUT_CAP (64u * 1024 * 1024)
 
@@ -42,26 +42,17 @@ static void cmd_compare_warn(void *arg, const char *file, unsigned line, const c
 	fprintf(stderr, "ianawatch compare: %s:%u: %s\n", file, line, msg);
 }
 
-/* --port N[-M][/PROTO] */
+/* --port N[-M][/PROTO], read by the registry's own port parser. */
 static int cmd_compare_parse_port(const char *arg, watch_compare_opts *o)
 {
-	diff_filter f;
-	char buf[64];
-	char *slash;
-	if (strlen(arg) >= sizeof(buf))
-		return cli_usage_error("compare", "bad --port '%s'", arg);
-	memcpy(buf, arg, strlen(arg) + 1);
-	if ((slash = strchr(buf, '/'))) {
-		*slash = '\0';
-		if ((o->proto = registry_protocol_index(slash + 1)) < 0)
-			return cli_usage_error("compare", "unknown protocol '%s' (expected tcp, udp, sctp "
-			                       "or dccp)", slash + 1);
-	}
-	diff_filter_init(&f);
-	if (diff_filter_parse_ports(&f, buf))
-		return cli_usage_error("compare", "%s", iw_error_last());
-	o->port_lo = f.port_lo;
-	o->port_hi = f.port_hi;
+	const char *slash = strchr(arg, '/');
+	size_t n = slash ? (size_t)(slash - arg) : strlen(arg);
+	if (slash && (o->proto = registry_protocol_index_ci(slash + 1)) < 0)
+		return cli_usage_error("compare", "unknown protocol '%s' (expected tcp, udp, sctp or dccp)",
+		                       slash + 1);
+	if (registry_port_parse(arg, n, &o->port_lo, &o->port_hi) != REGISTRY_PORT_OK)
+		return cli_usage_error("compare", "bad port '%.*s' (expected N or N-M, 0 to %d, N <= M)",
+		                       (int)n, arg, REGISTRY_PORT_MAX);
 	return EXIT_OK;
 }
 

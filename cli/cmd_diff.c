@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "diff/diff.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 /* A report of every record of the registry changing is ~10 MB of JSON; this leaves room. */
 #define DIFF_OUTPUT_CAP (256u * 1024 * 1024)

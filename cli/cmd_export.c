@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "export/export.h"
+#include "common/banned.h"
 
 static const char export_usage[] =
 	"usage: ianawatch export [--at DATE] --format services|csv|json\n\n"

@@ -11,6 +11,7 @@
 #include "fetch/fetch.h"
 #include "registry/registry.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 /* Room for a report of every record of the registry changing (~10 MB of JSON), as in diff. */
 #define FETCH_OUTPUT_CAP (256u * 1024 * 1024)

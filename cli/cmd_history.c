@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "history/history.h"
+#include "common/banned.h"
 
 /* Output is written out whenever this much has gathered, so a range of ports streams. */
 #define HISTORY_FLUSH (64u * 1024)

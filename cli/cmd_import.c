@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const char import_usage[] =
 	"usage: ianawatch import [--observed-at TIME] [--no-raw] [--force] FILE...\n"

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "gitsrc/gitsrc.h"
+#include "common/banned.h"
 
 static const char import_git_usage[] =
 	"usage: ianawatch import-git [--path FILE]... [--ref REF] [--no-raw] [-q] REPO\n\n"

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 #define CMD_REPORT_STR(x) #x
 #define CMD_REPORT_XSTR(x) CMD_REPORT_STR(x)

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "history/history.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 #define SHOW_OUTPUT_CAP (16u * 1024 * 1024)
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 static const char snapshots_usage[] =
 	"usage: ianawatch snapshots [--format text|json]\n\n"

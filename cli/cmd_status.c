@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 static const char cmd_status_usage[] =
 	"usage: ianawatch status [--format text|json] [--max-age DAYS] [-q]\n"

@@ -1,5 +1,6 @@
 /* handoff_ingest.c: in ianawatch, import and check run in ianawatch-ingest (see cli.h). */
 #include "cli/cli.h"
+#include "common/banned.h"
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {

@@ -1,5 +1,6 @@
 /* handoff_net.c: in ianawatch, fetch and import-git run in ianawatch-net (see cli.h). */
 #include "cli/cli.h"
+#include "common/banned.h"
 
 int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 {

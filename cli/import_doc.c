@@ -5,6 +5,7 @@
 #endif
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 void cli_import_tune_malloc(void)
 {

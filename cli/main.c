@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 typedef struct cli_command {
 	const char *name;
@@ -81,8 +82,7 @@ int main(int argc, char **argv)
 			ctx.verbose++;
 			break;
 		case 'V':
-			printf("ianawatch %s\n", IANAWATCH_VERSION);
-			return EXIT_OK;
+			return cli_version(&ctx);
 		case 'h':
 			cli_usage(stdout);
 			return EXIT_OK;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/banned.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -106,31 +107,88 @@ int cli_parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* Where the helpers were installed, and the same folder relative to the folder of the
+ * installed ianawatch (both set by cli/CMakeLists.txt from the install layout). */
 #ifndef IANAWATCH_LIBEXECDIR
 #define IANAWATCH_LIBEXECDIR "/usr/local/libexec/ianawatch"
 #endif
+#ifndef IANAWATCH_BIN_TO_LIBEXEC
+#define IANAWATCH_BIN_TO_LIBEXEC "../libexec/ianawatch"
+#endif
+
+/* The folder of the running program, from argv[0] as POSIX shells and execvp() set it: a path
+ * when it has a slash, else the first executable of that name on $PATH; symbolic links
+ * resolved (realpath), so /usr/local/bin/ianawatch -> /opt/iw/bin/ianawatch finds /opt/iw.
+ * /proc/self/exe (Linux) only when argv[0] does not lead to the program. 0 or -1. */
+static int cli_self_dir(const char *argv0, char *dir, size_t size)
+{
+	char cand[PATH_MAX], real[PATH_MAX];
+	const char *path, *p;
+	char *slash;
+	ssize_t n;
+
+	real[0] = '\0';
+	if (argv0 && strchr(argv0, '/')) {
+		if (!realpath(argv0, real))
+			real[0] = '\0';
+	} else if (argv0 && *argv0 && (path = getenv("PATH"))) {
+		p = path;
+		while (!real[0]) {
+			size_t len = strcspn(p, ":");
+			/* An empty entry is the current folder. */
+			int w = snprintf(cand, sizeof(cand), "%.*s/%s", len ? (int)len : 1,
+			                 len ? p : ".", argv0);
+			if (w > 0 && (size_t)w < sizeof(cand) && access(cand, X_OK) == 0 &&
+			    !realpath(cand, real))
+				real[0] = '\0';
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	if (!real[0] && (n = readlink("/proc/self/exe", real, sizeof(real) - 1)) > 0)
+		real[n] = '\0';
+	if (!real[0] || !(slash = strrchr(real, '/')))
+		return -1;
+	*slash = '\0';
+	return snprintf(dir, size, "%s", real[0] ? real : "/") < (int)size ? 0 : -1;
+}
+
+/* See cli.h. The first of: $IANAWATCH_EXEC_PATH/program; program beside the running one (the build
+ * tree, and one helper running another); DIR/../libexec/ianawatch/program, where DIR holds
+ * the running program (git's RUNTIME_PREFIX: an installed tree works from whatever prefix it
+ * was installed or moved to); the configured libexec folder. */
+void cli_program_path(const char *argv0, const char *program, char *path, size_t size)
+{
+	const char *env = getenv("IANAWATCH_EXEC_PATH");
+	char self[PATH_MAX];
+
+	if (env && *env) {
+		snprintf(path, size, "%s/%s", env, program);
+		if (access(path, X_OK) == 0)
+			return;
+	}
+	if (cli_self_dir(argv0, self, sizeof(self)) == 0) {
+		snprintf(path, size, "%s/%s", self, program);
+		if (access(path, X_OK) == 0)
+			return;
+		snprintf(path, size, "%s/%s/%s", self, IANAWATCH_BIN_TO_LIBEXEC, program);
+		if (access(path, X_OK) == 0)
+			return;
+	}
+	snprintf(path, size, "%s/%s", IANAWATCH_LIBEXECDIR, program);
+}
 
 int cli_exec_program(cli_ctx *ctx, const char *program)
 {
-	char self[PATH_MAX], path[PATH_MAX + 64];
-	const char *env = getenv("IANAWATCH_EXEC_PATH");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	char path[2 * PATH_MAX];
 
-	path[0] = '\0';
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')))
-			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/%s", self, program);
-	}
-	if ((!path[0] || access(path, X_OK) != 0) && env && *env)
-		snprintf(path, sizeof(path), "%s/%s", env, program);
-	if (!path[0] || access(path, X_OK) != 0)
-		snprintf(path, sizeof(path), "%s/%s", IANAWATCH_LIBEXECDIR, program);
+	cli_program_path(ctx->argv_all[0], program, path, sizeof(path));
 	fflush(stdout);
 	store_free(ctx->st);
 	ctx->st = NULL;
+	/* The helper finds its own folder (and the other helper) from its argv[0]. */
+	ctx->argv_all[0] = path;
 	execv(path, ctx->argv_all);
 	cli_error("cannot run %s: %s (is ianawatch installed completely?)", path, strerror(errno));
 	return EXIT_TROUBLE;

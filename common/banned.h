@@ -1,4 +1,9 @@
-/* banned.h: functions that invite buffer overflows; use iw_buf or snprintf instead (after git). */
+/*
+ * banned.h: functions that invite buffer overflows; use iw_buf or snprintf instead (after git).
+ * Every .c file includes it LAST, after the system headers and the project's, and no header
+ * includes it: with -D_FORTIFY_SOURCE (every distribution's flags) glibc's headers define
+ * inline wrappers of these very functions, which the macros below would break.
+ */
 #ifndef IANAWATCH_BANNED_H
 #define IANAWATCH_BANNED_H
 

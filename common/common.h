@@ -18,8 +18,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "common/banned.h"
-
 #ifndef IANAWATCH_VERSION
 #define IANAWATCH_VERSION "0.0.0"
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/banned.h"
 
 /* Per thread, so that a helper thread (the raw archive job) cannot clobber the caller's. */
 static _Thread_local char iw_err_msg[1024];

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "common/common.h"
+#include "common/banned.h"
 
 int iw_gunzip(const unsigned char *in, size_t n, size_t cap, unsigned char **out, size_t *len)
 {

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include "common/common.h"
+#include "common/banned.h"
 
 void iw_sha256(const void *data, size_t len, unsigned char out[IW_SHA256_LEN])
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/banned.h"
 
 static int iw_leap(long y)
 {

@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
+#include "common/banned.h"
 
 const char *const diff_kind_names[DIFF_NKINDS] = {
 	"assigned", "deassigned", "added", "removed", "modified", "status",
@@ -188,7 +189,7 @@ static void diff_status_changes(const registry_status_map *ma, const registry_st
 		int32_t x, start = -1;
 		if (!memcmp(sa, sb, sizeof(ma->s[p])))
 			continue;
-		for (x = 0; x < 65536; x++) {
+		for (x = 0; x <= REGISTRY_PORT_MAX; x++) {
 			int change = sa[x] != sb[x] && sa[x] != STATUS_ASSIGNED && sb[x] != STATUS_ASSIGNED;
 			if (start >= 0 && (!change || sa[x] != sa[start] || sb[x] != sb[start])) {
 				diff_status_run(vec, p, start, x - 1, sa[start], sb[start]);
@@ -198,7 +199,7 @@ static void diff_status_changes(const registry_status_map *ma, const registry_st
 				start = x;
 		}
 		if (start >= 0)
-			diff_status_run(vec, p, start, 65535, sa[start], sb[start]);
+			diff_status_run(vec, p, start, REGISTRY_PORT_MAX, sa[start], sb[start]);
 	}
 }
 

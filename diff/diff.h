@@ -117,7 +117,7 @@ typedef struct diff_filter {
 void diff_filter_init(diff_filter *f);
 /* Parses "assigned,modified,..." into f->kinds. IW_EINVAL names an unknown kind. */
 int diff_filter_parse_kinds(diff_filter *f, const char *s);
-/* Parses "N" or "N-M" (0..65535, N <= M) into f->port_lo/port_hi. */
+/* Parses "N" or "N-M" (registry_port_parse()) into f->port_lo/port_hi. */
 int diff_filter_parse_ports(diff_filter *f, const char *s);
 /* Drops from r every change the filter rejects, keeping the order. A people change is kept
  * only when no protocol, port or name filter is set and its kind passes f->kinds. */

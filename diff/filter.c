@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
+#include "common/banned.h"
 
 void diff_filter_init(diff_filter *f)
 {
@@ -41,42 +42,12 @@ int diff_filter_parse_kinds(diff_filter *f, const char *s)
 	return IW_OK;
 }
 
-/* A port number: 1 to 5 digits, at most 65535. Returns the end of the digits, or NULL. */
-static const char *diff_parse_port(const char *s, int32_t *out)
-{
-	long v = 0;
-	int digits = 0;
-	while (*s >= '0' && *s <= '9' && digits < 6) {
-		v = v * 10 + (*s - '0');
-		s++;
-		digits++;
-	}
-	if (!digits || digits > 5 || v > 65535)
-		return NULL;
-	*out = (int32_t)v;
-	return s;
-}
-
 int diff_filter_parse_ports(diff_filter *f, const char *s)
 {
-	int32_t lo, hi;
-	const char *p = s ? diff_parse_port(s, &lo) : NULL;
-	if (!p)
-		goto bad;
-	hi = lo;
-	if (*p == '-') {
-		p = diff_parse_port(p + 1, &hi);
-		if (!p)
-			goto bad;
-	}
-	if (*p || hi < lo)
-		goto bad;
-	f->port_lo = lo;
-	f->port_hi = hi;
-	return IW_OK;
-bad:
-	return iw_error_set(IW_EINVAL, "bad port '%s' (expected N or N-M, 0 to 65535, N <= M)",
-	                    s ? s : "");
+	if (s && registry_port_parse(s, strlen(s), &f->port_lo, &f->port_hi) == REGISTRY_PORT_OK)
+		return IW_OK;
+	return iw_error_set(IW_EINVAL, "bad port '%s' (expected N or N-M, 0 to %d, N <= M)",
+	                    s ? s : "", REGISTRY_PORT_MAX);
 }
 
 static int diff_filter_keeps(const diff_filter *f, const diff_change *c)

@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
+#include "common/banned.h"
 
 static int diff_is_gone(diff_kind k)
 {

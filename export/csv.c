@@ -3,6 +3,7 @@
 
 #include "common/common.h"
 #include "export/export.h"
+#include "common/banned.h"
 
 static const char csv_header[] =
 	"Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,"

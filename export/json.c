@@ -2,6 +2,7 @@
 #include "common/common.h"
 #include "export/export.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 static int json_person(iw_buf *out, const registry_person *p)
 {

@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "export/export.h"
+#include "common/banned.h"
 
 /* iana-etc leaves out comments of 70 characters or more. */
 #define SERVICES_MAX_COMMENT 70

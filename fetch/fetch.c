@@ -1,6 +1,4 @@
 /* fetch.c: the libcurl client behind `ianawatch fetch`: one URL into memory, retried and logged. */
-#include "fetch/fetch.h"
-
 #include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,6 +7,9 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include "fetch/fetch.h"
+#include "common/banned.h"
 
 #define FETCH_MIB ((size_t)1 << 20)
 /* Room for our own words around libcurl's error buffer. */
@@ -550,4 +551,15 @@ out:
 	free(ua);
 	free(shown);
 	return err;
+}
+
+const char *fetch_library_version(void)
+{
+	static char text[96];
+	if (!text[0]) {
+		const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+		snprintf(text, sizeof(text), "libcurl %s (%s)", v->version,
+		         v->ssl_version ? v->ssl_version : "no TLS");
+	}
+	return text;
 }

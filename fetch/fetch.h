@@ -107,4 +107,8 @@ void fetch_result_free(fetch_result *res);
  * credentials or does not parse. */
 char *fetch_url_redact(const char *url);
 
+/* The libcurl this program runs with and its TLS library, as "libcurl 7.88.1 (OpenSSL/3.0.15)",
+ * for `--version`. A static string, formatted on the first call (call it from one thread). */
+const char *fetch_library_version(void);
+
 #endif

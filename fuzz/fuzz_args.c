@@ -9,9 +9,10 @@
 #include "cli/cli.h"
 #include "common/common.h"
 #include "diff/diff.h"
-#include "fuzz/fuzz.h"
+#include "fuzz.h"
 #include "history/history.h"
 #include "store/store.h"
+#include "common/banned.h"
 
 /* Longer arguments only repeat what shorter ones exercise. */
 #define FUZZ_ARG_MAX 512
@@ -94,7 +95,7 @@ static void fuzz_ports(const char *s)
 	diff_filter f;
 	diff_filter_init(&f);
 	if (diff_filter_parse_ports(&f, s) == IW_OK)
-		FUZZ_ASSERT(f.port_lo >= 0 && f.port_lo <= f.port_hi && f.port_hi <= 65535);
+		FUZZ_ASSERT(f.port_lo >= 0 && f.port_lo <= f.port_hi && f.port_hi <= REGISTRY_PORT_MAX);
 	else
 		FUZZ_ASSERT(f.port_lo == REGISTRY_NO_PORT && f.port_hi == REGISTRY_NO_PORT);
 	if (diff_filter_parse_kinds(&f, s) == IW_OK)
@@ -113,7 +114,8 @@ static void fuzz_target(const char *s)
 			FUZZ_ASSERT(q.port_lo == REGISTRY_NO_PORT && strlen(q.name) <= HISTORY_MAX_NAME);
 			FUZZ_ASSERT(!strchr(q.name, ' ') && !strchr(q.name, '\n'));
 		} else {
-			FUZZ_ASSERT(q.port_lo >= 0 && q.port_lo <= q.port_hi && q.port_hi <= 65535);
+			FUZZ_ASSERT(q.port_lo >= 0 && q.port_lo <= q.port_hi &&
+			            q.port_hi <= REGISTRY_PORT_MAX);
 			FUZZ_ASSERT(flags || q.port_lo == q.port_hi);
 		}
 	}

@@ -7,8 +7,9 @@
 #include <libxml/parser.h>
 
 #include "common/common.h"
-#include "fuzz/fuzz.h"
+#include "fuzz.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 void fuzz_fail(const char *what, const char *file, int line)
 {
@@ -27,7 +28,7 @@ static void fuzz_check_doc(registry_doc *doc)
 		const registry_record *r = &doc->records[i];
 		int f;
 		FUZZ_ASSERT((r->port == REGISTRY_NO_PORT && r->port_end == REGISTRY_NO_PORT) ||
-		            (r->port >= 0 && r->port <= r->port_end && r->port_end <= 65535));
+		            (r->port >= 0 && r->port <= r->port_end && r->port_end <= REGISTRY_PORT_MAX));
 		for (f = 0; f < REG_NFIELDS; f++) {
 			const char *v = r->f[f];
 			if (!v)

@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 
 #include "common/common.h"
-#include "fuzz/fuzz.h"
+#include "fuzz.h"
+#include "common/banned.h"
 
 /* Fuzz inputs are small; anything bigger is not a corpus file. */
 #define REPLAY_MAX (16u * 1024 * 1024)

@@ -9,6 +9,7 @@
 
 #include "common/common.h"
 #include "gitsrc/gitsrc.h"
+#include "common/banned.h"
 
 const char *const gitsrc_default_paths[] = {
 	"service-names-port-numbers.xml",
@@ -357,4 +358,15 @@ int gitsrc_read(gitsrc *g, size_t i, const unsigned char **data, size_t *len)
 	*data = git_blob_rawcontent(g->blob);
 	*len = (size_t)git_blob_rawsize(g->blob);
 	return IW_OK;
+}
+
+const char *gitsrc_library_version(void)
+{
+	static char text[32];
+	int major = 0, minor = 0, rev = 0;
+	if (!text[0]) {
+		git_libgit2_version(&major, &minor, &rev);
+		snprintf(text, sizeof(text), "libgit2 %d.%d.%d", major, minor, rev);
+	}
+	return text;
 }

@@ -65,4 +65,8 @@ size_t gitsrc_commits(const gitsrc *g);
  * thread at a time. */
 int gitsrc_read(gitsrc *g, size_t i, const unsigned char **data, size_t *len);
 
+/* The libgit2 this program runs with, as "libgit2 1.5.1", for `--version`. A static string,
+ * formatted on the first call (call it from one thread). */
+const char *gitsrc_library_version(void);
+
 #endif

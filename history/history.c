@@ -6,6 +6,7 @@
 
 #include "common/common.h"
 #include "history/history.h"
+#include "common/banned.h"
 
 const char *const history_status_names[HISTORY_NSTATUS] = {
 	"unassigned", "reserved", "assigned", "registered", "absent",
@@ -13,54 +14,28 @@ const char *const history_status_names[HISTORY_NSTATUS] = {
 
 /* ---- parsing what is asked -------------------------------------------------------------- */
 
-static int history_digits(const char *s, size_t n)
-{
-	size_t i;
-	if (!n)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-/* Length of the first part of "N-M" (the whole for "N"), or 0 when s[0..n) is neither. */
+/* Length of the first part of "N-M" (the whole for "N"), or 0 when s[0..n) is neither. Only
+ * the form counts here: a number out of range is still a port, and its error names it. */
 static size_t history_port_spec(const char *s, size_t n)
 {
-	const char *dash = memchr(s, '-', n);
-	if (!dash)
-		return history_digits(s, n) ? n : 0;
-	if (history_digits(s, (size_t)(dash - s)) &&
-	    history_digits(dash + 1, n - (size_t)(dash - s) - 1))
-		return (size_t)(dash - s);
-	return 0;
+	int32_t lo, hi;
+	const char *dash;
+	if (registry_port_parse(s, n, &lo, &hi) == REGISTRY_PORT_SYNTAX)
+		return 0;
+	dash = memchr(s, '-', n);
+	return dash ? (size_t)(dash - s) : n;
 }
 
-static int history_proto_ci(const char *s)
-{
-	char low[8];
-	size_t i, n = strlen(s);
-	if (n >= sizeof(low))
-		return -1;
-	for (i = 0; i <= n; i++)
-		low[i] = (char)tolower((unsigned char)s[i]);
-	return registry_protocol_index(low);
-}
-
+/* One number of a port spec (digits only: history_port_spec() said so). */
 static int history_port_number(const char *arg, const char *s, size_t n, int32_t *out)
 {
-	long v = 0;
-	size_t i;
-	for (i = 0; i < n; i++) {
-		v = v * 10 + (s[i] - '0');
-		if (v > 65535 && n == strlen(arg))
-			return iw_error_set(IW_EINVAL, "port %s is out of range (0-65535)", arg);
-		if (v > 65535)
-			return iw_error_set(IW_EINVAL, "'%s': port %.*s is out of range (0-65535)", arg,
-			                    (int)n, s);
-	}
-	*out = (int32_t)v;
-	return IW_OK;
+	int32_t hi;
+	if (registry_port_parse(s, n, out, &hi) == REGISTRY_PORT_OK)
+		return IW_OK;
+	if (n == strlen(arg))
+		return iw_error_set(IW_EINVAL, "port %s is out of range (0-%d)", arg, REGISTRY_PORT_MAX);
+	return iw_error_set(IW_EINVAL, "'%s': port %.*s is out of range (0-%d)", arg, (int)n, s,
+	                    REGISTRY_PORT_MAX);
 }
 
 int history_parse_target(const char *arg, unsigned flags, history_query *q)
@@ -77,7 +52,7 @@ int history_parse_target(const char *arg, unsigned flags, history_query *q)
 	n = strlen(arg);
 	if ((slash = strrchr(arg, '/'))) {
 		size_t head = (size_t)(slash - arg);
-		int p = history_proto_ci(slash + 1);
+		int p = registry_protocol_index_ci(slash + 1);
 		if (history_port_spec(arg, head)) {
 			if (p < 0)
 				return iw_error_set(IW_EINVAL, "'%s': unknown protocol '%s' (expected tcp, "
@@ -156,13 +131,6 @@ typedef struct history_ctx {
 	size_t emitted;
 } history_ctx;
 
-static int history_strcmp_null(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a ? 1 : b ? -1 : 0;
-	return strcmp(a, b);
-}
-
 static uint64_t history_hash(const char *id, int64_t pos)
 {
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
@@ -236,8 +204,8 @@ static int history_record_qcmp(const void *a, const void *b)
 
 static int history_other_cmp(const registry_record *a, const registry_record *b)
 {
-	int c = history_strcmp_null(a->f[REG_DESCRIPTION], b->f[REG_DESCRIPTION]);
-	return c ? c : history_strcmp_null(a->f[REG_NOTES], b->f[REG_NOTES]);
+	int c = registry_strcmp_null(a->f[REG_DESCRIPTION], b->f[REG_DESCRIPTION]);
+	return c ? c : registry_strcmp_null(a->f[REG_NOTES], b->f[REG_NOTES]);
 }
 
 static int history_other_qcmp(const void *a, const void *b)
@@ -309,8 +277,8 @@ static int history_same_state(const history_row *a, const history_row *b)
 static int history_same_key(const registry_record *a, const registry_record *b)
 {
 	return a->port == b->port && a->port_end == b->port_end &&
-	       !history_strcmp_null(a->f[REG_NAME], b->f[REG_NAME]) &&
-	       !history_strcmp_null(a->f[REG_PROTOCOL], b->f[REG_PROTOCOL]);
+	       !registry_strcmp_null(a->f[REG_NAME], b->f[REG_NAME]) &&
+	       !registry_strcmp_null(a->f[REG_PROTOCOL], b->f[REG_PROTOCOL]);
 }
 
 /* The fields that differ between rows whose entries pair up by key; 0 when they do not. */
@@ -326,7 +294,7 @@ static uint32_t history_changed(const history_row *prev, const history_row *row)
 			return 0;
 	for (i = 0; i < row->nentries; i++)
 		for (f = REG_DESCRIPTION; f < REG_NFIELDS; f++)
-			if (history_strcmp_null(prev->entries[i]->f[f], row->entries[i]->f[f]))
+			if (registry_strcmp_null(prev->entries[i]->f[f], row->entries[i]->f[f]))
 				bits |= 1u << f;
 	return bits;
 }
@@ -572,7 +540,7 @@ static int history_proto_qcmp(const void *a, const void *b)
 	int rx = history_proto_rank(x), ry = history_proto_rank(y);
 	if (rx != ry)
 		return rx < ry ? -1 : 1;
-	return history_strcmp_null(x, y);
+	return registry_strcmp_null(x, y);
 }
 
 /* Name timelines: one per protocol the name's entries ever had. */
@@ -589,7 +557,7 @@ static int history_names(history_ctx *c)
 		if (want && proto && strcmp(proto, want))
 			continue;
 		for (g = 0; g < ng; g++)
-			if (!history_strcmp_null(groups[g], proto))
+			if (!registry_strcmp_null(groups[g], proto))
 				break;
 		if (g == ng)
 			groups[ng++] = proto;
@@ -598,7 +566,7 @@ static int history_names(history_ctx *c)
 	for (g = 0; g < ng && !rc; g++) {
 		c->ncand = 0;
 		for (i = 0; i < n; i++)
-			if (!history_strcmp_null(c->versions.v[i].rec.f[REG_PROTOCOL], groups[g]))
+			if (!registry_strcmp_null(c->versions.v[i].rec.f[REG_PROTOCOL], groups[g]))
 				history_cand_push(c, &c->versions.v[i]);
 		rc = history_emit(c, REGISTRY_NO_PORT, c->q->name, groups[g]);
 	}
@@ -668,9 +636,9 @@ int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, 
 			goto out;
 		rc = history_names(&c);
 	} else {
-		if (q->port_lo < 0 || q->port_hi > 65535 || q->port_lo > q->port_hi) {
-			rc = iw_error_set(IW_EINVAL, "ports %d-%d are not within 0-65535", (int)q->port_lo,
-			                  (int)q->port_hi);
+		if (q->port_lo < 0 || q->port_hi > REGISTRY_PORT_MAX || q->port_lo > q->port_hi) {
+			rc = iw_error_set(IW_EINVAL, "ports %d-%d are not within 0-%d", (int)q->port_lo,
+			                  (int)q->port_hi, REGISTRY_PORT_MAX);
 			goto out;
 		}
 		if ((rc = store_versions_for_ports(s, q->port_lo, q->port_hi, &c.versions)))

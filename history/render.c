@@ -6,6 +6,7 @@
 #include "common/common.h"
 #include "history/history.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 /* Width of the "FROM .. TO" column and of the status column of a timeline row. */
 #define HISTORY_SPAN_WIDTH 24

@@ -6,6 +6,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 const char *const registry_field_names[REG_NFIELDS] = {
 	"name", "protocol", "description", "assignee", "contact", "references", "notes",
@@ -134,6 +135,17 @@ int registry_strcmp_null(const char *a, const char *b)
 	if (!b)
 		return 1;
 	return strcmp(a, b);
+}
+
+int registry_person_cmp(const registry_person *a, const registry_person *b)
+{
+	int c, i;
+	if ((c = registry_strcmp_null(a->id, b->id)))
+		return c;
+	for (i = 0; i < PERSON_NFIELDS; i++)
+		if ((c = registry_strcmp_null(a->f[i], b->f[i])))
+			return c;
+	return 0;
 }
 
 int registry_key_cmp(const registry_record *a, const registry_record *b)

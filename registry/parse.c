@@ -11,6 +11,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 #define IANA_NS "http://www.iana.org/assignments"
 #define IANA_ID "service-names-port-numbers"
@@ -215,35 +216,17 @@ static int parse_list_add(parser *p, iw_buf *b, const char *item, char sep)
 
 static int parse_number(parser *p, const char *s, registry_record *rec)
 {
-	long v[2] = {-1, -1};
-	int i = 0;
-	const char *q = s;
 	if (!s)
 		return parse_fail(p, IW_EPARSE, "empty <number>");
-	for (;;) {
-		long n = 0;
-		int digits = 0;
-		while (isdigit((unsigned char)*q)) {
-			if (++digits > 6)
-				break;
-			n = n * 10 + (*q++ - '0');
-		}
-		if (!digits || digits > 6 || n > 65535)
-			return parse_fail(p, IW_EPARSE, "port number '%s' is not 0-65535 or a range N-M", s);
-		v[i++] = n;
-		if (*q == '-' && i == 1) {
-			q++;
-			continue;
-		}
-		break;
-	}
-	if (*q)
-		return parse_fail(p, IW_EPARSE, "port number '%s' is not 0-65535 or a range N-M", s);
-	if (i == 2 && v[1] < v[0])
+	switch (registry_port_parse(s, strlen(s), &rec->port, &rec->port_end)) {
+	case REGISTRY_PORT_OK:
+		return IW_OK;
+	case REGISTRY_PORT_REVERSED:
 		return parse_fail(p, IW_EPARSE, "port range '%s' is reversed", s);
-	rec->port = (int32_t)v[0];
-	rec->port_end = (int32_t)(i == 2 ? v[1] : v[0]);
-	return IW_OK;
+	default:
+		return parse_fail(p, IW_EPARSE, "port number '%s' is not 0-%d or a range N-M", s,
+		                  REGISTRY_PORT_MAX);
+	}
 }
 
 static void parse_begin_text(parser *p, parse_target t, int field, int depth)
@@ -684,4 +667,15 @@ out:
 	for (i = 0; i < REG_NFIELDS; i++)
 		iw_buf_free(&p.lists[i]);
 	return p.rc;
+}
+
+const char *registry_library_version(void)
+{
+	static char text[32];
+	if (!text[0]) {
+		/* xmlParserVersion is "20914" for 2.9.14: the version run, not the one built with. */
+		long v = strtol(xmlParserVersion, NULL, 10);
+		snprintf(text, sizeof(text), "libxml2 %ld.%ld.%ld", v / 10000, v / 100 % 100, v % 100);
+	}
+	return text;
 }

@@ -40,6 +40,11 @@ extern const char *const registry_field_names[REG_NFIELDS];
 int registry_field_is_list(registry_field f);
 
 #define REGISTRY_NO_PORT (-1)
+/* Port numbers run 0..REGISTRY_PORT_MAX for each protocol. */
+#define REGISTRY_PORT_MAX 65535
+#define REGISTRY_NPORTS (REGISTRY_PORT_MAX + 1)
+/* The most digits a port number is written with (those of REGISTRY_PORT_MAX). */
+#define REGISTRY_PORT_DIGITS 5
 
 typedef struct registry_record {
 	const char *f[REG_NFIELDS]; /* NULL when absent */
@@ -84,8 +89,8 @@ typedef struct registry_doc {
 /*
  * Parses and validates a document: well-formed XML whose root is <registry> in the
  * http://www.iana.org/assignments namespace with id="service-names-port-numbers" and an
- * <updated> date. Loads no DTD, resolves no entity, refuses any DOCTYPE. Port numbers must be
- * 0..65535 with N <= M. `name` (a file name or URL) prefixes error messages, with the line.
+ * <updated> date. Loads no DTD, resolves no entity, refuses any DOCTYPE. Port numbers are read
+ * by registry_port_parse(). `name` (a file name or URL) prefixes error messages, with the line.
  * On success *out is owned by the caller.
  */
 int registry_parse(const unsigned char *data, size_t len, const char *name, registry_doc **out);
@@ -130,12 +135,14 @@ extern const char *const registry_status_names[3]; /* "unassigned", "reserved", 
 extern const char *const registry_protocols[REGISTRY_NPROTOS]; /* tcp, udp, sctp, dccp */
 /* Index of a protocol name in registry_protocols, or -1. */
 int registry_protocol_index(const char *proto);
+/* The same for a protocol as a user types it, in any case ("TCP"); -1 for NULL or unknown. */
+int registry_protocol_index_ci(const char *proto);
 /* Non-zero when r covers protocol index p (its protocol, or any when it has none). */
 int registry_record_covers_proto(const registry_record *r, int p);
 
 /* The status of every (protocol, port): 4 x 65536 bytes. Owned by the caller (free()). */
 typedef struct registry_status_map {
-	uint8_t s[REGISTRY_NPROTOS][65536];
+	uint8_t s[REGISTRY_NPROTOS][REGISTRY_NPORTS];
 } registry_status_map;
 
 registry_status_map *registry_status_map_build(const registry_doc *doc);
@@ -152,6 +159,26 @@ int registry_record_equal(const registry_record *a, const registry_record *b);
 
 /* strcmp() where NULL sorts before every string. */
 int registry_strcmp_null(const char *a, const char *b);
+/* Orders people by id, then every field in registry_person_field order (NULL first): 0 only for
+ * the same person with the same details. */
+int registry_person_cmp(const registry_person *a, const registry_person *b);
+
+/* What registry_port_parse() found. */
+typedef enum registry_port_verdict {
+	REGISTRY_PORT_OK = 0,
+	REGISTRY_PORT_SYNTAX,   /* not "N" or "N-M" (empty, a sign, a space, a letter, "1-2-3", a
+	                           number of more than REGISTRY_PORT_DIGITS digits: "000080") */
+	REGISTRY_PORT_TOO_HIGH, /* a number above REGISTRY_PORT_MAX */
+	REGISTRY_PORT_REVERSED  /* "N-M" with M < N */
+} registry_port_verdict;
+
+/* Reads a port or a range of ports from s[0..n), the one way for IANA's <number> and for what
+ * users type (`history 80/tcp`, `diff --port 1-1023`): "N" or "N-M", each number 1 to
+ * REGISTRY_PORT_DIGITS decimal digits (so "00003" is 3 but "0000003" is no port: IANA never pads,
+ * and a bounded number cannot overflow) and at most REGISTRY_PORT_MAX, N <= M. The checks come
+ * in the verdicts' order. On REGISTRY_PORT_OK sets *lo and *hi (equal for one port);
+ * otherwise leaves them alone and sets no error: the caller words it, naming its input. */
+registry_port_verdict registry_port_parse(const char *s, size_t n, int32_t *lo, int32_t *hi);
 /* Orders records by the diff contract's key (name, protocol, number) as reports list it: port
  * (no port last), port_end, protocol, name. */
 int registry_key_cmp(const registry_record *a, const registry_record *b);
@@ -161,5 +188,9 @@ int registry_key_cmp(const registry_record *a, const registry_record *b);
  * same records in the same order. */
 int registry_record_cmp(const registry_record *a, const registry_record *b);
 void registry_doc_sort(registry_doc *doc);
+
+/* The libxml2 this program runs with, as "libxml2 2.9.14", for `--version`. A static string,
+ * formatted on the first call (call it from one thread). */
+const char *registry_library_version(void);
 
 #endif

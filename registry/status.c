@@ -2,22 +2,72 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 const char *const registry_status_names[3] = {"unassigned", "reserved", "assigned"};
 const char *const registry_protocols[REGISTRY_NPROTOS] = {"tcp", "udp", "sctp", "dccp"};
 
-int registry_protocol_index(const char *proto)
+static int registry_protocol_find(const char *proto, int (*cmp)(const char *, const char *))
 {
 	int i;
-	if (!proto)
-		return -1;
-	for (i = 0; i < REGISTRY_NPROTOS; i++)
-		if (!strcmp(proto, registry_protocols[i]))
-			return i;
+	if (proto)
+		for (i = 0; i < REGISTRY_NPROTOS; i++)
+			if (!cmp(proto, registry_protocols[i]))
+				return i;
 	return -1;
+}
+
+int registry_protocol_index(const char *proto)
+{
+	return registry_protocol_find(proto, strcmp);
+}
+
+int registry_protocol_index_ci(const char *proto)
+{
+	return registry_protocol_find(proto, strcasecmp);
+}
+
+
+/* Reads the number at the start of s[0..n) into *v. Returns how many digits it has: 0 when
+ * there is none or more than REGISTRY_PORT_DIGITS of them (then *v is meaningless). */
+static size_t registry_port_digits(const char *s, size_t n, int32_t *v)
+{
+	size_t i;
+	int32_t x = 0;
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i == REGISTRY_PORT_DIGITS)
+			return 0;
+		x = x * 10 + (s[i] - '0');
+	}
+	*v = x;
+	return i;
+}
+
+registry_port_verdict registry_port_parse(const char *s, size_t n, int32_t *lo, int32_t *hi)
+{
+	int32_t a, b;
+	size_t first, second;
+	if (!s || !(first = registry_port_digits(s, n, &a)))
+		return REGISTRY_PORT_SYNTAX;
+	b = a;
+	if (first < n) {
+		if (s[first] != '-')
+			return REGISTRY_PORT_SYNTAX;
+		second = registry_port_digits(s + first + 1, n - first - 1, &b);
+		if (!second || first + 1 + second != n)
+			return REGISTRY_PORT_SYNTAX;
+	}
+	if (a > REGISTRY_PORT_MAX || b > REGISTRY_PORT_MAX)
+		return REGISTRY_PORT_TOO_HIGH;
+	if (b < a)
+		return REGISTRY_PORT_REVERSED;
+	*lo = a;
+	*hi = b;
+	return REGISTRY_PORT_OK;
 }
 
 int registry_record_covers_proto(const registry_record *r, int p)

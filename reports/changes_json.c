@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 int report_json_snapshot(iw_buf *out, const store_snapshot *s)
 {

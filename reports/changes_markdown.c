@@ -2,7 +2,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/changes_render.h"
+#include "changes_render.h"
+#include "common/banned.h"
 
 /* Registry text only ever stands inside a list item or emphasis, never at a line start, so
  * escaping the inline specials is enough: emphasis, code, links, HTML and entities, tables

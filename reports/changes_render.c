@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/changes_render.h"
+#include "changes_render.h"
+#include "common/banned.h"
 
 /* Rendering state. Errors are sticky: after the first failed append nothing more is written
  * and the code is returned at the end, which keeps the many small writes readable. */

@@ -3,6 +3,7 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
+#include "common/banned.h"
 
 int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
                           const registry_doc *from_doc, const registry_doc *to_doc,

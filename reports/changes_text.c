@@ -1,6 +1,7 @@
 /* changes_text.c: the change report as plain text, the changelog cron mails to a person. */
 #include "common/common.h"
-#include "reports/changes_render.h"
+#include "changes_render.h"
+#include "common/banned.h"
 
 static int report_text_plain(iw_buf *out, const char *s, size_t len)
 {

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
+#include "common/banned.h"
 
 #define SITE_STATE ".ianawatch-site.tsv"
 /* Bump when what the state file holds, or how pages read, changes: an older state file is

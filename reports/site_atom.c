@@ -2,7 +2,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
+#include "common/banned.h"
 
 /* The feed's own id: the same for every copy of the site, since every copy follows the same
  * registry; a tag URI (RFC 4151) never needs to resolve. */

@@ -4,7 +4,8 @@
 #include <time.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
+#include "common/banned.h"
 
 #define CHART_PLOT_W (REPORT_CHART_WIDTH - REPORT_CHART_LEFT - REPORT_CHART_RIGHT)
 #define CHART_PLOT_H (REPORT_CHART_BOTTOM - REPORT_CHART_TOP)

@@ -2,8 +2,9 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/changes_render.h"
-#include "reports/site_int.h"
+#include "changes_render.h"
+#include "site_int.h"
+#include "common/banned.h"
 
 /*
  * The changelog engine (changes_render.c) decides what a change set says; this file only

@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/site_int.h"
+#include "site_int.h"
+#include "common/banned.h"
 
 /* The span tables are store.h's history: one row per stretch of consecutive positions in
  * which a record (person) version is present. An open span's last_pos is a huge number. */

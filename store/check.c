@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* An id and where it is in an array: sorted by id, for lookups by binary search. */
 typedef struct store_id_index {
@@ -529,24 +530,7 @@ static void check_choose(check *c, size_t sample)
 
 static int check_person_cmp(const void *pa, const void *pb)
 {
-	const registry_person *a = pa, *b = pb;
-	const char *x[PERSON_NFIELDS + 1], *y[PERSON_NFIELDS + 1];
-	int i;
-	x[0] = a->id;
-	y[0] = b->id;
-	for (i = 0; i < PERSON_NFIELDS; i++) {
-		x[i + 1] = a->f[i];
-		y[i + 1] = b->f[i];
-	}
-	for (i = 0; i <= PERSON_NFIELDS; i++) {
-		if (x[i] == y[i])
-			continue;
-		if (!x[i] || !y[i])
-			return !x[i] ? -1 : 1;
-		if (strcmp(x[i], y[i]))
-			return strcmp(x[i], y[i]);
-	}
-	return 0;
+	return registry_person_cmp(pa, pb);
 }
 
 static void check_describe(const registry_record *r, char *out, size_t n)

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* How often a waiting run retries the lock: short enough that a wait of a few seconds ends
  * soon after the other run does. */

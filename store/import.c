@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* An open-addressing map from a 16-byte identity to the spans that touch the new position. */
 typedef struct span {

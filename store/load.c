@@ -4,7 +4,12 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
+
+/* A constant spelled inside SQL text. */
+#define LOAD_STR_(x) #x
+#define LOAD_STR(x) LOAD_STR_(x)
 
 static const char *load_text(sqlite3_stmt *st, int col, registry_doc *strings)
 {
@@ -153,7 +158,8 @@ int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
 	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
 	                     "WHERE r.port BETWEEN ?1 - coalesce((SELECT value FROM meta WHERE "
-	                     "key = 'max_range'), 65535) AND ?2 AND r.port_end >= ?1 "
+	                     "key = 'max_range'), " LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 "
+	                     "AND r.port_end >= ?1 "
 	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
 }
 

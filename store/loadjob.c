@@ -4,7 +4,8 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 struct store_load_job {
 	pthread_t thread;

@@ -7,7 +7,8 @@
 #include <zstd.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* Level 3: consecutive versions differ in a few records, so a version compressed against its
  * neighbour as a prefix costs about a kilobyte. The window covers the prefix, so long-distance

@@ -5,9 +5,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "common/common.h"
-#include "store/store_int.h"
+#include "store_int.h"
+#include "common/banned.h"
 
 /* 'IANW': marks a SQLite file as an ianawatch database. */
 #define STORE_APPLICATION_ID 0x49414e57
@@ -488,4 +490,13 @@ int store_positions(store *s, int64_t **ids, size_t *n)
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+const char *store_library_versions(void)
+{
+	static char text[64];
+	if (!text[0])
+		snprintf(text, sizeof(text), "SQLite %s, zstd %s", sqlite3_libversion(),
+		         ZSTD_versionString());
+	return text;
 }

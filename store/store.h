@@ -272,4 +272,8 @@ typedef void (*store_check_fn)(void *arg, const char *problem);
  */
 int store_check(store *s, size_t sample, store_check_fn fn, void *arg, store_check_result *out);
 
+/* The SQLite and zstd libraries this program runs with, as "SQLite 3.40.1, zstd 1.5.4", for
+ * `ianawatch --version`. A static string, formatted on the first call (call it from one thread). */
+const char *store_library_versions(void);
+
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "watch/watch_int.h"
+#include "watch_int.h"
 #include "common/banned.h"
 
 const char *const watch_verdict_names[WATCH_NVERDICTS] = {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "watch/watch_int.h"
+#include "watch_int.h"
 #include "common/banned.h"
 
 const char *const watch_severity_names[WATCH_NSEVERITIES] = {"low", "medium", "high"};
@@ -40,29 +40,19 @@ static int list_all_digits_or_dash(const char *s)
 	return 1;
 }
 
-/* A port item: "N", "N-M", optionally "/PROTO". Port numbers go through diff's parser (the
- * one the command line's --port uses); registry/ has none yet. */
+/* A port item: "N", "N-M", optionally "/PROTO", read by the registry's own port parser. */
 static int list_parse_ports(char *s, watch_item *it)
 {
-	diff_filter f;
 	char *slash = strchr(s, '/');
-	int rc;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
 	it->kind = WATCH_ITEM_PORTS;
 	it->proto = -1;
-	if (slash) {
-		char *p;
-		*slash = '\0';
-		for (p = slash + 1; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		if ((it->proto = registry_protocol_index(slash + 1)) < 0)
-			return iw_error_set(IW_EINVAL, "unknown protocol '%s' (expected tcp, udp, sctp or "
-			                    "dccp)", slash + 1);
-	}
-	diff_filter_init(&f);
-	if ((rc = diff_filter_parse_ports(&f, s)))
-		return rc;
-	it->port_lo = f.port_lo;
-	it->port_hi = f.port_hi;
+	if (slash && (it->proto = registry_protocol_index_ci(slash + 1)) < 0)
+		return iw_error_set(IW_EINVAL, "unknown protocol '%s' (expected tcp, udp, sctp or dccp)",
+		                    slash + 1);
+	if (registry_port_parse(s, n, &it->port_lo, &it->port_hi) != REGISTRY_PORT_OK)
+		return iw_error_set(IW_EINVAL, "bad port '%.*s' (expected N or N-M, 0 to %d, N <= M)",
+		                    (int)n, s, REGISTRY_PORT_MAX);
 	return IW_OK;
 }
 

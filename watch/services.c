@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "watch/watch_int.h"
+#include "watch_int.h"
 #include "common/banned.h"
 
 void watch_arena_free(watch_arena *a)
@@ -64,24 +64,16 @@ static int services_is_frequency(const char *s)
 	return digits && point;
 }
 
-/* Parses "port/proto"; returns 0 and sets *port and lowercases proto in place, or -1. */
+/* Parses "port/proto" (one port, read by the registry's own parser); returns 0 and sets *port
+ * and *proto (pointing into s), or -1. */
 static int services_port_proto(char *s, int32_t *port, char **proto)
 {
 	char *slash = strchr(s, '/');
-	long v = 0;
-	char *p;
-	if (!slash || slash == s || !slash[1])
+	int32_t lo, hi;
+	if (!slash || !slash[1] ||
+	    registry_port_parse(s, (size_t)(slash - s), &lo, &hi) != REGISTRY_PORT_OK || lo != hi)
 		return -1;
-	for (p = s; p < slash; p++) {
-		if (!isdigit((unsigned char)*p) || v > 65535)
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	if (v > 65535)
-		return -1;
-	for (p = slash + 1; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	*port = (int32_t)v;
+	*port = lo;
 	*proto = slash + 1;
 	return 0;
 }
@@ -171,7 +163,8 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 		}
 		if (services_port_proto(fld[1], &port, &proto)) {
 			services_warn(warn, arg, name, line,
-			              "'%s' is not port/protocol (a port 0 to 65535)", fld[1]);
+			              "'%s' is not port/protocol (a port 0 to %d)", fld[1],
+			              REGISTRY_PORT_MAX);
 			f->skipped++;
 			continue;
 		}
@@ -180,7 +173,7 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 			f->skipped++;
 			continue;
 		}
-		if ((pi = registry_protocol_index(proto)) < 0) {
+		if ((pi = registry_protocol_index_ci(proto)) < 0) {
 			f->other_protocols++;
 			continue;
 		}

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "common/common.h"
+#include "common/banned.h"
 
 /* Each case appends `parts` in order to a buffer capped at `cap` bytes. */
 static const struct buf_case {

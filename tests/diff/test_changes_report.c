@@ -10,7 +10,8 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
-#include "tests/diff/testdoc.h"
+#include "testdoc.h"
+#include "common/banned.h"
 
 #define R(body) "<record>" body "</record>\n"
 #define NAME(x) "<name>" x "</name>"

@@ -9,7 +9,8 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
-#include "tests/diff/testdoc.h"
+#include "testdoc.h"
+#include "common/banned.h"
 
 #define R(body) "<record>" body "</record>\n"
 #define NAME(x) "<name>" x "</name>"

@@ -9,7 +9,8 @@
 #include <cmocka.h>
 
 #include "common/common.h"
-#include "tests/diff/testdoc.h"
+#include "testdoc.h"
+#include "common/banned.h"
 
 registry_doc *testdoc(const char *date, const char *records, const char *people)
 {

@@ -10,6 +10,7 @@
 
 #include "common/common.h"
 #include "export/export.h"
+#include "common/banned.h"
 
 #define R(body) "<record>" body "</record>\n"
 #define NAME(x) "<name>" x "</name>"

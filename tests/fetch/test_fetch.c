@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fetch/fetch.h"
+#include "common/banned.h"
 
 #ifndef IW_SOURCE_DIR
 #error "IW_SOURCE_DIR must name the source tree"

@@ -14,6 +14,7 @@
 
 #include "common/common.h"
 #include "gitsrc/gitsrc.h"
+#include "common/banned.h"
 
 #define A "service-names-port-numbers.xml"
 #define B "iana-etc/service-names-port-numbers.xml"

@@ -13,6 +13,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 #define NCUTS 50
 

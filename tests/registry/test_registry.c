@@ -12,6 +12,7 @@
 
 #include "common/common.h"
 #include "registry/registry.h"
+#include "common/banned.h"
 
 #define HEAD "<?xml version='1.0' encoding='UTF-8'?>\n" \
 	"<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">\n" \

@@ -17,8 +17,9 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
-#include "reports/site_int.h"
+#include "site_int.h"
 #include "store/store.h"
+#include "common/banned.h"
 
 /* tests/data/MANIFEST.tsv: the committed versions and when they were observed. */
 static const char *const fixtures[][2] = {

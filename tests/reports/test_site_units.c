@@ -13,8 +13,9 @@
 
 #include "common/common.h"
 #include "reports/reports.h"
-#include "reports/site_int.h"
-#include "tests/diff/testdoc.h"
+#include "site_int.h"
+#include "testdoc.h"
+#include "common/banned.h"
 
 #define R(body) "<record>" body "</record>\n"
 #define NAME(x) "<name>" x "</name>"

@@ -15,6 +15,7 @@
 #include "common/common.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "common/banned.h"
 
 #define HEAD "<?xml version='1.0' encoding='UTF-8'?>\n" \
 	"<registry xmlns=\"http://www.iana.org/assignments\" id=\"service-names-port-numbers\">\n" \

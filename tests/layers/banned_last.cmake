@@ -1,0 +1,30 @@
+# banned_last.cmake: every .c file of the tree (-DSOURCE_DIR) includes common/banned.h as its
+# last #include, and no header includes it (see common/banned.h for why). The dpkg-buildflags
+# build in scripts/test.sh catches the breakage itself; this names the file on any compiler.
+# The source folders (those with a CMakeLists.txt), not the whole tree: a build folder inside
+# it holds generated files.
+file(GLOB dirs RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/*/CMakeLists.txt)
+set(sources "")
+foreach(dir ${dirs})
+  get_filename_component(dir ${dir} DIRECTORY)
+  file(GLOB_RECURSE found RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/${dir}/*.c ${SOURCE_DIR}/${dir}/*.h)
+  list(APPEND sources ${found})
+endforeach()
+set(bad "")
+foreach(f ${sources})
+  file(STRINGS ${SOURCE_DIR}/${f} includes REGEX "^#[ \t]*include[ \t]")
+  list(LENGTH includes n)
+  if(f MATCHES "\\.h$")
+    if(includes MATCHES "banned\\.h")
+      string(APPEND bad "  ${f}: a header includes banned.h\n")
+    endif()
+  elseif(n GREATER 0)
+    list(GET includes -1 last)
+    if(NOT last MATCHES "^#include \"common/banned\\.h\"$")
+      string(APPEND bad "  ${f}: the last #include is not \"common/banned.h\" (${last})\n")
+    endif()
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "banned.h must come last:\n${bad}")
+endif()

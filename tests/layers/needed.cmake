@@ -1,0 +1,15 @@
+# needed.cmake: the reading program (-DPROGRAM) needs none of the libraries only the other
+# two programs' commands use; `ianawatch history` must not pay for loading them.
+execute_process(COMMAND ${READELF} -d ${PROGRAM} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "readelf -d ${PROGRAM} failed")
+endif()
+string(REGEX MATCHALL "NEEDED[^\n]*" needed "${out}")
+foreach(lib xml2 curl git2)
+  if(needed MATCHES "lib${lib}\\.so")
+    message(FATAL_ERROR "${PROGRAM} links lib${lib}:\n${needed}")
+  endif()
+endforeach()
+if(NOT needed MATCHES "libsqlite3\\.so")
+  message(FATAL_ERROR "${PROGRAM} does not link libsqlite3, so this check reads the wrong file")
+endif()
