@@ -49,20 +49,17 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # -i: compare exits 1 when it has findings.
 hyperfine --style basic -N -i --warmup 5 --runs "$RUNS" --export-csv "$T/compare.csv" \
 	-n compare "$(q "$IW") --db $(q "$DB") compare $(q "$FILE")" \
-	-n missing "$(q "$IW") --db $(q "$DB") compare --missing $(q "$FILE")" \
-	-n version "$(q "$IW") --version" >&2
+	-n missing "$(q "$IW") --db $(q "$DB") compare --missing $(q "$FILE")" >&2
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 C_MED=$(bench_csv_field "$T/compare.csv" compare median)
 M_MED=$(bench_csv_field "$T/compare.csv" missing median)
-V_MED=$(bench_csv_field "$T/compare.csv" version median)
 C_CPU=$(awk -v u="$(bench_csv_field "$T/compare.csv" compare user)" \
 	-v s="$(bench_csv_field "$T/compare.csv" compare system)" 'BEGIN { print u + s }')
 printf 'compare (%s, %s lines, %s snapshots; load %s -> %s)\n' "$BENCH_COMMIT" "$LINES" "$NSNAP" \
 	"$LOAD_BEFORE" "$LOAD_AFTER"
 printf '  %-44s %12s\n' "compare FILE (median)" "$(bench_ms "$C_MED")"
 printf '  %-44s %12s\n' "compare --missing FILE (median)" "$(bench_ms "$M_MED")"
-printf '  %-44s %12s\n' "ianawatch --version (median)" "$(bench_ms "$V_MED")"
 # On a loaded machine the wall clock waits for a core; the CPU time is what compare costs.
 printf '  %-44s %12s\n' "compare FILE CPU time, user + system (mean)" "$(bench_ms "$C_CPU")"
 printf '  %-58s %s\n' "compare of $LINES lines under 50 ms median" "$(bench_pass "$C_MED" 0.050)"
