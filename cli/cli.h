@@ -71,18 +71,6 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 /* Parses a whole decimal number within [min, max]. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 
-/* Parses data (`name` in messages: a file name, or git:REPO@COMMIT:PATH) and stores it with
- * opts (the caller sets source and observed_at), compressing the raw archive in a thread beside
- * the parse (store_raw_job_start()). The database ctx->db_path is opened, and created, only
- * once the document parsed. Returns IW_OK or a library code with the message set (a store
- * failure prefixed with name). *doc is the parsed document, the caller's (registry_doc_free()),
- * NULL when it did not parse: so the caller tells a bad document from a failing store.
- * Shared by import and import-git (cli/import_doc.c), which call cli_import_tune_malloc()
- * first: it keeps glibc from unmapping and remapping the document-sized buffers each time. */
-void cli_import_tune_malloc(void);
-int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *data, size_t len,
-                   const char *name, registry_doc **doc, store_import_result *res);
-
 /* Every subcommand, in the order `ianawatch --help` lists them. Adding a command: write
  * cli/cmd_NAME.c (CMake picks it up) and add its line here. Underscores in NAME are dashes on
  * the command line (import_git is `import-git`). */

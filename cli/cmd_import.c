@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ingest/ingest.h"
 #include "common/banned.h"
 
 static const char import_usage[] =
@@ -55,11 +56,16 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
-	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE)))
+	/* Over the size cap, a file cannot be a registry document: the status fetch gives a body
+	 * over the same cap (iw_input_read() fails with IW_ENOMEM only at the cap). */
+	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE))) {
+		if (rc == IW_ENOMEM)
+			rc = iw_error_prefix(IW_EPARSE, "document too large");
 		goto out;
+	}
 	st->opts.observed_at = observed;
 	st->opts.source = path;
-	if ((rc = cli_import_doc(st->ctx, &st->opts, in.data, in.len, shown, &doc, &res)))
+	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, in.data, in.len, shown, &doc, &res)))
 		goto out;
 	if (res.created) {
 		st->stored++;
@@ -153,7 +159,7 @@ static int import_manifest(import_state *st, const char *manifest)
 		if (rc1 == IW_EDB || rc1 == IW_EBUSY || rc1 == IW_EIO)
 			break;
 #ifdef __GLIBC__
-		/* cli_import_tune_malloc() keeps freed buffers for the next document; a long
+		/* ingest_tune_malloc() keeps freed buffers for the next document; a long
 		 * backfill would otherwise fragment the heap into ever more memory. */
 		if (i % 4 == 3)
 			malloc_trim(0);
@@ -206,7 +212,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 		return cli_usage_error("import", "--manifest takes no FILE and no --observed-at");
 	if (!manifest && optind >= argc)
 		return cli_usage_error("import", "no FILE to import");
-	cli_import_tune_malloc();
+	ingest_tune_malloc();
 	when = iw_now();
 	if (observed && iw_time_parse(observed, &when) != IW_OK)
 		return cli_usage_error("import", "--observed-at: %s", iw_error_last());

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ingest/ingest.h"
 #include "gitsrc/gitsrc.h"
 #include "common/banned.h"
 
@@ -117,7 +118,7 @@ static int import_git_one(import_git_state *st, gitsrc *g, size_t i)
 	}
 	st->opts.observed_at = v->time;
 	st->opts.source = source;
-	if ((rc = cli_import_doc(st->ctx, &st->opts, data, len, source, &doc, &res))) {
+	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, data, len, source, &doc, &res))) {
 		import_git_fail(st, rc);
 		if (!doc) {
 			st->failed++;
@@ -181,7 +182,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 		                                                    : "one REPO at a time");
 	}
 	st.repo = argv[optind];
-	cli_import_tune_malloc();
+	ingest_tune_malloc();
 	rc = npaths ? gitsrc_open(&g, st.repo, ref, paths, npaths)
 	            : gitsrc_open(&g, st.repo, ref, gitsrc_default_paths, gitsrc_ndefault_paths);
 	free(paths);

@@ -50,7 +50,7 @@ static int cmd_show_timeline(const history_timeline *t, void *arg)
 
 	if (o->format == FORMAT_JSON) {
 		if (!o->timelines)
-			rc = iw_buf_adds(&o->buf, "{\"snapshot\": ") || report_json_snapshot(&o->buf, snap) ||
+			rc = iw_buf_adds(&o->buf, "{\"snapshot\": ") || store_json_snapshot(&o->buf, snap) ||
 			     iw_buf_adds(&o->buf, o->single ? ", " : ", \"states\": [\n{");
 		else
 			rc = iw_buf_adds(&o->buf, "},\n{");

@@ -146,7 +146,7 @@ static void status_json(iw_buf *out, const status_info *si)
 		status_json_entry_head(out, &si->change);
 		iw_buf_adds(out, ", \"snapshot\": ");
 		if (si->has_change_snap)
-			report_json_snapshot(out, &si->change_snap);
+			store_json_snapshot(out, &si->change_snap);
 		else
 			iw_buf_adds(out, "null");
 		iw_buf_adds(out, "}");

@@ -6,10 +6,6 @@
 #include "diff/diff.h"
 #include "common/banned.h"
 
-const char *const diff_kind_names[DIFF_NKINDS] = {
-	"assigned", "deassigned", "added", "removed", "modified", "status",
-};
-
 const registry_field diff_compared_fields[DIFF_NCOMPARED] = {
 	REG_ASSIGNEE, REG_CONTACT, REG_DESCRIPTION, REG_MODIFICATION_DATE, REG_NOTES,
 	REG_REFERENCES, REG_REGISTRATION_DATE, REG_SERVICE_CODE, REG_UNAUTHORIZED,
@@ -18,17 +14,6 @@ const registry_field diff_compared_fields[DIFF_NCOMPARED] = {
 const registry_person_field diff_person_fields[PERSON_NFIELDS] = {
 	PERSON_NAME, PERSON_ORG, PERSON_UPDATED, PERSON_URI,
 };
-
-int diff_kind_from_name(const char *s)
-{
-	int k;
-	if (!s)
-		return -1;
-	for (k = 0; k < DIFF_NKINDS; k++)
-		if (!strcmp(s, diff_kind_names[k]))
-			return k;
-	return -1;
-}
 
 /* Key, then document order: the pointers all point into one doc->records array. */
 static int diff_entry_cmp(const registry_record *a, const registry_record *b)
@@ -333,6 +318,7 @@ int diff_compute(const registry_doc *a, const registry_doc *b, diff_result **out
 		}
 	}
 	diff_people(a, b, r);
+	diff_pairs_mark(r);
 	*out = r;
 
 	for (k = 0; k < DIFF_NKINDS; k++)

@@ -46,13 +46,27 @@ typedef enum diff_kind {
 	DIFF_REMOVED,
 	DIFF_MODIFIED,
 	DIFF_STATUS,
-	DIFF_NKINDS
+	DIFF_NKINDS,                /* the contract's kinds (JSON "kind") end here */
+	/* What readers are shown besides: a removal and an addition that read as one event
+	 * (diff_pairs() below). Counted once per pair, selected by --kind like the others. */
+	DIFF_MOVED = DIFF_NKINDS,
+	DIFF_RENAMED,
+	DIFF_NSHOWN
 } diff_kind;
 
-/* The JSON / --kind names: "assigned", "deassigned", "added", "removed", "modified",
- * "status". */
+/* The one table of kind words, indexed by diff_kind (DIFF_NSHOWN entries): `name` is the
+ * JSON and --kind word ("deassigned"), `count` the word of a summary ("4 de-assigned"),
+ * `title` a section heading ("De-assigned"). */
+typedef struct diff_kind_word {
+	const char *name, *count, *title;
+} diff_kind_word;
+extern const diff_kind_word diff_kind_words[DIFF_NSHOWN];
+/* The order in which kinds are shown (sections, summaries, tables): moved, renamed, then
+ * the contract's kinds in enum order. */
+extern const diff_kind diff_shown_order[DIFF_NSHOWN];
+/* The contract's names (diff_kind_words[k].name for k < DIFF_NKINDS). */
 extern const char *const diff_kind_names[DIFF_NKINDS];
-/* The kind named s (exact, lowercase), or -1. */
+/* The kind named s (exact, lowercase; "moved" and "renamed" too), or -1. */
 int diff_kind_from_name(const char *s);
 
 /* The fields a modification compares, sorted by name (the order of the JSON "fields" list):
@@ -74,6 +88,11 @@ typedef struct diff_change {
 	uint32_t fields;        /* modified: bit (1u << registry_field) per differing field */
 	/* status: the statuses of the run in A and B; for entries STATUS_ASSIGNED. */
 	registry_status status_before, status_after;
+	/* The move or rename this change is half of (diff_pairs() below): 0 when none, else
+	 * DIFF_PAIR_MOVED or DIFF_PAIR_RENAMED with `partner` the other half's index in
+	 * changes[]. Set by diff_compute(), kept true by diff_filter_apply(). */
+	int pair;
+	size_t partner;
 } diff_change;
 
 typedef struct diff_person_change {
@@ -102,11 +121,20 @@ void diff_result_free(diff_result *r);
 int diff_result_empty(const diff_result *r);
 /* How many entry/status changes of each kind; people changes counted separately, by kind. */
 void diff_count(const diff_result *r, size_t counts[DIFF_NKINDS], size_t people[DIFF_NKINDS]);
+/* The kind a change is shown as: DIFF_MOVED or DIFF_RENAMED for half of a pair, else its
+ * kind. */
+diff_kind diff_shown_kind(const diff_change *c);
+/* How many of each shown kind, as every renderer counts them: a pair counts once (as moved
+ * or renamed, not as its removal and addition); people as diff_count(). */
+void diff_count_shown(const diff_result *r, size_t counts[DIFF_NSHOWN],
+                      size_t people[DIFF_NKINDS]);
 
 /* ---- filters (the command line's --kind, --protocol, --port, --name) ------------------------ */
 
 typedef struct diff_filter {
-	uint32_t kinds;       /* bit (1u << diff_kind) per kind kept; 0 keeps every kind */
+	uint32_t kinds;       /* bit (1u << diff_kind) per shown kind kept (diff_shown_kind():
+	                         "removed" keeps removals that are not half of a move or
+	                         rename); 0 keeps every kind */
 	const char *protocol; /* keep changes on this protocol (case-insensitive), and changes of
 	                         records without protocol, which cover every protocol; NULL: all */
 	int32_t port_lo, port_hi; /* keep changes whose ports overlap [lo, hi]; REGISTRY_NO_PORT
@@ -115,12 +143,14 @@ typedef struct diff_filter {
 } diff_filter;
 
 void diff_filter_init(diff_filter *f);
-/* Parses "assigned,modified,..." into f->kinds. IW_EINVAL names an unknown kind. */
+/* Parses "assigned,moved,..." into f->kinds. IW_EINVAL names an unknown kind. */
 int diff_filter_parse_kinds(diff_filter *f, const char *s);
 /* Parses "N" or "N-M" (registry_port_parse()) into f->port_lo/port_hi. */
 int diff_filter_parse_ports(diff_filter *f, const char *s);
-/* Drops from r every change the filter rejects, keeping the order. A people change is kept
- * only when no protocol, port or name filter is set and its kind passes f->kinds. */
+/* Drops from r every change the filter rejects, keeping the order. The two halves of a pair
+ * are kept or dropped together (kept when either passes the protocol, port and name
+ * filters). A people change is kept only when no protocol, port or name filter is set and
+ * its kind passes f->kinds. */
 void diff_filter_apply(diff_result *r, const diff_filter *f);
 
 /* ---- presentation helpers ----------------------------------------------------------------- */
@@ -144,6 +174,9 @@ typedef struct diff_pair {
 
 /* Pairs, ordered by the index of `gone`. *out is the caller's (free()); NULL when n is 0. */
 int diff_pairs(const diff_result *r, diff_pair **out, size_t *n);
+/* Computes the pairs of r and records them in its changes (diff_change.pair, .partner);
+ * diff_compute() calls it. */
+void diff_pairs_mark(diff_result *r);
 
 /*
  * The records of a document by port, to say what stands at a port: "2/tcp de-assigned, now

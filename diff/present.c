@@ -1,10 +1,67 @@
-/* present.c: helpers for renderers: move/rename pairs, and what record stands at a port. */
+/* present.c: what renderers share: the kind words, move/rename pairs, what stands at a port. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/common.h"
 #include "diff/diff.h"
 #include "common/banned.h"
+
+static int diff_is_gone(diff_kind k);
+
+const diff_kind_word diff_kind_words[DIFF_NSHOWN] = {
+	[DIFF_ASSIGNED] = {"assigned", "assigned", "Assigned"},
+	[DIFF_DEASSIGNED] = {"deassigned", "de-assigned", "De-assigned"},
+	[DIFF_ADDED] = {"added", "added", "Added"},
+	[DIFF_REMOVED] = {"removed", "removed", "Removed"},
+	[DIFF_MODIFIED] = {"modified", "modified", "Modified"},
+	[DIFF_STATUS] = {"status", "status", "Status changes"},
+	[DIFF_MOVED] = {"moved", "moved", "Moved"},
+	[DIFF_RENAMED] = {"renamed", "renamed", "Renamed"},
+};
+
+const char *const diff_kind_names[DIFF_NKINDS] = {
+	"assigned", "deassigned", "added", "removed", "modified", "status",
+};
+
+const diff_kind diff_shown_order[DIFF_NSHOWN] = {
+	DIFF_MOVED, DIFF_RENAMED, DIFF_ASSIGNED, DIFF_DEASSIGNED, DIFF_ADDED, DIFF_REMOVED,
+	DIFF_MODIFIED, DIFF_STATUS,
+};
+
+int diff_kind_from_name(const char *s)
+{
+	int k;
+	if (!s)
+		return -1;
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		if (!strcmp(s, diff_kind_words[k].name))
+			return k;
+	return -1;
+}
+
+diff_kind diff_shown_kind(const diff_change *c)
+{
+	if (c->pair == DIFF_PAIR_MOVED)
+		return DIFF_MOVED;
+	if (c->pair == DIFF_PAIR_RENAMED)
+		return DIFF_RENAMED;
+	return c->kind;
+}
+
+void diff_count_shown(const diff_result *r, size_t counts[DIFF_NSHOWN],
+                      size_t people[DIFF_NKINDS])
+{
+	size_t i;
+	diff_count(r, NULL, people);
+	for (i = 0; counts && i < DIFF_NSHOWN; i++)
+		counts[i] = 0;
+	for (i = 0; counts && r && i < r->nchanges; i++) {
+		const diff_change *c = &r->changes[i];
+		/* A pair once: at its removal half. */
+		if (!c->pair || diff_is_gone(c->kind))
+			counts[diff_shown_kind(c)]++;
+	}
+}
 
 static int diff_is_gone(diff_kind k)
 {
@@ -93,7 +150,7 @@ static int diff_pair_qcmp(const void *pa, const void *pb)
 	return a->gone < b->gone ? -1 : a->gone > b->gone;
 }
 
-int diff_pairs(const diff_result *r, diff_pair **out, size_t *n)
+static int diff_pairs_find(const diff_result *r, diff_pair **out, size_t *n)
 {
 	diff_cand *v = NULL;
 	diff_pair *pairs = NULL;
@@ -143,6 +200,53 @@ int diff_pairs(const diff_result *r, diff_pair **out, size_t *n)
 		return IW_OK;
 	}
 	qsort(pairs, np, sizeof(*pairs), diff_pair_qcmp);
+	*out = pairs;
+	*n = np;
+	return IW_OK;
+}
+
+void diff_pairs_mark(diff_result *r)
+{
+	diff_pair *pairs = NULL;
+	size_t n = 0, i;
+	if (!r)
+		return;
+	for (i = 0; i < r->nchanges; i++)
+		r->changes[i].pair = 0;
+	diff_pairs_find(r, &pairs, &n);
+	for (i = 0; i < n; i++) {
+		diff_change *g = &r->changes[pairs[i].gone], *c = &r->changes[pairs[i].came];
+		g->pair = c->pair = (int)pairs[i].kind;
+		g->partner = pairs[i].came;
+		c->partner = pairs[i].gone;
+	}
+	free(pairs);
+}
+
+int diff_pairs(const diff_result *r, diff_pair **out, size_t *n)
+{
+	diff_pair *pairs;
+	size_t i, np = 0;
+	*out = NULL;
+	*n = 0;
+	if (!r || !r->nchanges)
+		return IW_OK;
+	for (i = 0; i < r->nchanges; i++)
+		if (r->changes[i].pair && diff_is_gone(r->changes[i].kind))
+			np++;
+	if (!np)
+		return IW_OK;
+	pairs = iw_malloc(np * sizeof(*pairs));
+	np = 0;
+	for (i = 0; i < r->nchanges; i++) {
+		const diff_change *c = &r->changes[i];
+		if (c->pair && diff_is_gone(c->kind)) {
+			pairs[np].gone = i;
+			pairs[np].came = c->partner;
+			pairs[np].kind = (diff_pair_kind)c->pair;
+			np++;
+		}
+	}
 	*out = pairs;
 	*n = np;
 	return IW_OK;

@@ -37,7 +37,7 @@
  * CRLF line ends, a field quoted (with "" for ") when it holds a comma, a quote, CR or LF.
  *
  * json: {"snapshot": SNAP, "records": [RECORD, ...], "people": [PERSON, ...]} with SNAP and
- * RECORD as reports.h gives them (report_json_snapshot(), report_json_record()) and PERSON
+ * RECORD as store.h and registry.h give them (store_json_snapshot(), registry_json_record()) and PERSON
  * {"id", "name", "org", "uri", "updated"} (strings or null); one record or person per line.
  */
 #ifndef IANAWATCH_EXPORT_H

@@ -1,7 +1,6 @@
 /* json.c: the registry at one snapshot as JSON: the snapshot, every record, every person. */
 #include "common/common.h"
 #include "export/export.h"
-#include "reports/reports.h"
 #include "common/banned.h"
 
 static int json_person(iw_buf *out, const registry_person *p)
@@ -21,12 +20,12 @@ int export_json(iw_buf *out, const store_snapshot *snap, const registry_doc *doc
 	size_t i;
 	int rc;
 	/* Record and snapshot objects are the change reports' own, so scripts share one parser. */
-	if ((rc = iw_buf_adds(out, "{\"snapshot\": ")) || (rc = report_json_snapshot(out, snap)) ||
+	if ((rc = iw_buf_adds(out, "{\"snapshot\": ")) || (rc = store_json_snapshot(out, snap)) ||
 	    (rc = iw_buf_adds(out, ",\n\"records\": [")))
 		return rc;
 	for (i = 0; i < doc->nrecords; i++)
 		if ((rc = iw_buf_adds(out, i ? ",\n " : "\n ")) ||
-		    (rc = report_json_record(out, &doc->records[i])))
+		    (rc = registry_json_record(out, &doc->records[i])))
 			return rc;
 	if ((rc = iw_buf_adds(out, doc->nrecords ? "\n],\n\"people\": [" : "],\n\"people\": [")))
 		return rc;

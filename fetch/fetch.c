@@ -32,6 +32,17 @@ typedef struct fetch_xfer {
 	int stalled;         /* the progress callback gave up on a silent server */
 	int64_t last_data_ms;
 	curl_off_t last_dl;
+	long low_speed_bytes; /* the floor (fetch_opts) */
+	long low_speed_ms;
+	int too_slow;        /* the progress callback dropped a trickle */
+	int64_t sample_ms;   /* start of the current speed sample */
+	curl_off_t sample_dl;
+	int64_t slow_since_ms; /* 0, or when the speed first fell under the floor */
+	size_t header_bytes; /* all response headers of this attempt */
+	int header_over;     /* the header callback refused a header beyond the cap */
+	int headers_done;    /* the blank line ending the last response's headers arrived */
+	long timeout_ms;     /* this attempt's CURLOPT_TIMEOUT_MS: the option or the budget left */
+	int budget_cut;      /* ... and it is the budget's */
 } fetch_xfer;
 
 static int64_t fetch_mono_ms(void)
@@ -70,6 +81,9 @@ void fetch_opts_init(fetch_opts *o)
 	o->attempts = 4;
 	o->retry_base_ms = fetch_env_ms("IANAWATCH_RETRY_BASE_MS", 2000);
 	o->retry_max_ms = fetch_env_ms("IANAWATCH_RETRY_MAX_MS", 60000);
+	o->low_speed_bytes = fetch_env_ms("IANAWATCH_LOW_SPEED_LIMIT", 1024);
+	o->low_speed_ms = fetch_env_ms("IANAWATCH_LOW_SPEED_MS", 30000);
+	o->budget_ms = fetch_env_ms("IANAWATCH_FETCH_BUDGET_MS", 600000);
 }
 
 int fetch_global_init(void)
@@ -166,11 +180,19 @@ static size_t fetch_write_cb(char *ptr, size_t size, size_t nmemb, void *userdat
 static size_t fetch_header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 {
 	fetch_xfer *x = userdata;
+	size_t n = size * nitems;
 
-	(void)buf;
+	/* libcurl's own limit fails as "Out of memory"; this one says what was too large. */
+	x->header_bytes += n;
+	if (x->header_bytes > FETCH_MAX_HEADER_BYTES) {
+		x->header_over = 1;
+		return 0;
+	}
+	/* A redirect's headers are followed by the next response's. */
+	x->headers_done = n <= 2 && (n == 0 || buf[0] == '\r' || buf[0] == '\n');
 	/* Headers are data too: a slow but live server is not stalled. */
 	x->last_data_ms = fetch_mono_ms();
-	return size * nitems;
+	return n;
 }
 
 static int fetch_progress_cb(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
@@ -187,6 +209,22 @@ static int fetch_progress_cb(void *userdata, curl_off_t dltotal, curl_off_t dlno
 		x->last_data_ms = now;
 	} else if (x->stall_ms > 0 && now - x->last_data_ms >= x->stall_ms) {
 		x->stalled = 1;
+		return 1;
+	}
+	/* The floor: a server sending a byte a second is never silent, so the stall rule never
+	 * fires; measure the speed over samples of a second or more and drop the transfer once it
+	 * stayed under the floor for low_speed_ms (as CURLOPT_LOW_SPEED_LIMIT, in milliseconds). */
+	if (x->low_speed_bytes > 0 && x->low_speed_ms > 0 && now - x->sample_ms >= 1000) {
+		double rate = (double)(dlnow - x->sample_dl) * 1000.0 / (double)(now - x->sample_ms);
+		if (rate >= (double)x->low_speed_bytes)
+			x->slow_since_ms = 0;
+		else if (!x->slow_since_ms)
+			x->slow_since_ms = x->sample_ms;
+		x->sample_ms = now;
+		x->sample_dl = dlnow;
+	}
+	if (x->slow_since_ms && now - x->slow_since_ms >= x->low_speed_ms) {
+		x->too_slow = 1;
 		return 1;
 	}
 	return 0;
@@ -273,6 +311,11 @@ static fetch_verdict fetch_classify(CURL *h, CURLcode rc, const fetch_xfer *x, c
 		return FETCH_FATAL;
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
+		if (x->header_over) {
+			fetch_fmt_size(FETCH_MAX_HEADER_BYTES, num, sizeof(num));
+			snprintf(out, outlen, "response headers exceed %s cap", num);
+			return FETCH_FATAL;
+		}
 		fetch_fmt_size(x->max_body, num, sizeof(num));
 		if (rc == CURLE_FILESIZE_EXCEEDED) {
 			/* libcurl stops before recording the length, so read the header itself. */
@@ -290,6 +333,12 @@ static fetch_verdict fetch_classify(CURL *h, CURLcode rc, const fetch_xfer *x, c
 		}
 		return FETCH_FATAL;
 	case CURLE_ABORTED_BY_CALLBACK:
+		if (x->too_slow) {
+			fetch_fmt_secs(x->low_speed_ms, num, sizeof(num));
+			snprintf(out, outlen, "too slow: under %ld bytes/s for %s (got %lld bytes)",
+			         x->low_speed_bytes, num, (long long)got);
+			return FETCH_RETRY;
+		}
 		fetch_fmt_secs(x->stall_ms, num, sizeof(num));
 		snprintf(out, outlen, "stalled: no data for %s (got %lld bytes)", num, (long long)got);
 		return FETCH_RETRY;
@@ -297,8 +346,13 @@ static fetch_verdict fetch_classify(CURL *h, CURLcode rc, const fetch_xfer *x, c
 		if (connect_us == 0) {
 			fetch_fmt_secs(o->connect_timeout_ms, num, sizeof(num));
 			snprintf(out, outlen, "connect timed out after %s", num);
+		} else if (x->budget_cut) {
+			fetch_fmt_secs(o->budget_ms, num, sizeof(num));
+			snprintf(out, outlen, "fetch budget of %s spent (got %lld bytes)", num,
+			         (long long)got);
+			return FETCH_FATAL;
 		} else {
-			fetch_fmt_secs(o->timeout_ms, num, sizeof(num));
+			fetch_fmt_secs(x->timeout_ms, num, sizeof(num));
 			snprintf(out, outlen, "timed out after %s (got %lld bytes)", num, (long long)got);
 		}
 		return FETCH_RETRY;
@@ -310,6 +364,15 @@ static fetch_verdict fetch_classify(CURL *h, CURLcode rc, const fetch_xfer *x, c
 			snprintf(out, outlen, "body truncated (got %lld bytes): %s", (long long)got,
 			         detail);
 		return FETCH_RETRY;
+	case CURLE_OUT_OF_MEMORY:
+		/* libcurl refuses a single header line over CURL_MAX_HTTP_HEADER (100 KiB) with
+		 * this code before the header callback sees it. */
+		if (!x->headers_done && got == 0) {
+			snprintf(out, outlen, "response header line exceeds libcurl's 100 KiB limit");
+			return FETCH_FATAL;
+		}
+		snprintf(out, outlen, "%s", detail);
+		return FETCH_FATAL;
 	case CURLE_TOO_MANY_REDIRECTS:
 		snprintf(out, outlen, "too many redirects (more than %ld)", o->max_redirects);
 		return FETCH_FATAL;
@@ -397,7 +460,9 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 	char *ua = NULL, *line = NULL, *shown = NULL;
 	const char *eff;
 	fetch_verdict v = FETCH_FATAL;
-	int conditional = 0, err = IW_OK, attempt;
+	int conditional = 0, err = IW_OK, attempt, out_of_budget = 0;
+	int64_t run_start;
+	long wait;
 
 	memset(res, 0, sizeof(*res));
 	memset(&x, 0, sizeof(x));
@@ -409,7 +474,8 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 		goto out;
 	if (o->attempts < 1 || o->max_body == 0 ||
 	    o->max_redirects < 0 || o->timeout_ms < 0 || o->connect_timeout_ms < 0 ||
-	    o->stall_ms < 0 || o->retry_base_ms < 0 || o->retry_max_ms < 0) {
+	    o->stall_ms < 0 || o->retry_base_ms < 0 || o->retry_max_ms < 0 ||
+	    o->low_speed_bytes < 0 || o->low_speed_ms < 0 || o->budget_ms < 0) {
 		err = iw_error_set(IW_EINVAL, "%s: invalid fetch options", shown);
 		goto out;
 	}
@@ -423,6 +489,8 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 	iw_buf_init(&x.body, o->max_body);
 	x.max_body = o->max_body;
 	x.stall_ms = o->stall_ms;
+	x.low_speed_bytes = o->low_speed_bytes;
+	x.low_speed_ms = o->low_speed_ms;
 
 	h = curl_easy_init();
 	if (!h) {
@@ -465,8 +533,6 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 	/* Explicit although they are libcurl's defaults: a fetch is never allowed to skip them. */
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
 	/* Refuses a declared Content-Length over the cap before any byte of body is read; the write
 	 * callback covers chunked and compressed responses. */
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
@@ -480,10 +546,11 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
+	run_start = fetch_mono_ms();
 	for (attempt = 1; attempt <= o->attempts; attempt++) {
 		time_t at = iw_now();
 		int64_t t0 = fetch_mono_ms();
-		long status = 0;
+		long status = 0, left = o->budget_ms > 0 ? o->budget_ms - (long)(t0 - run_start) : 0;
 		curl_off_t retry_after = 0;
 		CURLcode rc;
 
@@ -492,6 +559,24 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 		x.stalled = 0;
 		x.last_dl = 0;
 		x.last_data_ms = t0;
+		x.too_slow = 0;
+		x.sample_ms = t0;
+		x.sample_dl = 0;
+		x.slow_since_ms = 0;
+		x.header_bytes = 0;
+		x.header_over = 0;
+		x.headers_done = 0;
+		/* The budget bounds the run, so no attempt may outlast what is left of it. */
+		if (left < 1 && o->budget_ms > 0)
+			left = 1;
+		x.timeout_ms = o->timeout_ms;
+		x.budget_cut = o->budget_ms > 0 && (o->timeout_ms == 0 || left < o->timeout_ms);
+		if (x.budget_cut)
+			x.timeout_ms = left;
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, x.timeout_ms);
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+		                 o->budget_ms > 0 && left < o->connect_timeout_ms ? left
+		                                                                  : o->connect_timeout_ms);
 		errbuf[0] = '\0';
 		rc = curl_easy_perform(h);
 		res->attempts = attempt;
@@ -507,7 +592,13 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 		if (v != FETCH_RETRY || attempt == o->attempts)
 			break;
 		curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
-		fetch_sleep_ms(fetch_backoff_ms(o, attempt, retry_after));
+		wait = fetch_backoff_ms(o, attempt, retry_after);
+		/* A retry that could not even start within the budget is not worth waiting for. */
+		if (o->budget_ms > 0 && fetch_mono_ms() - run_start + wait >= o->budget_ms) {
+			out_of_budget = 1;
+			break;
+		}
+		fetch_sleep_ms(wait);
 	}
 
 	if (v == FETCH_DONE || v == FETCH_NOTMOD) {
@@ -539,11 +630,20 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 		else
 			err = iw_error_set(IW_ENET, "%s: %s (redirected to %s)", shown, outcome,
 			                   res->effective_url);
+	} else if (out_of_budget) {
+		char secs[64];
+		fetch_fmt_secs(o->budget_ms, secs, sizeof(secs));
+		err = iw_error_set(IW_ENET, "%s: %s after %d attempt%s; no time left for another in "
+		                   "the fetch budget of %s", shown, outcome, res->attempts,
+		                   res->attempts == 1 ? "" : "s", secs);
 	} else if (res->attempts > 1) {
 		err = iw_error_set(IW_ENET, "%s: %s after %d attempts", shown, outcome, res->attempts);
 	} else {
 		err = iw_error_set(IW_ENET, "%s: %s", shown, outcome);
 	}
+	/* A document over the cap cannot be a registry: the verdict import gives it too. */
+	if (x.over_cap || strstr(outcome, "response exceeds ") == outcome)
+		err = iw_error_set(IW_EPARSE, "%s: %s", shown, outcome);
 out:
 	curl_easy_cleanup(h);
 	curl_slist_free_all(hdrs);

@@ -50,7 +50,20 @@ typedef struct fetch_opts {
 	                               $IANAWATCH_RETRY_BASE_MS overrides) */
 	long retry_max_ms;          /* cap of any single wait, Retry-After included (default 60000,
 	                               $IANAWATCH_RETRY_MAX_MS overrides) */
+	long low_speed_bytes;       /* the floor: abort an attempt whose body arrives slower than
+	                               this many bytes a second ... (default 1024,
+	                               $IANAWATCH_LOW_SPEED_LIMIT overrides; 0: no floor) */
+	long low_speed_ms;          /* ... for this long (default 30000, so a trickle is dropped
+	                               within a minute; $IANAWATCH_LOW_SPEED_MS overrides). The
+	                               wait for the response headers counts as slow too. */
+	long budget_ms;             /* the whole run, every attempt and every backoff wait: no
+	                               attempt outlives it, no retry starts once it is spent
+	                               (default 600000, $IANAWATCH_FETCH_BUDGET_MS overrides;
+	                               0: no budget) */
 } fetch_opts;
+
+/* Response headers (all of one attempt, redirects included) beyond this fail the attempt. */
+#define FETCH_MAX_HEADER_BYTES ((size_t)64 << 10)
 
 /* Fills o with the defaults above (reading the two environment overrides, which exist so that
  * command-line tests can retry fast); url is left NULL. */
@@ -88,12 +101,17 @@ int fetch_global_init(void);
 void fetch_global_cleanup(void);
 
 /* Downloads o->url. Returns IW_OK with a 200 body or not_modified set; otherwise IW_EINVAL for
- * bad options, IW_ENET with one line naming the URL and what happened, e.g.
+ * bad options, IW_EPARSE for a body over the cap, IW_ENET with one line naming the URL and what happened, e.g.
  *   "https://h/x: HTTP 503 after 4 attempts"
  *   "https://h/x: body truncated (got 123 of 456 bytes)"
  *   "https://h/x: too many redirects (more than 5)"
  *   "https://h/x: stalled: no data for 30 s after 4 attempts"
  *   "https://h/x: response exceeds 64 MiB cap"
+ *   "https://h/x: too slow: under 1024 bytes/s for 30 s (got 200 bytes)"
+ *   "https://h/x: response headers exceed 64 KiB cap"
+ *   "https://h/x: HTTP 503 after 2 attempts; fetch budget of 600 s spent"
+ * A body over max_body fails with IW_EPARSE, not IW_ENET: a document that large is not a
+ * registry document, the same verdict (and exit status) as `import` gives a file over the cap.
  * A status other than 200 / 304 / 408 / 429 / 5xx fails at once (no retry); so do TLS
  * verification failures, redirect loops, the size cap and undecodable gzip. *res is always
  * filled and must be released with fetch_result_free(). */

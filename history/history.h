@@ -148,7 +148,7 @@ int history_render_text(iw_buf *out, const history_timeline *t, int detailed);
  *   "status": S, "entries": [RECORD, ...],
  *   "other_records": [{"kind": "reserving"|"unassigning", "description", "notes"}, ...],
  *   "people": {ID: {"name", "org", "uri", "updated"} or null, ...}
- * SNAP and RECORD are the diff's (report_json_snapshot(), report_json_record()).
+ * SNAP and RECORD are the diff's (store_json_snapshot(), registry_json_record()).
  */
 int history_render_json(iw_buf *out, const history_timeline *t, const history_row *row, int span);
 

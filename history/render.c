@@ -5,7 +5,6 @@
 
 #include "common/common.h"
 #include "history/history.h"
-#include "reports/reports.h"
 #include "common/banned.h"
 
 /* Width of the "FROM .. TO" column and of the status column of a timeline row. */
@@ -283,14 +282,14 @@ int history_render_json(iw_buf *out, const history_timeline *t, const history_ro
 		rc = iw_buf_adds(out, ", \"protocol\": ") || iw_buf_add_json_str(out, t->protocol);
 	if (!rc && span)
 		rc = iw_buf_adds(out, ", \"from\": ") ||
-		     report_json_snapshot(out, &t->snaps[row->first_pos - 1]) ||
+		     store_json_snapshot(out, &t->snaps[row->first_pos - 1]) ||
 		     iw_buf_adds(out, ", \"to\": ") ||
-		     report_json_snapshot(out, &t->snaps[row->last_pos - 1]);
+		     store_json_snapshot(out, &t->snaps[row->last_pos - 1]);
 	if (!rc)
 		rc = iw_buf_printf(out, ", \"status\": \"%s\", \"entries\": [",
 		                   history_status_names[row->status]);
 	for (i = 0; i < row->nentries && !rc; i++)
-		rc = (i && iw_buf_adds(out, ", ")) || report_json_record(out, row->entries[i]);
+		rc = (i && iw_buf_adds(out, ", ")) || registry_json_record(out, row->entries[i]);
 	if (!rc)
 		rc = iw_buf_adds(out, "], \"other_records\": [");
 	for (i = 0; i < row->nothers && !rc; i++) {

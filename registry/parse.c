@@ -111,6 +111,13 @@ static int parse_xml_keep(parser *p, xmlErrorPtr err)
 		n--;
 	/* Errors raised outside the parser (encoding conversion) carry no line. */
 	line = err->line > 0 ? err->line : parse_line(p);
+	/* libxml2 calls a tag (in practice an attribute value) over its 10,000,000-byte lookup
+	 * limit an internal error; it is the document's fault, so say what was too large. */
+	if (err->code == XML_ERR_INTERNAL_ERROR && strstr(msg, "Huge input lookup")) {
+		p->rc = iw_error_set(IW_EPARSE, "%s:%d: tag or attribute value too large (over "
+		                     "libxml2's limit of 10000000 bytes)", p->name, line);
+		return 1;
+	}
 	truncated = line >= parse_last_line(p);
 	p->rc = iw_error_set(IW_EPARSE, "%s:%d: %s: %.*s", p->name, line,
 	                     truncated ? "truncated or malformed XML" : "malformed XML", (int)n, msg);

@@ -193,4 +193,18 @@ void registry_doc_sort(registry_doc *doc);
  * formatted on the first call (call it from one thread). */
 const char *registry_library_version(void);
 
+/* ---- shared forms of records and people (json.c) ---------------------------------------- */
+
+struct iw_buf;
+/* Every field of a record as one JSON object: name, protocol, port, port_end (int or null),
+ * description, assignee, contact, references (arrays, [] when empty), notes, unauthorized,
+ * service_code, registration_date, modification_date (string or null); null for NULL. The
+ * form of a record in every JSON output (diff, history, show, export). Returns
+ * iw_buf_error(out). */
+int registry_json_record(struct iw_buf *out, const registry_record *r);
+/* "Name (Org)" of person `id` looked up in doc, then in fallback (either may be NULL); the
+ * name alone without org, the org without name, the id itself when unknown. Plain text. */
+int registry_person_label(struct iw_buf *out, const registry_doc *doc,
+                          const registry_doc *fallback, const char *id);
+
 #endif

@@ -12,17 +12,15 @@ static int report_md_text(iw_buf *out, const char *s, size_t len)
 {
 	static const char specials[] = "\\`*_[]<>|~&#!";
 	size_t i, run = 0;
-	int rc = 0;
-	for (i = 0; i < len && !rc; i++) {
+	for (i = 0; i < len; i++) {
 		if (!memchr(specials, s[i], sizeof(specials) - 1))
 			continue;
-		if ((rc = iw_buf_add(out, s + run, i - run)) == 0)
-			rc = iw_buf_addc(out, '\\');
+		iw_buf_add(out, s + run, i - run);
+		iw_buf_addc(out, '\\');
 		run = i;
 	}
-	if (!rc)
-		rc = iw_buf_add(out, s + run, len - run);
-	return rc;
+	iw_buf_add(out, s + run, len - run);
+	return iw_buf_error(out);
 }
 
 static int report_md_headline(iw_buf *out, const char *title, const char *counts)

@@ -1,4 +1,4 @@
-/* changes_render.c: the changelog engine behind the text and Markdown change reports. */
+/* changes_render.c: the presentation model of a change set, and the text/Markdown walk of it. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,28 +8,22 @@
 #include "changes_render.h"
 #include "common/banned.h"
 
-/* Rendering state. Errors are sticky: after the first failed append nothing more is written
- * and the code is returned at the end, which keeps the many small writes readable. */
+/* Building state. The item being written goes into the buffers below, `cur` being the part
+ * written now; they are sticky (iw_buf), checked once as each item is stored. */
 typedef struct report_render {
-	iw_buf *out;
-	const changes_style *st;
+	report_model *m;
+	report_escape_fn escape;
 	const diff_result *d;
 	diff_port_index *ixa, *ixb; /* built when a line first needs to say what stands at a port */
+	iw_buf subj, text, fname, fbefore, fafter;
+	iw_buf *cur;
+	int in_item;
 	int rc;
 } report_render;
 
-static const char *const report_group_titles[DIFF_NKINDS] = {
-	"Assigned", "De-assigned", "Added", "Removed", "Modified", "Status changes",
-};
-
-static const char *const report_count_words[DIFF_NKINDS] = {
-	"assigned", "de-assigned", "added", "removed", "modified", "status",
-};
-
 static void report_put(report_render *r, const char *s)
 {
-	if (!r->rc)
-		r->rc = iw_buf_adds(r->out, s);
+	iw_buf_adds(r->cur, s);
 }
 
 static void report_putf(report_render *r, const char *fmt, ...) IW_PRINTF(2, 3);
@@ -37,17 +31,14 @@ static void report_putf(report_render *r, const char *fmt, ...) IW_PRINTF(2, 3);
 static void report_putf(report_render *r, const char *fmt, ...)
 {
 	va_list ap;
-	if (r->rc)
-		return;
 	va_start(ap, fmt);
-	r->rc = iw_buf_vprintf(r->out, fmt, ap);
+	iw_buf_vprintf(r->cur, fmt, ap);
 	va_end(ap);
 }
 
 static void report_text_n(report_render *r, const char *s, size_t n)
 {
-	if (!r->rc)
-		r->rc = r->st->text(r->out, s, n);
+	r->escape(r->cur, s, n);
 }
 
 /* Registry text, escaped; a missing value reads "(none)". */
@@ -59,23 +50,93 @@ static void report_text(report_render *r, const char *s)
 		report_put(r, "(none)");
 }
 
-int report_person_label(iw_buf *out, const registry_doc *doc, const registry_doc *fallback,
-                        const char *id)
+/* A '\n'-separated list of person ids as "Name (Org), Name (Org)". */
+/* ---- the model's structure: groups, items, fields -------------------------------------- */
+
+/* The buffer's text as a string of the model (never NULL), the buffer emptied. */
+static char *report_take(report_render *r, iw_buf *b)
 {
-	const registry_person *p = doc ? registry_doc_person(doc, id) : NULL;
-	const char *name, *org;
-	if (!p && fallback)
-		p = registry_doc_person(fallback, id);
-	if (!p || (!p->f[PERSON_NAME] && !p->f[PERSON_ORG]))
-		return iw_buf_adds(out, id ? id : "(unknown)");
-	name = p->f[PERSON_NAME];
-	org = p->f[PERSON_ORG];
-	if (name && org && strcmp(name, org))
-		return iw_buf_printf(out, "%s (%s)", name, org);
-	return iw_buf_adds(out, name ? name : org);
+	char *s;
+	int rc = iw_buf_error(b);
+	if (rc && !r->rc)
+		r->rc = rc;
+	s = iw_buf_detach(b, NULL);
+	return s ? s : iw_strdup("");
 }
 
-/* A '\n'-separated list of person ids as "Name (Org), Name (Org)". */
+static void report_item_end(report_render *r)
+{
+	report_mgroup *g;
+	report_mitem *it;
+	char *text;
+	if (!r->in_item)
+		return;
+	r->in_item = 0;
+	g = &r->m->groups[r->m->ngroups - 1];
+	it = &g->items[g->nitems - 1];
+	it->subject = report_take(r, &r->subj);
+	/* The engine writes "SUBJECT verb...": the space belongs to the renderers. */
+	text = report_take(r, &r->text);
+	if (text[0] == ' ')
+		memmove(text, text + 1, strlen(text));
+	it->text = text;
+}
+
+static void report_item(report_render *r)
+{
+	report_mgroup *g = &r->m->groups[r->m->ngroups - 1];
+	report_item_end(r);
+	if (g->nitems == g->alloc) {
+		g->alloc = g->alloc ? g->alloc * 2 : 16;
+		g->items = iw_realloc(g->items, g->alloc * sizeof(*g->items));
+	}
+	memset(&g->items[g->nitems++], 0, sizeof(*g->items));
+	r->cur = &r->text;
+	r->in_item = 1;
+}
+
+/* The item's subject (emphasised by renderers) starts or ends. */
+static void report_strong(report_render *r, int open)
+{
+	r->cur = open ? &r->subj : &r->text;
+}
+
+/* A field of a modification: its name, then (next) the value before, then after. */
+static void report_field_begin(report_render *r)
+{
+	r->cur = &r->fname;
+}
+
+static void report_field_next(report_render *r)
+{
+	r->cur = r->cur == &r->fname ? &r->fbefore : &r->fafter;
+}
+
+static void report_field_end(report_render *r)
+{
+	report_mgroup *g = &r->m->groups[r->m->ngroups - 1];
+	report_mitem *it = &g->items[g->nitems - 1];
+	report_mfield *f;
+	it->fields = iw_realloc(it->fields, (it->nfields + 1) * sizeof(*it->fields));
+	f = &it->fields[it->nfields++];
+	f->name = report_take(r, &r->fname);
+	f->before = report_take(r, &r->fbefore);
+	f->after = report_take(r, &r->fafter);
+	r->cur = &r->text;
+}
+
+static void report_group(report_render *r, int kind, const char *title, size_t n)
+{
+	report_mgroup *g;
+	report_item_end(r);
+	r->m->groups = iw_realloc(r->m->groups, (r->m->ngroups + 1) * sizeof(*r->m->groups));
+	g = &r->m->groups[r->m->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	g->count = n;
+	g->title = iw_asprintf("%s (%zu)", title, n);
+}
+
 static void report_persons(report_render *r, const char *list, const registry_doc *doc,
                            const registry_doc *fallback)
 {
@@ -89,7 +150,7 @@ static void report_persons(report_render *r, const char *list, const registry_do
 			report_put(r, ", ");
 		iw_buf_reset(&label);
 		if (!r->rc)
-			r->rc = report_person_label(&label, doc, fallback, id);
+			r->rc = registry_person_label(&label, doc, fallback, id);
 		if (!r->rc)
 			report_text_n(r, label.data ? label.data : "", label.len);
 		free(id);
@@ -214,7 +275,7 @@ static void report_name(report_render *r, const char *name)
  * number "compressnet (tcp, no port)". */
 static void report_subject(report_render *r, const diff_change *c)
 {
-	report_put(r, r->st->strong_open);
+	report_strong(r, 1);
 	if (c->port != REGISTRY_NO_PORT) {
 		report_loc(r, c->protocol, c->port, c->port_end);
 		report_put(r, " ");
@@ -228,7 +289,7 @@ static void report_subject(report_render *r, const diff_change *c)
 		}
 		report_put(r, "no port)");
 	}
-	report_put(r, r->st->strong_close);
+	report_strong(r, 0);
 }
 
 static diff_port_index *report_index(report_render *r, int after)
@@ -312,7 +373,7 @@ static void report_details(report_render *r, const registry_record *rec, int aft
 static void report_entry_line(report_render *r, const diff_change *c, const char *tail)
 {
 	size_t i;
-	report_put(r, r->st->item);
+	report_item(r);
 	report_subject(r, c);
 	switch (c->kind) {
 	case DIFF_ASSIGNED:
@@ -336,63 +397,59 @@ static void report_entry_line(report_render *r, const diff_change *c, const char
 		report_put(r, " modified:");
 		if (tail)
 			report_put(r, tail);
-		report_put(r, "\n");
 		for (i = 0; i < DIFF_NCOMPARED; i++) {
 			registry_field f = diff_compared_fields[i];
 			if (!(c->fields & (1u << f)))
 				continue;
-			report_put(r, r->st->subitem);
+			report_field_begin(r);
 			report_text(r, registry_field_names[f]);
-			report_put(r, ": ");
+			report_field_next(r);
 			report_value(r, f, c->before->f[f], r->d->a, r->d->b);
-			report_put(r, " -> ");
+			report_field_next(r);
 			report_value(r, f, c->after->f[f], r->d->b, r->d->a);
-			report_put(r, "\n");
-		}
+			report_field_end(r);
+			}
 		return;
 	default:
 		break;
 	}
 	if (tail)
 		report_put(r, tail);
-	report_put(r, "\n");
 }
 
 static void report_pair_line(report_render *r, const diff_pair *p)
 {
 	const diff_change *g = &r->d->changes[p->gone], *c = &r->d->changes[p->came];
 	if (p->kind == DIFF_PAIR_RENAMED) {
-		report_put(r, r->st->item);
-		report_put(r, r->st->strong_open);
+		report_item(r);
+		report_strong(r, 1);
 		report_loc(r, c->protocol, c->port, c->port_end);
-		report_put(r, r->st->strong_close);
+		report_strong(r, 0);
 		report_put(r, " renamed from ");
 		report_name(r, g->name);
 		report_put(r, " to ");
 		report_name(r, c->name);
 		report_details(r, c->after, 1);
-		report_put(r, "\n");
 	} else if (c->port == REGISTRY_NO_PORT) {
 		/* The port went, the service name stays (the CompressNET case). */
 		report_entry_line(r, g, "; the service name stays, without a port");
 	} else if (g->port == REGISTRY_NO_PORT) {
 		report_entry_line(r, c, "; before, the service name had no port");
 	} else {
-		report_put(r, r->st->item);
-		report_put(r, r->st->strong_open);
+		report_item(r);
+		report_strong(r, 1);
 		report_loc(r, g->protocol, g->port, g->port_end);
 		report_put(r, " -> ");
 		report_loc(r, c->protocol, c->port, c->port_end);
 		report_put(r, " ");
 		report_name(r, c->name);
-		report_put(r, r->st->strong_close);
+		report_strong(r, 0);
 		report_put(r, " moved");
 		if (g->kind == DIFF_DEASSIGNED) {
 			report_put(r, "; ");
 			report_loc(r, g->protocol, g->port, g->port_end);
 			report_standing(r, g->before, 1, " now ");
 		}
-		report_put(r, "\n");
 	}
 }
 
@@ -428,8 +485,8 @@ static size_t report_status_line(report_render *r, const diff_change *v, size_t 
 	size_t k = 1, i;
 	while (k < n && report_same_run(&v[0], &v[k]))
 		k++;
-	report_put(r, r->st->item);
-	report_put(r, r->st->strong_open);
+	report_item(r);
+	report_strong(r, 1);
 	report_putf(r, "%d", (int)v[0].port);
 	if (v[0].port_end != v[0].port)
 		report_putf(r, "-%d", (int)v[0].port_end);
@@ -439,12 +496,11 @@ static size_t report_status_line(report_render *r, const diff_change *v, size_t 
 			report_put(r, ",");
 		report_text(r, v[i].protocol);
 	}
-	report_put(r, r->st->strong_close);
+	report_strong(r, 0);
 	report_put(r, " was ");
 	report_status_word(r, 0, v[0].protocol, v[0].port, v[0].status_before, 0);
 	report_put(r, ", now ");
 	report_status_word(r, 1, v[0].protocol, v[0].port, v[0].status_after, 1);
-	report_put(r, "\n");
 	return k;
 }
 
@@ -452,34 +508,33 @@ static void report_person_line(report_render *r, const diff_person_change *pc)
 {
 	iw_buf label = IW_BUF_INIT(64 * 1024);
 	size_t i;
-	report_put(r, r->st->item);
-	report_put(r, r->st->strong_open);
+	report_item(r);
+	report_strong(r, 1);
 	report_text(r, pc->id);
-	report_put(r, r->st->strong_close);
+	report_strong(r, 0);
 	report_put(r, " ");
 	report_put(r, diff_kind_names[pc->kind]);
 	if (pc->kind != DIFF_MODIFIED) {
 		const registry_doc *doc = pc->kind == DIFF_ADDED ? r->d->b : r->d->a;
 		if (!r->rc)
-			r->rc = report_person_label(&label, doc, NULL, pc->id);
+			r->rc = registry_person_label(&label, doc, NULL, pc->id);
 		report_put(r, ": ");
 		report_text_n(r, label.data ? label.data : "", label.len);
-		report_put(r, "\n");
 		iw_buf_free(&label);
 		return;
 	}
-	report_put(r, ":\n");
+	report_put(r, ":");
 	for (i = 0; i < PERSON_NFIELDS; i++) {
 		registry_person_field f = diff_person_fields[i];
 		if (!(pc->fields & (1u << f)))
 			continue;
-		report_put(r, r->st->subitem);
+		report_field_begin(r);
 		report_put(r, registry_person_field_names[f]);
-		report_put(r, ": ");
+		report_field_next(r);
 		report_text(r, pc->before->f[f]);
-		report_put(r, " -> ");
+		report_field_next(r);
 		report_text(r, pc->after->f[f]);
-		report_put(r, "\n");
+		report_field_end(r);
 	}
 	iw_buf_free(&label);
 }
@@ -487,87 +542,109 @@ static void report_person_line(report_render *r, const diff_person_change *pc)
 static void report_headline(report_render *r, const store_snapshot *from,
                             const store_snapshot *to)
 {
-	static const char *const person_words[DIFF_NKINDS] = {
-		NULL, NULL, "added", "removed", "modified", NULL,
-	};
 	iw_buf title = IW_BUF_INIT(4096), counts = IW_BUF_INIT(4096);
-	size_t nk[DIFF_NKINDS], np[DIFF_NKINDS];
 	const char *fd = from ? from->registry_updated : r->d->a->updated;
 	const char *td = to ? to->registry_updated : r->d->b->updated;
-	int k, rc = 0;
 
-	diff_count(r->d, nk, np);
-	rc = iw_buf_printf(&title, "Registry changes %s -> %s", fd ? fd : "?", td ? td : "?");
-	if (!rc && from && to)
-		rc = iw_buf_printf(&title, " (snapshots %lld -> %lld)", (long long)from->id,
-		                   (long long)to->id);
-	for (k = 0; !rc && k < DIFF_NKINDS; k++) {
-		if (!nk[k])
-			continue;
-		rc = iw_buf_printf(&counts, "%s%zu %s%s", counts.len ? ", " : "", nk[k],
-		                   report_count_words[k],
-		                   k == DIFF_STATUS ? (nk[k] == 1 ? " change" : " changes") : "");
-	}
-	for (k = 0; !rc && k < DIFF_NKINDS; k++) {
-		if (!np[k] || !person_words[k])
-			continue;
-		rc = iw_buf_printf(&counts, "%s%zu %s %s", counts.len ? ", " : "", np[k],
-		                   np[k] == 1 ? "person" : "people", person_words[k]);
-	}
-	if (!rc)
-		rc = r->st->headline(r->out, title.data, counts.data ? counts.data : "");
-	if (rc && !r->rc)
-		r->rc = rc;
-	iw_buf_free(&title);
-	iw_buf_free(&counts);
+	diff_count_shown(r->d, r->m->counts, r->m->people);
+	iw_buf_printf(&title, "Registry changes %s -> %s", fd ? fd : "?", td ? td : "?");
+	if (from && to)
+		iw_buf_printf(&title, " (snapshots %lld -> %lld)", (long long)from->id,
+		              (long long)to->id);
+	report_counts_words(&counts, r->m->counts, r->m->people);
+	r->m->title = report_take(r, &title);
+	r->m->summary = report_take(r, &counts);
 }
 
-static void report_group(report_render *r, const char *title, size_t n)
+int report_counts_words(iw_buf *out, const size_t counts[DIFF_NSHOWN],
+                        const size_t people[DIFF_NKINDS])
 {
-	char line[128];
-	snprintf(line, sizeof(line), "%s (%zu)", title, n);
-	if (!r->rc)
-		r->rc = r->st->group(r->out, line);
+	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
+	size_t start = out->len, i;
+	for (i = 0; i < DIFF_NSHOWN; i++) {
+		diff_kind k = diff_shown_order[i];
+		if (!counts[k])
+			continue;
+		iw_buf_printf(out, "%s%zu %s%s", out->len > start ? ", " : "", counts[k],
+		              diff_kind_words[k].count,
+		              k == DIFF_STATUS ? (counts[k] == 1 ? " change" : " changes") : "");
+	}
+	for (i = 0; people && i < sizeof(person_kinds) / sizeof(*person_kinds); i++) {
+		size_t n = people[person_kinds[i]];
+		if (n)
+			iw_buf_printf(out, "%s%zu %s %s", out->len > start ? ", " : "", n,
+			              n == 1 ? "person" : "people", diff_kind_words[person_kinds[i]].count);
+	}
+	return iw_buf_error(out);
 }
 
-int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                          const diff_result *d, const changes_style *st)
+void report_model_free(report_model *m)
+{
+	size_t g, i, f;
+	if (!m)
+		return;
+	for (g = 0; g < m->ngroups; g++) {
+		report_mgroup *gr = &m->groups[g];
+		for (i = 0; i < gr->nitems; i++) {
+			report_mitem *it = &gr->items[i];
+			for (f = 0; f < it->nfields; f++) {
+				free(it->fields[f].name);
+				free(it->fields[f].before);
+				free(it->fields[f].after);
+			}
+			free(it->fields);
+			free(it->subject);
+			free(it->text);
+		}
+		free(gr->items);
+		free(gr->title);
+	}
+	free(m->groups);
+	free(m->title);
+	free(m->summary);
+	memset(m, 0, sizeof(*m));
+}
+
+int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
+                       const diff_result *d, report_escape_fn escape, size_t cap)
 {
 	report_render r;
 	diff_pair *pairs = NULL;
-	unsigned char *paired = NULL;
 	size_t npairs = 0, i;
-	int k, rc;
+	int k, o, rc;
 
+	memset(m, 0, sizeof(*m));
 	memset(&r, 0, sizeof(r));
-	r.out = out;
-	r.st = st;
+	r.m = m;
+	r.escape = escape;
 	r.d = d;
+	iw_buf_init(&r.subj, cap);
+	iw_buf_init(&r.text, cap);
+	iw_buf_init(&r.fname, cap);
+	iw_buf_init(&r.fbefore, cap);
+	iw_buf_init(&r.fafter, cap);
+	r.cur = &r.text;
 	if (diff_result_empty(d))
 		return IW_OK;
+	m->nonempty = 1;
 	if ((rc = diff_pairs(d, &pairs, &npairs)))
 		goto out;
-	paired = iw_calloc(d->nchanges ? d->nchanges : 1, 1);
-	for (i = 0; i < npairs; i++)
-		paired[pairs[i].gone] = paired[pairs[i].came] = 1;
 
 	report_headline(&r, from, to);
-	if (npairs) {
-		report_group(&r, "Moved and renamed", npairs);
-		for (i = 0; i < npairs; i++)
-			report_pair_line(&r, &pairs[i]);
-	}
-	for (k = 0; k < DIFF_NKINDS; k++) {
-		size_t n = 0;
-		for (i = 0; i < d->nchanges; i++)
-			if (d->changes[i].kind == (diff_kind)k && !paired[i])
-				n++;
-		if (!n)
+	for (o = 0; o < DIFF_NSHOWN; o++) {
+		k = (int)diff_shown_order[o];
+		if (!m->counts[k])
 			continue;
-		report_group(&r, report_group_titles[k], n);
+		report_group(&r, k, diff_kind_words[k].title, m->counts[k]);
+		if (k == DIFF_MOVED || k == DIFF_RENAMED) {
+			for (i = 0; i < npairs; i++)
+				if (pairs[i].kind == (k == DIFF_MOVED ? DIFF_PAIR_MOVED : DIFF_PAIR_RENAMED))
+					report_pair_line(&r, &pairs[i]);
+			continue;
+		}
 		for (i = 0; i < d->nchanges;) {
 			const diff_change *c = &d->changes[i];
-			if (c->kind != (diff_kind)k || paired[i]) {
+			if (c->kind != (diff_kind)k || c->pair) {
 				i++;
 			} else if (k == DIFF_STATUS) {
 				size_t end = i;
@@ -581,15 +658,59 @@ int report_changes_render(iw_buf *out, const store_snapshot *from, const store_s
 		}
 	}
 	if (d->npeople) {
-		report_group(&r, "People", d->npeople);
+		report_group(&r, REPORT_GROUP_PEOPLE, "People", d->npeople);
 		for (i = 0; i < d->npeople; i++)
 			report_person_line(&r, &d->people[i]);
 	}
+	report_item_end(&r);
 	rc = r.rc;
 out:
 	free(pairs);
-	free(paired);
 	diff_port_index_free(r.ixa);
 	diff_port_index_free(r.ixb);
+	iw_buf_free(&r.subj);
+	iw_buf_free(&r.text);
+	iw_buf_free(&r.fname);
+	iw_buf_free(&r.fbefore);
+	iw_buf_free(&r.fafter);
+	if (rc)
+		report_model_free(m);
 	return rc;
+}
+
+int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                          const diff_result *d, const changes_style *st)
+{
+	report_model m;
+	size_t g, i, f;
+	int rc = report_model_build(&m, from, to, d, st->text, out->cap);
+	if (rc || !m.nonempty)
+		return rc;
+	st->headline(out, m.title, m.summary);
+	for (g = 0; g < m.ngroups; g++) {
+		const report_mgroup *gr = &m.groups[g];
+		st->group(out, gr->title);
+		for (i = 0; i < gr->nitems; i++) {
+			const report_mitem *it = &gr->items[i];
+			/* Plain appends: printf's "%s" costs several times a copy, on every line. */
+			iw_buf_adds(out, st->item);
+			iw_buf_adds(out, st->strong_open);
+			iw_buf_adds(out, it->subject);
+			iw_buf_adds(out, st->strong_close);
+			iw_buf_addc(out, ' ');
+			iw_buf_adds(out, it->text);
+			iw_buf_addc(out, '\n');
+			for (f = 0; f < it->nfields; f++) {
+				iw_buf_adds(out, st->subitem);
+				iw_buf_adds(out, it->fields[f].name);
+				iw_buf_adds(out, ": ");
+				iw_buf_adds(out, it->fields[f].before);
+				iw_buf_adds(out, " -> ");
+				iw_buf_adds(out, it->fields[f].after);
+				iw_buf_addc(out, '\n');
+			}
+		}
+	}
+	report_model_free(&m);
+	return iw_buf_error(out);
 }

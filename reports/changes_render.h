@@ -1,15 +1,62 @@
 /*
- * changes_render.h: private to the change reports: the changelog engine that text and
- * Markdown share; each supplies a style saying how to escape, emphasise, head and list.
+ * changes_render.h: private to the change reports: the presentation model every format walks,
+ * and the changelog walk that text and Markdown share (a style says how to escape, emphasise,
+ * head and list).
  */
 #ifndef IANAWATCH_CHANGES_RENDER_H
 #define IANAWATCH_CHANGES_RENDER_H
 
 #include "reports/reports.h"
 
+/* Appends registry text escaped for one format. */
+typedef int (*report_escape_fn)(iw_buf *out, const char *s, size_t len);
+
+/*
+ * The presentation model of a change set, built once from the change objects (diff/) and
+ * walked by each renderer: groups in diff_shown_order (then People), each with its items; an
+ * item is a subject (port/protocol and name, which renderers emphasise), the text saying what
+ * happened, and for a modification its fields with the values before and after. Counts are
+ * diff_count_shown()'s, so summary, headings and tables agree. Strings hold registry text
+ * already escaped by the format's escape function (the engine's own words need none), never
+ * NULL. Everything is owned by the model: report_model_free().
+ */
+#define REPORT_GROUP_PEOPLE (-1)
+
+typedef struct report_mfield {
+	char *name, *before, *after;
+} report_mfield;
+
+typedef struct report_mitem {
+	char *subject, *text;
+	report_mfield *fields;
+	size_t nfields;
+} report_mitem;
+
+typedef struct report_mgroup {
+	int kind;             /* diff_kind (DIFF_MOVED ... included), or REPORT_GROUP_PEOPLE */
+	char *title;          /* "De-assigned (4)" */
+	size_t count;         /* as counted in the summary (a status line may stand for several) */
+	report_mitem *items;
+	size_t nitems, alloc;
+} report_mgroup;
+
+typedef struct report_model {
+	int nonempty;         /* 0: no change at all (nothing else is set) */
+	char *title;          /* "Registry changes 2025-01-23 -> 2025-02-13 (snapshots 1 -> 2)" */
+	char *summary;        /* "4 de-assigned, 2 added" (report_counts_words()) */
+	size_t counts[DIFF_NSHOWN], people[DIFF_NKINDS];
+	report_mgroup *groups;
+	size_t ngroups;
+} report_model;
+
+/* Builds the model of d; each string part is capped at cap bytes. On error m is empty. */
+int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
+                       const diff_result *d, report_escape_fn escape, size_t cap);
+void report_model_free(report_model *m);
+
 typedef struct changes_style {
 	/* Appends registry text (service names, descriptions, notes) escaped for the format. */
-	int (*text)(iw_buf *out, const char *s, size_t len);
+	report_escape_fn text;
 	/* The first lines: `title` (dates, snapshots) and `counts` ("4 de-assigned, 2 added"),
 	 * both safe to print as they are. */
 	int (*headline)(iw_buf *out, const char *title, const char *counts);
@@ -20,7 +67,13 @@ typedef struct changes_style {
 	const char *strong_open, *strong_close; /* around the port/protocol and name */
 } changes_style;
 
-/* Renders d as a changelog in style st; nothing at all when d is empty. */
+/* "3 moved, 4 de-assigned, 2 added, 1 person modified" in diff_shown_order (pairs counted
+ * once, as diff_count_shown() counts them); nothing when every count is 0. Sticky. */
+int report_counts_words(iw_buf *out, const size_t counts[DIFF_NSHOWN],
+                        const size_t people[DIFF_NKINDS]);
+
+/* Renders d as a changelog in style st (walking its model); nothing at all when d is
+ * empty. */
 int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                           const diff_result *d, const changes_style *st);
 

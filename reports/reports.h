@@ -36,7 +36,7 @@
  *                 "before", "after"}, ...],
  *    "people": [{"kind", "id", "fields" (modified only)}, ...]}
  * with SNAP = {"id", "registry_updated", "observed_at", "sha256"}, and before/after the full
- * record (report_json_record()) for entries, the status name for "status" changes, or null.
+ * record (registry_json_record()) for entries, the status name for "status" changes, or null.
  * One change per line, a final newline.
  */
 int report_changes_text(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
@@ -46,16 +46,6 @@ int report_changes_markdown(iw_buf *out, const store_snapshot *from, const store
 int report_changes_json(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                         const diff_result *d);
 
-/* {"id": 12, "registry_updated": "...", "observed_at": "...", "sha256": "..."}, or null. */
-int report_json_snapshot(iw_buf *out, const store_snapshot *s);
-/* Every field of a record as one JSON object: name, protocol, port, port_end (int or null),
- * description, assignee, contact, references (arrays, [] when empty), notes, unauthorized,
- * service_code, registration_date, modification_date (string or null). */
-int report_json_record(iw_buf *out, const registry_record *r);
-/* "Name (Org)" of person `id` looked up in doc, then in fallback (either may be NULL); the
- * name alone without org, the org without name, the id itself when unknown. Plain text. */
-int report_person_label(iw_buf *out, const registry_doc *doc, const registry_doc *fallback,
-                        const char *id);
 
 /* ==== changes between two stored snapshots (changes_stored.c) ===============================
  *
@@ -169,13 +159,13 @@ typedef struct report_chart_point {
 
 typedef struct report_chart_month {
 	int year, month;
-	long counts[DIFF_NKINDS];
+	long counts[DIFF_NSHOWN]; /* by diff_kind, moved and renamed included */
 } report_chart_month;
 
 /* An <svg> element: a line of the points over time (one point: a dot in the middle). */
 int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n);
 /* An <svg> element: one stacked bar per month (consecutive months, empty ones included),
- * a class k0..k5 per kind; "No change in this period" when every count is 0. */
+ * a class k0..k7 per shown kind (diff_kind); "No change in this period" when every count is 0. */
 int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n);
 
 #endif

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +14,7 @@
 #define SITE_STATE ".ianawatch-site.tsv"
 /* Bump when what the state file holds, or how pages read, changes: an older state file is
  * then ignored and the next run rebuilds everything. */
-#define SITE_STATE_MAGIC "ianawatch-site 1"
+#define SITE_STATE_MAGIC "ianawatch-site 2"
 /* Changes shown per change set on the index. */
 #define SITE_HEADLINES 3
 /* A page (or changes.json) of every record of the registry changing is tens of MB. */
@@ -27,9 +26,11 @@ typedef struct site_pair {
 	int known;             /* counts and headlines are set (from the state file or a diff) */
 	int computed;          /* diffed in this run */
 	int nonempty;          /* a change set */
-	size_t counts[DIFF_NKINDS], people[DIFF_NKINDS];
+	size_t counts[DIFF_NSHOWN], people[DIFF_NKINDS];
 	char *headlines;       /* the index's first changes, HTML <li> items */
 	char *json;            /* report_changes_json() of a change set, for changes.json */
+	char *feed;            /* its HTML body (report_html_body()), kept for the newest
+	                          REPORT_FEED_MAX change sets: the feed's entries */
 } site_pair;
 
 typedef struct site_run {
@@ -126,25 +127,28 @@ static int site_read(const site_run *r, const char *rel, unsigned char **data, s
 static int site_pair_nonempty(const site_pair *p)
 {
 	int k;
-	for (k = 0; k < DIFF_NKINDS; k++)
-		if (p->counts[k] || p->people[k])
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		if (p->counts[k] || (k < DIFF_NKINDS && p->people[k]))
 			return 1;
 	return 0;
 }
 
 /* ---- the state file --------------------------------------------------------------------------
  *
- * "ianawatch-site 1", "since\t<date or ->", then one line per snapshot of the range, oldest
- * first: "<sha256>\t<assigned>\t<9 counts: the kinds, then people added, removed, modified,
- * of the pair ending here, or ->\t<headlines>\t<JSON>". Headlines are one line of HTML
- * without tabs; the change set's JSON has its newlines as tabs (JSON text holds no raw tab).
- * The state file is the memory of incremental runs: changes.json is rebuilt from it.
+ * "ianawatch-site 2", "since\t<date or ->", then one line per snapshot of the range, oldest
+ * first: "<sha256>\t<assigned>\t<11 counts: the shown kinds (diff_kind order, moved and
+ * renamed included), then people added, removed, modified,
+ * of the pair ending here, or ->\t<headlines>\t<feed HTML>\t<JSON>". Headlines are one
+ * line of HTML without tabs; the feed's HTML (the change set's body, kept for the newest
+ * REPORT_FEED_MAX change sets only) has its newlines as form feeds; the change set's JSON
+ * has its newlines as tabs (JSON text holds no raw tab). The state file is the memory of
+ * incremental runs: changes.json and the feed are rebuilt from it, never from pages.
  */
 
-static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
+static int site_state_pair(site_pair *p, char *counts, char *heads, char *feed, char *json)
 {
 	static const diff_kind person_kinds[] = {DIFF_ADDED, DIFF_REMOVED, DIFF_MODIFIED};
-	unsigned long v[DIFF_NKINDS + 3];
+	unsigned long v[DIFF_NSHOWN + 3];
 	char *s = counts, *end;
 	size_t i;
 	for (i = 0; i < sizeof(v) / sizeof(*v); i++) {
@@ -154,15 +158,19 @@ static int site_state_pair(site_pair *p, char *counts, char *heads, char *json)
 			return 0;
 		s = *end ? end + 1 : end;
 	}
-	for (i = 0; i < DIFF_NKINDS; i++)
+	for (i = 0; i < DIFF_NSHOWN; i++)
 		p->counts[i] = v[i];
 	for (i = 0; i < 3; i++)
-		p->people[person_kinds[i]] = v[DIFF_NKINDS + i];
+		p->people[person_kinds[i]] = v[DIFF_NSHOWN + i];
 	p->known = 1;
 	p->nonempty = site_pair_nonempty(p);
 	if (p->nonempty && !*json)
 		return 0;
 	p->headlines = iw_strdup(heads);
+	for (s = feed; *s; s++)
+		if (*s == '\f')
+			*s = '\n';
+	p->feed = p->nonempty && *feed ? iw_strdup(feed) : NULL;
 	for (s = json; *s; s++)
 		if (*s == '\t')
 			*s = '\n';
@@ -186,7 +194,7 @@ static size_t site_state_read(site_run *r)
 	snprintf(want, sizeof(want), "since\t%s", r->since ? r->since : "-");
 	line = (char *)data;
 	for (i = 0; ok && line && *line; i++, line = next) {
-		char *f[5];
+		char *f[6];
 		int k;
 		next = strchr(line, '\n');
 		if (next)
@@ -200,17 +208,17 @@ static size_t site_state_read(site_run *r)
 			continue;
 		}
 		f[0] = line;
-		for (k = 1; k < 5; k++) {
+		for (k = 1; k < 6; k++) {
 			f[k] = f[k - 1] ? strchr(f[k - 1], '\t') : NULL;
 			if (f[k])
 				*f[k]++ = '\0';
 		}
-		if (!f[4] || j >= r->n || strcmp(f[0], site_snap(r, j)->sha256)) {
+		if (!f[5] || j >= r->n || strcmp(f[0], site_snap(r, j)->sha256)) {
 			ok = 0;
 			break;
 		}
 		r->assigned[j] = strtol(f[1], NULL, 10);
-		if (j > 0 && !site_state_pair(&r->pairs[j], f[2], f[3], f[4])) {
+		if (j > 0 && !site_state_pair(&r->pairs[j], f[2], f[3], f[4], f[5])) {
 			ok = 0;
 			break;
 		}
@@ -221,6 +229,7 @@ static size_t site_state_read(site_run *r)
 		for (i = 0; i < r->n; i++) {
 			free(r->pairs[i].headlines);
 			free(r->pairs[i].json);
+			free(r->pairs[i].feed);
 			memset(&r->pairs[i], 0, sizeof(r->pairs[i]));
 			r->assigned[i] = -1;
 		}
@@ -230,49 +239,61 @@ static size_t site_state_read(site_run *r)
 }
 
 /* Appends s with each character of `from` replaced by `to`, copying the runs between whole. */
-static int site_state_field(iw_buf *b, const char *s, const char *from, char to)
+static void site_state_field(iw_buf *b, const char *s, const char *from, char to)
 {
-	int rc = 0;
-	while (!rc && *s) {
+	while (*s) {
 		size_t n = strcspn(s, from);
-		rc = iw_buf_add(b, s, n);
+		iw_buf_add(b, s, n);
 		s += n;
-		if (!rc && *s) {
-			rc = iw_buf_addc(b, to);
+		if (*s) {
+			iw_buf_addc(b, to);
 			s++;
 		}
 	}
-	return rc;
+}
+
+/* The first pair whose change set is among the newest REPORT_FEED_MAX: the feed's window. */
+static size_t site_feed_from(const site_run *r)
+{
+	size_t j = r->n, n = 0;
+	while (j-- > 1)
+		if (r->pairs[j].nonempty && ++n == REPORT_FEED_MAX)
+			return j;
+	return 1;
 }
 
 static int site_state_write(site_run *r)
 {
 	iw_buf b = IW_BUF_INIT(SITE_CAP);
-	size_t j;
-	int rc = iw_buf_printf(&b, "%s\nsince\t%s\n", SITE_STATE_MAGIC, r->since ? r->since : "-");
-	for (j = 0; !rc && j < r->n; j++) {
+	size_t j, feed_from = site_feed_from(r);
+	int rc;
+	iw_buf_printf(&b, "%s\nsince\t%s\n", SITE_STATE_MAGIC, r->since ? r->since : "-");
+	for (j = 0; j < r->n; j++) {
 		const site_pair *p = &r->pairs[j];
-		const char *h = p->headlines ? p->headlines : "";
-		rc = iw_buf_printf(&b, "%s\t%ld\t", site_snap(r, j)->sha256, r->assigned[j]);
-		if (!rc && j == 0)
-			rc = iw_buf_adds(&b, "-\t\t\n");
-		else if (!rc)
-			rc = iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu\t", p->counts[0],
-			                   p->counts[1], p->counts[2], p->counts[3], p->counts[4],
-			                   p->counts[5], p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
-			                   p->people[DIFF_MODIFIED]);
+		iw_buf_printf(&b, "%s\t%ld\t", site_snap(r, j)->sha256, r->assigned[j]);
+		if (j == 0) {
+			iw_buf_adds(&b, "-\t\t\t\n");
+			continue;
+		}
+		iw_buf_printf(&b, "%zu %zu %zu %zu %zu %zu %zu %zu %zu %zu %zu\t",
+		              p->counts[0], p->counts[1], p->counts[2], p->counts[3],
+		              p->counts[4], p->counts[5], p->counts[6], p->counts[7],
+		              p->people[DIFF_ADDED], p->people[DIFF_REMOVED],
+		              p->people[DIFF_MODIFIED]);
 		/* Headlines never hold a tab or newline (registry text is normalised); the state
 		 * file's lines must stay whole regardless. */
-		if (!rc && j > 0)
-			rc = site_state_field(&b, h, "\t\n", ' ');
-		if (!rc && j > 0)
-			rc = iw_buf_addc(&b, '\t');
-		if (!rc && j > 0 && p->json)
-			rc = site_state_field(&b, p->json, "\n", '\t');
-		if (!rc && j > 0)
-			rc = iw_buf_addc(&b, '\n');
+		site_state_field(&b, p->headlines ? p->headlines : "", "\t\n", ' ');
+		iw_buf_addc(&b, '\t');
+		/* The feed's HTML with its newlines as form feeds, which escaped HTML never holds
+		 * (report_html_escape() replaces control characters). */
+		if (j >= feed_from && p->feed)
+			site_state_field(&b, p->feed, "\t\n", '\f');
+		iw_buf_addc(&b, '\t');
+		if (p->json)
+			site_state_field(&b, p->json, "\n", '\t');
+		iw_buf_addc(&b, '\n');
 	}
-	if (!rc)
+	if (!(rc = iw_buf_error(&b)))
 		rc = site_write(r, SITE_STATE, &b, NULL);
 	iw_buf_free(&b);
 	return rc;
@@ -280,20 +301,21 @@ static int site_state_write(site_run *r)
 
 /* ---- one change set ---------------------------------------------------------------------- */
 
-static int site_counts_table(iw_buf *out, const site_pair *p)
+static void site_counts_table(iw_buf *out, const site_pair *p)
 {
-	int k, rc = iw_buf_adds(out, "<table class=\"counts\"><caption>Changes by kind</caption>\n"
-	                        "<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Changes"
-	                        "</th></tr></thead>\n<tbody>\n");
-	for (k = 0; !rc && k < DIFF_NKINDS; k++)
-		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw k%d\"></span>%s</th>"
-		                   "<td>%zu</td></tr>\n", k, report_kind_titles[k], p->counts[k]);
-	if (!rc)
-		rc = iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw\"></span>People</th>"
-		                   "<td>%zu</td></tr>\n</tbody></table>\n",
-		                   p->people[DIFF_ADDED] + p->people[DIFF_REMOVED] +
-		                   p->people[DIFF_MODIFIED]);
-	return rc;
+	int k;
+	iw_buf_adds(out, "<table class=\"counts\"><caption>Changes by kind</caption>\n"
+	            "<thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Changes"
+	            "</th></tr></thead>\n<tbody>\n");
+	for (k = 0; k < DIFF_NSHOWN; k++) {
+		diff_kind kind = diff_shown_order[k];
+		iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw k%d\"></span>%s</th>"
+		              "<td>%zu</td></tr>\n", (int)kind, diff_kind_words[kind].title,
+		              p->counts[kind]);
+	}
+	iw_buf_printf(out, "<tr><th scope=\"row\"><span class=\"sw\"></span>People</th>"
+	              "<td>%zu</td></tr>\n</tbody></table>\n",
+	              p->people[DIFF_ADDED] + p->people[DIFF_REMOVED] + p->people[DIFF_MODIFIED]);
 }
 
 static int site_snap_text(iw_buf *out, const store_snapshot *s)
@@ -311,53 +333,40 @@ static size_t site_older(const site_run *r, size_t j)
 	return 0;
 }
 
-static int site_page(site_run *r, size_t j, const char *name, const char *engine, size_t elen,
-                     iw_buf *out)
+static int site_page(site_run *r, size_t j, const char *name, const char *body, iw_buf *out)
 {
 	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
 	iw_buf title = IW_BUF_INIT(4096);
 	size_t older = site_older(r, j);
 	int rc;
 
-	rc = iw_buf_printf(&title, "Registry changes %s \xE2\x86\x92 %s", from->registry_updated,
-	                   to->registry_updated);
-	if (!rc)
-		rc = report_html_head(out, title.data);
-	if (!rc)
-		rc = iw_buf_adds(out, "<nav><a href=\"../index.html\">All change sets</a>");
-	if (!rc && older) {
+	iw_buf_printf(&title, "Registry changes %s \xE2\x86\x92 %s", from->registry_updated,
+	              to->registry_updated);
+	if ((rc = iw_buf_error(&title)))
+		goto out;
+	report_html_head(out, title.data);
+	iw_buf_adds(out, "<nav><a href=\"../index.html\">All change sets</a>");
+	if (older) {
 		char oname[SITE_NAME_MAX];
 		site_name(site_snap(r, older), oname);
-		rc = iw_buf_printf(out, " \xC2\xB7 <a href=\"%s.html\">Older change set (%s)</a>", oname,
-		                   site_snap(r, older)->registry_updated);
+		iw_buf_printf(out, " \xC2\xB7 <a href=\"%s.html\">Older change set (%s)</a>", oname,
+		              site_snap(r, older)->registry_updated);
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, "</nav>\n<main>\n<h1>");
-	if (!rc)
-		rc = report_html_escape(out, title.data, title.len);
-	if (!rc)
-		rc = iw_buf_adds(out, "</h1>\n<p class=\"meta\">From ");
-	if (!rc)
-		rc = site_snap_text(out, from);
-	if (!rc)
-		rc = iw_buf_adds(out, " to ");
-	if (!rc)
-		rc = site_snap_text(out, to);
-	if (!rc)
-		rc = iw_buf_printf(out, ", SHA-256 <code>%s</code>. Also as <a href=\"%s.md\">Markdown"
-		                   "</a>; in JSON among all change sets in <a href=\"../changes.json\">"
-		                   "changes.json</a>.</p>\n", to->sha256, name);
-	if (!rc)
-		rc = site_counts_table(out, &r->pairs[j]);
-	/* The feed takes the change set from between these marks. */
-	if (!rc)
-		rc = iw_buf_adds(out, "<!--changes-->\n");
-	if (!rc)
-		rc = report_html_body(out, engine, elen);
-	if (!rc)
-		rc = iw_buf_adds(out, "<!--/changes-->\n</main>\n");
-	if (!rc)
-		rc = report_html_foot(out);
+	iw_buf_adds(out, "</nav>\n<main>\n<h1>");
+	report_html_escape(out, title.data, title.len);
+	iw_buf_adds(out, "</h1>\n<p class=\"meta\">From ");
+	site_snap_text(out, from);
+	iw_buf_adds(out, " to ");
+	site_snap_text(out, to);
+	iw_buf_printf(out, ", SHA-256 <code>%s</code>. Also as <a href=\"%s.md\">Markdown"
+	              "</a>; in JSON among all change sets in <a href=\"../changes.json\">"
+	              "changes.json</a>.</p>\n", to->sha256, name);
+	site_counts_table(out, &r->pairs[j]);
+	iw_buf_adds(out, body);
+	iw_buf_adds(out, "</main>\n");
+	report_html_foot(out);
+	rc = iw_buf_error(out);
+out:
 	iw_buf_free(&title);
 	return rc;
 }
@@ -369,7 +378,8 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
 	site_pair *p = &r->pairs[j];
 	diff_result *d = NULL;
-	iw_buf engine = IW_BUF_INIT(SITE_CAP), out = IW_BUF_INIT(SITE_CAP);
+	report_model m = {0};
+	iw_buf out = IW_BUF_INIT(SITE_CAP), body = IW_BUF_INIT(SITE_CAP);
 	iw_buf heads = IW_BUF_INIT(SITE_CAP);
 	char name[SITE_NAME_MAX], rel[SITE_NAME_MAX + 16];
 	int rc, wrote_html = 0, wrote_md = 0;
@@ -378,8 +388,9 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		goto out;
 	free(p->headlines);
 	free(p->json);
-	p->headlines = p->json = NULL;
-	diff_count(d, p->counts, p->people);
+	free(p->feed);
+	p->headlines = p->json = p->feed = NULL;
+	diff_count_shown(d, p->counts, p->people);
 	p->known = p->computed = 1;
 	p->nonempty = !diff_result_empty(d);
 	r->stats->computed++;
@@ -387,13 +398,14 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		goto out;
 
 	site_name(to, name);
-	if ((rc = report_html_engine(&engine, from, to, d)) ||
-	    (rc = report_html_headlines(&heads, engine.data ? engine.data : "", engine.len,
-	                                SITE_HEADLINES)))
+	if ((rc = report_html_model(&m, from, to, d, SITE_CAP)) ||
+	    (rc = report_html_headlines(&heads, &m, SITE_HEADLINES)) ||
+	    (rc = report_html_body(&body, &m)))
 		goto out;
 	p->headlines = iw_strdup(heads.data ? heads.data : "");
-	if ((rc = site_page(r, j, name, engine.data ? engine.data : "", engine.len, &out)))
+	if ((rc = site_page(r, j, name, body.data ? body.data : "", &out)))
 		goto out;
+	p->feed = iw_buf_detach(&body, NULL);
 	snprintf(rel, sizeof(rel), "changes/%s.html", name);
 	if ((rc = site_write(r, rel, &out, &wrote_html)))
 		goto out;
@@ -410,7 +422,8 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		r->stats->pages_written++;
 out:
 	diff_result_free(d);
-	iw_buf_free(&engine);
+	report_model_free(&m);
+	iw_buf_free(&body);
 	iw_buf_free(&out);
 	iw_buf_free(&heads);
 	return rc;
@@ -514,59 +527,47 @@ static int site_charts(const site_run *r, iw_buf *out)
 			if (!p->nonempty || !site_month_of(site_snap(r, j)->registry_updated, &y, &m))
 				continue;
 			i = (size_t)((y * 12 + m) - (y0 * 12 + m0));
-			for (k = 0; k < DIFF_NKINDS; k++)
+			for (k = 0; k < DIFF_NSHOWN; k++)
 				months[i].counts[k] += (long)p->counts[k];
 		}
 	}
 
-	rc = iw_buf_adds(out, "<section id=\"charts\">\n<h2>The registry over time</h2>\n"
-	                 "<p>Port numbers assigned on at least one protocol: ");
-	if (!rc)
-		rc = report_format_number(out, r->assigned[r->n - 1]);
-	if (!rc)
-		rc = iw_buf_printf(out, " on %s", site_snap(r, r->n - 1)->registry_updated);
-	if (!rc && r->n > 1) {
-		rc = iw_buf_adds(out, " (");
-		if (!rc)
-			rc = report_format_number(out, r->assigned[0]);
-		if (!rc)
-			rc = iw_buf_printf(out, " on %s)", site_snap(r, 0)->registry_updated);
+	iw_buf_adds(out, "<section id=\"charts\">\n<h2>The registry over time</h2>\n"
+	            "<p>Port numbers assigned on at least one protocol: ");
+	report_format_number(out, r->assigned[r->n - 1]);
+	iw_buf_printf(out, " on %s", site_snap(r, r->n - 1)->registry_updated);
+	if (r->n > 1) {
+		iw_buf_adds(out, " (");
+		report_format_number(out, r->assigned[0]);
+		iw_buf_printf(out, " on %s)", site_snap(r, 0)->registry_updated);
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, ".</p>\n");
-	if (!rc)
-		rc = report_chart_ports_svg(out, pts, r->n);
-	if (!rc)
-		rc = iw_buf_adds(out, "<h3>Changes per month</h3>\n");
-	if (!rc)
-		rc = report_chart_months_svg(out, months, nmonths);
-	if (!rc)
-		rc = iw_buf_adds(out, "<ul class=\"legend\">");
-	for (k = 0; !rc && k < DIFF_NKINDS; k++)
-		rc = iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>", k,
-		                   report_kind_titles[k]);
-	if (!rc)
-		rc = iw_buf_adds(out, "</ul>\n<details><summary>Changes per month as a table</summary>\n"
-		                 "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Month</th>");
-	for (k = 0; !rc && k < DIFF_NKINDS; k++)
-		rc = iw_buf_printf(out, "<th scope=\"col\">%s</th>", report_kind_titles[k]);
-	if (!rc)
-		rc = iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
-	for (i = nmonths; !rc && i-- > 0;) {
+	iw_buf_adds(out, ".</p>\n");
+	report_chart_ports_svg(out, pts, r->n);
+	iw_buf_adds(out, "<h3>Changes per month</h3>\n");
+	report_chart_months_svg(out, months, nmonths);
+	iw_buf_adds(out, "<ul class=\"legend\">");
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>",
+		              (int)diff_shown_order[k], diff_kind_words[diff_shown_order[k]].title);
+	iw_buf_adds(out, "</ul>\n<details><summary>Changes per month as a table</summary>\n"
+	            "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Month</th>");
+	for (k = 0; k < DIFF_NSHOWN; k++)
+		iw_buf_printf(out, "<th scope=\"col\">%s</th>", diff_kind_words[diff_shown_order[k]].title);
+	iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
+	for (i = nmonths; i-- > 0;) {
 		long total = 0;
-		for (k = 0; k < DIFF_NKINDS; k++)
+		for (k = 0; k < DIFF_NSHOWN; k++)
 			total += months[i].counts[k];
 		if (!total)
 			continue;
-		rc = iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
-		                   months[i].month);
-		for (k = 0; !rc && k < DIFF_NKINDS; k++)
-			rc = iw_buf_printf(out, "<td>%ld</td>", months[i].counts[k]);
-		if (!rc)
-			rc = iw_buf_adds(out, "</tr>\n");
+		iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
+		              months[i].month);
+		for (k = 0; k < DIFF_NSHOWN; k++)
+			iw_buf_printf(out, "<td>%ld</td>", months[i].counts[diff_shown_order[k]]);
+		iw_buf_adds(out, "</tr>\n");
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, "</tbody></table></div></details>\n</section>\n");
+	iw_buf_adds(out, "</tbody></table></div></details>\n</section>\n");
+	rc = iw_buf_error(out);
 	free(pts);
 	free(months);
 	return rc;
@@ -579,79 +580,54 @@ static int site_index(site_run *r)
 	size_t j;
 	int rc;
 
-	rc = report_html_head(&out, "IANA port registry changes");
-	if (!rc)
-		rc = iw_buf_printf(&out, "<main>\n<h1>IANA port registry changes</h1>\n<p>%zu change "
-		                   "set%s in %zu snapshot%s of IANA&#39;s Service Name and Transport "
-		                   "Protocol Port Number Registry, registry dates %s to %s. Subscribe "
-		                   "to the <a href=\"feed.atom\">Atom feed</a>; scripts can read "
-		                   "<a href=\"changes.json\">changes.json</a>.</p>\n",
-		                   r->stats->change_sets, r->stats->change_sets == 1 ? "" : "s", r->n,
-		                   r->n == 1 ? "" : "s", a->registry_updated, b->registry_updated);
-	if (!rc)
-		rc = site_charts(r, &out);
-	if (!rc)
-		rc = iw_buf_adds(&out, "<section id=\"sets\">\n<h2>Change sets, newest first</h2>\n");
-	if (!rc && !r->stats->change_sets)
-		rc = iw_buf_adds(&out, "<p>No change set yet: the stored snapshots hold the same "
-		                 "entries.</p>\n");
-	if (!rc && r->stats->change_sets)
-		rc = iw_buf_adds(&out, "<table class=\"sets\">\n<thead><tr><th scope=\"col\">Registry "
-		                 "date</th><th scope=\"col\">Changes</th><th scope=\"col\">First "
-		                 "changes</th></tr></thead>\n<tbody>\n");
-	for (j = r->n; !rc && j-- > 1;) {
+	report_html_head(&out, "IANA port registry changes");
+	iw_buf_printf(&out, "<main>\n<h1>IANA port registry changes</h1>\n<p>%zu change "
+	              "set%s in %zu snapshot%s of IANA&#39;s Service Name and Transport "
+	              "Protocol Port Number Registry, registry dates %s to %s. Subscribe "
+	              "to the <a href=\"feed.atom\">Atom feed</a>; scripts can read "
+	              "<a href=\"changes.json\">changes.json</a>.</p>\n",
+	              r->stats->change_sets, r->stats->change_sets == 1 ? "" : "s", r->n,
+	              r->n == 1 ? "" : "s", a->registry_updated, b->registry_updated);
+	if ((rc = site_charts(r, &out)))
+		goto out;
+	iw_buf_adds(&out, "<section id=\"sets\">\n<h2>Change sets, newest first</h2>\n");
+	if (!r->stats->change_sets)
+		iw_buf_adds(&out, "<p>No change set yet: the stored snapshots hold the same "
+		            "entries.</p>\n");
+	else
+		iw_buf_adds(&out, "<table class=\"sets\">\n<thead><tr><th scope=\"col\">Registry "
+		            "date</th><th scope=\"col\">Changes</th><th scope=\"col\">First "
+		            "changes</th></tr></thead>\n<tbody>\n");
+	for (j = r->n; j-- > 1;) {
 		const site_pair *p = &r->pairs[j];
 		char name[SITE_NAME_MAX];
 		if (!p->nonempty)
 			continue;
 		site_name(site_snap(r, j), name);
 		iw_buf_reset(&counts);
-		rc = report_counts_text(&counts, p->counts, p->people);
-		if (!rc)
-			rc = iw_buf_printf(&out, "<tr><th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
-			                   "</th><td>%s</td><td><ul class=\"heads\">%s</ul></td></tr>\n",
-			                   name, site_snap(r, j)->registry_updated, counts.data,
-			                   p->headlines ? p->headlines : "");
+		if ((rc = report_counts_text(&counts, p->counts, p->people)))
+			goto out;
+		iw_buf_printf(&out, "<tr><th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
+		              "</th><td>%s</td><td><ul class=\"heads\">%s</ul></td></tr>\n",
+		              name, site_snap(r, j)->registry_updated, counts.data,
+		              p->headlines ? p->headlines : "");
 	}
-	if (!rc && r->stats->change_sets)
-		rc = iw_buf_adds(&out, "</tbody></table>\n");
-	if (!rc)
-		rc = iw_buf_adds(&out, "</section>\n</main>\n");
-	if (!rc)
-		rc = report_html_foot(&out);
-	if (!rc)
+	if (r->stats->change_sets)
+		iw_buf_adds(&out, "</tbody></table>\n");
+	iw_buf_adds(&out, "</section>\n</main>\n");
+	report_html_foot(&out);
+	if (!(rc = iw_buf_error(&out)))
 		rc = site_write(r, "index.html", &out, NULL);
+out:
 	iw_buf_free(&out);
 	iw_buf_free(&counts);
 	return rc;
 }
 
-/* The change set's HTML as its page holds it, between the marks site_page() writes. */
-static int site_page_changes(const site_run *r, const char *name, unsigned char **data,
-                             const char **start, size_t *len)
-{
-	char rel[SITE_NAME_MAX + 16];
-	const char *s, *e;
-	size_t n;
-	int rc;
-	snprintf(rel, sizeof(rel), "changes/%s.html", name);
-	if ((rc = site_read(r, rel, data, &n)))
-		return rc;
-	s = strstr((const char *)*data, "<!--changes-->\n");
-	e = s ? strstr(s, "<!--/changes-->") : NULL;
-	if (!s || !e)
-		return iw_error_set(IW_EPARSE, "%s/%s: not a change set page of this version", r->outdir,
-		                    rel);
-	*start = s + strlen("<!--changes-->\n");
-	*len = (size_t)(e - *start);
-	return IW_OK;
-}
-
 static int site_feed(site_run *r)
 {
-	report_feed_entry e[REPORT_FEED_MAX];
+	report_feed_entry e[REPORT_FEED_MAX] = {{0}};
 	char names[REPORT_FEED_MAX][SITE_NAME_MAX], hrefs[REPORT_FEED_MAX][SITE_NAME_MAX + 16];
-	unsigned char *pages[REPORT_FEED_MAX];
 	iw_buf counts[REPORT_FEED_MAX], out = IW_BUF_INIT(SITE_CAP);
 	const char *updated = site_snap(r, r->n - 1)->observed_at;
 	size_t n = 0, i, j;
@@ -661,7 +637,6 @@ static int site_feed(site_run *r)
 		const site_pair *p = &r->pairs[j];
 		if (!p->nonempty)
 			continue;
-		pages[n] = NULL;
 		iw_buf_init(&counts[n], 4096);
 		site_name(site_snap(r, j), names[n]);
 		snprintf(hrefs[n], sizeof(hrefs[n]), "changes/%s.html", names[n]);
@@ -669,8 +644,10 @@ static int site_feed(site_run *r)
 		e[n].href = hrefs[n];
 		rc = report_counts_text(&counts[n], p->counts, p->people);
 		e[n].counts = counts[n].data;
-		if (!rc)
-			rc = site_page_changes(r, names[n], &pages[n], &e[n].content, &e[n].content_len);
+		/* The body kept as data (diffed now or read from the state file), never cut out of
+		 * the written page. */
+		e[n].content = p->feed ? p->feed : "";
+		e[n].content_len = strlen(e[n].content);
 		n++;
 	}
 	/* The feed changed when its newest entry did. */
@@ -680,10 +657,8 @@ static int site_feed(site_run *r)
 		rc = report_atom_feed(&out, e, n, updated);
 	if (!rc)
 		rc = site_write(r, "feed.atom", &out, NULL);
-	for (i = 0; i < n; i++) {
-		free(pages[i]);
+	for (i = 0; i < n; i++)
 		iw_buf_free(&counts[i]);
-	}
 	iw_buf_free(&out);
 	return rc;
 }
@@ -693,8 +668,9 @@ static int site_changes_json(site_run *r)
 {
 	iw_buf out = IW_BUF_INIT(SITE_CAP);
 	size_t j, k = 0;
-	int rc = iw_buf_adds(&out, "[");
-	for (j = 1; !rc && j < r->n; j++) {
+	int rc;
+	iw_buf_adds(&out, "[");
+	for (j = 1; j < r->n; j++) {
 		const char *json = r->pairs[j].json;
 		size_t len;
 		if (!r->pairs[j].nonempty || !json)
@@ -702,13 +678,11 @@ static int site_changes_json(site_run *r)
 		len = strlen(json);
 		while (len && json[len - 1] == '\n')
 			len--;
-		rc = iw_buf_adds(&out, k++ ? ",\n" : "\n");
-		if (!rc)
-			rc = iw_buf_add(&out, json, len);
+		iw_buf_adds(&out, k++ ? ",\n" : "\n");
+		iw_buf_add(&out, json, len);
 	}
-	if (!rc)
-		rc = iw_buf_adds(&out, k ? "\n]\n" : "]\n");
-	if (!rc)
+	iw_buf_adds(&out, k ? "\n]\n" : "]\n");
+	if (!(rc = iw_buf_error(&out)))
 		rc = site_write(r, "changes.json", &out, NULL);
 	iw_buf_free(&out);
 	return rc;
@@ -723,8 +697,8 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 	site_run r;
 	unsigned char *need = NULL;
 	char *changes_dir = NULL;
-	size_t j, known = 0;
-	int rc = IW_OK, own_txn = 0;
+	size_t j, known = 0, feed_from;
+	int rc = IW_OK, in_txn = 0;
 
 	memset(&r, 0, sizeof(r));
 	if (!stats)
@@ -739,11 +713,9 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 		return iw_error_set(IW_EINVAL, "since: not a date YYYY-MM-DD: '%s'", since_date);
 	/* One read transaction for the list and the walk: a snapshot imported meanwhile (which
 	 * may shift positions) is seen by neither. */
-	if (sqlite3_get_autocommit(store_db(s))) {
-		if (sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-			return iw_error_set(IW_EDB, "site: begin: %s", sqlite3_errmsg(store_db(s)));
-		own_txn = 1;
-	}
+	if ((rc = store_read_begin(s)))
+		return rc;
+	in_txn = 1;
 	if ((rc = store_list_snapshots(s, &r.snaps, &r.nsnaps)))
 		goto out;
 	if (!r.nsnaps) {
@@ -776,8 +748,10 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 		goto out;
 	if (incremental)
 		known = site_state_read(&r);
+	feed_from = site_feed_from(&r);
 	for (j = 1; j < r.n; j++)
-		need[j] = !r.pairs[j].known || (r.pairs[j].nonempty && !site_pages_present(&r, j));
+		need[j] = !r.pairs[j].known || (r.pairs[j].nonempty && !site_pages_present(&r, j)) ||
+		          (j >= feed_from && r.pairs[j].nonempty && !r.pairs[j].feed);
 	if ((rc = site_compute(&r, need)))
 		goto out;
 	for (j = 1; j < r.n; j++)
@@ -796,6 +770,7 @@ out:
 		for (j = 0; j < r.n; j++) {
 			free(r.pairs[j].headlines);
 			free(r.pairs[j].json);
+			free(r.pairs[j].feed);
 		}
 	}
 	free(r.pairs);
@@ -803,7 +778,7 @@ out:
 	free(need);
 	free(changes_dir);
 	store_snapshots_free(r.snaps, r.nsnaps);
-	if (own_txn)
-		sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL);
+	if (in_txn)
+		store_read_end(s);
 	return rc;
 }

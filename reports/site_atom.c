@@ -57,12 +57,11 @@ int report_atom_entry_id(const char *sha256_hex, char out[46])
 	return IW_OK;
 }
 
-static int site_atom_text(iw_buf *out, const char *tag, const char *s, size_t len)
+static void site_atom_text(iw_buf *out, const char *tag, const char *s, size_t len)
 {
-	int rc = iw_buf_printf(out, "<%s>", tag);
-	if (!rc)
-		rc = report_html_escape(out, s, len);
-	return rc ? rc : iw_buf_printf(out, "</%s>\n", tag);
+	iw_buf_printf(out, "<%s>", tag);
+	report_html_escape(out, s, len);
+	iw_buf_printf(out, "</%s>\n", tag);
 }
 
 int report_atom_feed(iw_buf *out, const report_feed_entry *e, size_t n, const char *updated)
@@ -73,49 +72,43 @@ int report_atom_feed(iw_buf *out, const report_feed_entry *e, size_t n, const ch
 
 	if ((rc = report_atom_time(updated, when)))
 		return rc;
-	rc = iw_buf_printf(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	                   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
-	                   "<id>" SITE_FEED_ID "</id>\n"
-	                   "<title>IANA port registry changes</title>\n"
-	                   "<subtitle>What changed in IANA&#39;s Service Name and Transport Protocol "
-	                   "Port Number Registry, one entry per change.</subtitle>\n"
-	                   "<updated>%s</updated>\n"
-	                   "<author><name>ianawatch</name></author>\n"
-	                   "<generator version=\"" IANAWATCH_VERSION "\">ianawatch</generator>\n"
-	                   "<link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>\n"
-	                   "<link rel=\"self\" type=\"application/atom+xml\" href=\"feed.atom\"/>\n",
-	                   when);
-	for (i = 0; !rc && i < n; i++) {
+	iw_buf_printf(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	              "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n"
+	              "<id>" SITE_FEED_ID "</id>\n"
+	              "<title>IANA port registry changes</title>\n"
+	              "<subtitle>What changed in IANA&#39;s Service Name and Transport Protocol "
+	              "Port Number Registry, one entry per change.</subtitle>\n"
+	              "<updated>%s</updated>\n"
+	              "<author><name>ianawatch</name></author>\n"
+	              "<generator version=\"" IANAWATCH_VERSION "\">ianawatch</generator>\n"
+	              "<link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>\n"
+	              "<link rel=\"self\" type=\"application/atom+xml\" href=\"feed.atom\"/>\n",
+	              when);
+	for (i = 0; i < n; i++) {
 		char id[46], entry_when[21];
 		iw_buf title = IW_BUF_INIT(4096);
 		if ((rc = report_atom_entry_id(e[i].to->sha256, id)) ||
-		    (rc = report_atom_time(e[i].to->observed_at, entry_when))) {
+		    (rc = report_atom_time(e[i].to->observed_at, entry_when)))
+			return rc;
+		iw_buf_printf(&title, "Registry %s: %s", e[i].to->registry_updated, e[i].counts);
+		if ((rc = iw_buf_error(&title))) {
 			iw_buf_free(&title);
-			break;
+			return rc;
 		}
-		rc = iw_buf_printf(&title, "Registry %s: %s", e[i].to->registry_updated, e[i].counts);
-		if (!rc)
-			rc = iw_buf_printf(out, "<entry>\n<id>%s</id>\n", id);
-		if (!rc)
-			rc = site_atom_text(out, "title", title.data, title.len);
-		if (!rc)
-			rc = iw_buf_printf(out, "<updated>%s</updated>\n<published>%s</published>\n"
-			                   "<link rel=\"alternate\" type=\"text/html\" href=\"", entry_when,
-			                   entry_when);
-		if (!rc)
-			rc = report_html_escape(out, e[i].href, strlen(e[i].href));
-		if (!rc)
-			rc = iw_buf_adds(out, "\"/>\n");
-		if (!rc)
-			rc = site_atom_text(out, "summary", e[i].counts, strlen(e[i].counts));
+		iw_buf_printf(out, "<entry>\n<id>%s</id>\n", id);
+		site_atom_text(out, "title", title.data, title.len);
+		iw_buf_printf(out, "<updated>%s</updated>\n<published>%s</published>\n"
+		              "<link rel=\"alternate\" type=\"text/html\" href=\"", entry_when,
+		              entry_when);
+		report_html_escape(out, e[i].href, strlen(e[i].href));
+		iw_buf_adds(out, "\"/>\n");
+		site_atom_text(out, "summary", e[i].counts, strlen(e[i].counts));
 		/* The change set's HTML, escaped once more as Atom's type="html" wants. */
-		if (!rc)
-			rc = iw_buf_adds(out, "<content type=\"html\">");
-		if (!rc)
-			rc = report_html_escape(out, e[i].content, e[i].content_len);
-		if (!rc)
-			rc = iw_buf_adds(out, "</content>\n</entry>\n");
+		iw_buf_adds(out, "<content type=\"html\">");
+		report_html_escape(out, e[i].content, e[i].content_len);
+		iw_buf_adds(out, "</content>\n</entry>\n");
 		iw_buf_free(&title);
 	}
-	return rc ? rc : iw_buf_adds(out, "</feed>\n");
+	iw_buf_adds(out, "</feed>\n");
+	return iw_buf_error(out);
 }

@@ -66,16 +66,15 @@ static double chart_y(const report_axis *ax, long v)
 static int chart_number(iw_buf *out, long v)
 {
 	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%ld", v < 0 ? -v : v), i, rc = 0;
+	int n = snprintf(digits, sizeof(digits), "%ld", v < 0 ? -v : v), i;
 	if (v < 0)
-		rc = iw_buf_addc(out, '-');
-	for (i = 0; !rc && i < n; i++) {
+		iw_buf_addc(out, '-');
+	for (i = 0; i < n; i++) {
 		if (i && (n - i) % 3 == 0)
-			rc = iw_buf_addc(out, ',');
-		if (!rc)
-			rc = iw_buf_addc(out, digits[i]);
+			iw_buf_addc(out, ',');
+		iw_buf_addc(out, digits[i]);
 	}
-	return rc;
+	return iw_buf_error(out);
 }
 
 int report_format_number(iw_buf *out, long v)
@@ -85,39 +84,32 @@ int report_format_number(iw_buf *out, long v)
 
 static int chart_open(iw_buf *out, const char *id, const char *title, const char *desc)
 {
-	int rc = iw_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-	                       "role=\"img\" aria-labelledby=\"%s-t %s-d\">\n<title id=\"%s-t\">",
-	                       REPORT_CHART_WIDTH, REPORT_CHART_HEIGHT, id, id, id);
-	if (!rc)
-		rc = report_html_escape(out, title, strlen(title));
-	if (!rc)
-		rc = iw_buf_printf(out, "</title>\n<desc id=\"%s-d\">", id);
-	if (!rc)
-		rc = report_html_escape(out, desc, strlen(desc));
-	return rc ? rc : iw_buf_adds(out, "</desc>\n");
+	iw_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	              "role=\"img\" aria-labelledby=\"%s-t %s-d\">\n<title id=\"%s-t\">",
+	              REPORT_CHART_WIDTH, REPORT_CHART_HEIGHT, id, id, id);
+	report_html_escape(out, title, strlen(title));
+	iw_buf_printf(out, "</title>\n<desc id=\"%s-d\">", id);
+	report_html_escape(out, desc, strlen(desc));
+	iw_buf_adds(out, "</desc>\n");
+	return iw_buf_error(out);
 }
 
 /* Horizontal grid lines and their labels, one per step of the axis. */
 static int chart_y_axis(iw_buf *out, const report_axis *ax)
 {
 	long v;
-	int rc = 0;
-	for (v = ax->lo; !rc && v <= ax->hi; v += ax->step) {
+	for (v = ax->lo; v <= ax->hi; v += ax->step) {
 		double y = chart_y(ax, v);
-		rc = iw_buf_printf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
-		                   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", REPORT_CHART_LEFT, y,
-		                   REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6,
-		                   y + 4);
-		if (!rc)
-			rc = chart_number(out, v);
-		if (!rc)
-			rc = iw_buf_adds(out, "</text>\n");
+		iw_buf_printf(out, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>"
+		              "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", REPORT_CHART_LEFT, y,
+		              REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, y, REPORT_CHART_LEFT - 6, y + 4);
+		chart_number(out, v);
+		iw_buf_adds(out, "</text>\n");
 	}
-	if (!rc)
-		rc = iw_buf_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
-		                   REPORT_CHART_LEFT, REPORT_CHART_BOTTOM,
-		                   REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, REPORT_CHART_BOTTOM);
-	return rc;
+	iw_buf_printf(out, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n",
+	              REPORT_CHART_LEFT, REPORT_CHART_BOTTOM,
+	              REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, REPORT_CHART_BOTTOM);
+	return iw_buf_error(out);
 }
 
 static int chart_x_label(iw_buf *out, double x, const char *anchor, const char *label)
@@ -157,13 +149,11 @@ int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n)
 	time_t t0, t1;
 	long lo, hi;
 	size_t i;
-	int rc, y, y0, y1, every;
+	int y, y0, y1, every;
 
-	rc = chart_open(out, "chart-ports", "Assigned port numbers over time",
-	                "How many port numbers had an assignment on at least one protocol, "
-	                "per stored snapshot.");
-	if (rc)
-		return rc;
+	chart_open(out, "chart-ports", "Assigned port numbers over time",
+	           "How many port numbers had an assignment on at least one protocol, "
+	           "per stored snapshot.");
 	if (!n)
 		return iw_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">No snapshot "
 		                     "to show</text>\n</svg>\n", REPORT_CHART_WIDTH / 2,
@@ -181,53 +171,48 @@ int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n)
 			hi = p[i].value;
 	}
 	report_axis_nice(lo, hi, 5, &ax);
-	if ((rc = chart_y_axis(out, &ax)))
-		return rc;
+	chart_y_axis(out, &ax);
 
 	/* Years on the time axis; a range within one year is labelled by its ends. */
 	y0 = chart_year_of(t0);
 	y1 = chart_year_of(t1);
 	every = (y1 - y0) / 10 + 1;
-	for (y = y0; !rc && y <= y1; y++) {
+	for (y = y0; y <= y1; y++) {
 		time_t t = chart_jan1(y);
 		char label[8];
 		if (t < t0 || t > t1 || t1 == t0 || (y - y0) % every)
 			continue;
 		snprintf(label, sizeof(label), "%d", y);
-		rc = chart_x_label(out, REPORT_CHART_LEFT + (double)(t - t0) * CHART_PLOT_W /
-		                   (double)(t1 - t0), "middle", label);
+		chart_x_label(out, REPORT_CHART_LEFT + (double)(t - t0) * CHART_PLOT_W /
+		              (double)(t1 - t0), "middle", label);
 	}
-	if (!rc && (y0 == y1 || t0 == t1)) {
+	if (y0 == y1 || t0 == t1) {
 		char a[21], b[21];
 		iw_time_format(t0, a);
 		iw_time_format(t1, b);
 		a[10] = b[10] = '\0';
-		if (t0 == t1)
-			rc = chart_x_label(out, REPORT_CHART_LEFT + CHART_PLOT_W / 2.0, "middle", a);
-		else if ((rc = chart_x_label(out, REPORT_CHART_LEFT, "start", a)) == 0)
-			rc = chart_x_label(out, REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, "end", b);
+		if (t0 == t1) {
+			chart_x_label(out, REPORT_CHART_LEFT + CHART_PLOT_W / 2.0, "middle", a);
+		} else {
+			chart_x_label(out, REPORT_CHART_LEFT, "start", a);
+			chart_x_label(out, REPORT_CHART_WIDTH - REPORT_CHART_RIGHT, "end", b);
+		}
 	}
 
-	if (!rc && n == 1)
+	if (n == 1)
 		return iw_buf_printf(out, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>\n"
 		                     "</svg>\n", REPORT_CHART_LEFT + CHART_PLOT_W / 2.0,
 		                     chart_y(&ax, p[0].value));
-	if (!rc)
-		rc = iw_buf_adds(out, "<polyline class=\"line\" points=\"");
-	for (i = 0; !rc && i < n; i++) {
+	iw_buf_adds(out, "<polyline class=\"line\" points=\"");
+	for (i = 0; i < n; i++) {
 		double x = t1 == t0 ? REPORT_CHART_LEFT + CHART_PLOT_W / 2.0
 		                    : REPORT_CHART_LEFT + (double)(p[i].t - t0) * CHART_PLOT_W /
 		                      (double)(t1 - t0);
-		rc = iw_buf_printf(out, "%s%.1f,%.1f", i ? " " : "", x, chart_y(&ax, p[i].value));
+		iw_buf_printf(out, "%s%.1f,%.1f", i ? " " : "", x, chart_y(&ax, p[i].value));
 	}
-	if (!rc)
-		rc = iw_buf_adds(out, "\"/>\n</svg>\n");
-	return rc;
+	iw_buf_adds(out, "\"/>\n</svg>\n");
+	return iw_buf_error(out);
 }
-
-static const char *const chart_kind_words[DIFF_NKINDS] = {
-	"assigned", "de-assigned", "added", "removed", "modified", "status",
-};
 
 int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
 {
@@ -235,33 +220,30 @@ int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
 	long max = 0;
 	double slot, bar;
 	size_t i;
-	int rc, k, every;
+	int k, o, every;
 
-	rc = chart_open(out, "chart-months", "Changes per month by kind",
-	                "Entries assigned, de-assigned, added, removed, modified and status "
-	                "changes per month of the registry's date, stacked.");
-	if (rc)
-		return rc;
+	chart_open(out, "chart-months", "Changes per month by kind",
+	           "Entries moved, renamed, assigned, de-assigned, added, removed, modified "
+	           "and status changes per month of the registry's date, stacked.");
 	for (i = 0; i < n; i++) {
 		long total = 0;
-		for (k = 0; k < DIFF_NKINDS; k++)
+		for (k = 0; k < DIFF_NSHOWN; k++)
 			total += m[i].counts[k];
 		if (total > max)
 			max = total;
 	}
 	report_axis_nice(0, max, 5, &ax);
-	if ((rc = chart_y_axis(out, &ax)))
-		return rc;
+	chart_y_axis(out, &ax);
 	if (!n || !max) {
-		rc = iw_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">No change in "
-		                   "this period</text>\n</svg>\n", REPORT_CHART_LEFT + CHART_PLOT_W / 2,
-		                   REPORT_CHART_TOP + CHART_PLOT_H / 2);
-		return rc;
+		iw_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">No change in "
+		              "this period</text>\n</svg>\n", REPORT_CHART_LEFT + CHART_PLOT_W / 2,
+		              REPORT_CHART_TOP + CHART_PLOT_H / 2);
+		return iw_buf_error(out);
 	}
 	slot = (double)CHART_PLOT_W / (double)n;
 	bar = slot > 3 ? slot * 0.8 : slot;
 	every = (int)(n / 120) + 1;
-	for (i = 0; !rc && i < n; i++) {
+	for (i = 0; i < n; i++) {
 		double x = REPORT_CHART_LEFT + slot * (double)i + (slot - bar) / 2, base = 0;
 		char label[16];
 		/* Years at their January, or every month of a short range. */
@@ -271,20 +253,22 @@ int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n)
 				snprintf(label, sizeof(label), "%04d-%02d", m[i].year, m[i].month);
 			else
 				snprintf(label, sizeof(label), "%04d", m[i].year);
-			rc = chart_x_label(out, REPORT_CHART_LEFT + slot * (double)i + slot / 2,
-			                   "middle", label);
+			chart_x_label(out, REPORT_CHART_LEFT + slot * (double)i + slot / 2, "middle",
+			              label);
 		}
-		for (k = 0; !rc && k < DIFF_NKINDS; k++) {
+		for (o = 0; o < DIFF_NSHOWN; o++) {
 			double h;
+			k = (int)diff_shown_order[o];
 			if (!m[i].counts[k])
 				continue;
 			h = (double)m[i].counts[k] * CHART_PLOT_H / (double)(ax.hi - ax.lo);
 			base += h;
-			rc = iw_buf_printf(out, "<rect class=\"k%d\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
-			                   "height=\"%.2f\"><title>%04d-%02d: %ld %s</title></rect>\n", k,
-			                   x, REPORT_CHART_BOTTOM - base, bar, h, m[i].year, m[i].month,
-			                   m[i].counts[k], chart_kind_words[k]);
+			iw_buf_printf(out, "<rect class=\"k%d\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" "
+			              "height=\"%.2f\"><title>%04d-%02d: %ld %s</title></rect>\n", k, x,
+			              REPORT_CHART_BOTTOM - base, bar, h, m[i].year, m[i].month,
+			              m[i].counts[k], diff_kind_words[k].count);
 		}
 	}
-	return rc ? rc : iw_buf_adds(out, "</svg>\n");
+	iw_buf_adds(out, "</svg>\n");
+	return iw_buf_error(out);
 }

@@ -5,7 +5,7 @@
 #ifndef IANAWATCH_SITE_INT_H
 #define IANAWATCH_SITE_INT_H
 
-#include "reports/reports.h"
+#include "changes_render.h"
 
 /* ---- the walk (site_walk.c) -------------------------------------------------------------- */
 
@@ -46,17 +46,16 @@ void report_walk_free(report_walk *w);
 /* The start of a page up to and including <body>; title is plain text (escaped here). */
 int report_html_head(iw_buf *out, const char *title);
 int report_html_foot(iw_buf *out);
-/* The changelog engine's rendering of d in the HTML style (marked lines, see site_html.c);
- * empty for an empty result. The two functions below dress it. */
-int report_html_engine(iw_buf *tmp, const store_snapshot *from, const store_snapshot *to,
-                       const diff_result *d);
-/* The change set as sections, one table per group (report_changes_html()). */
-int report_html_body(iw_buf *out, const char *engine, size_t len);
+/* The model of a change set for HTML (registry text HTML-escaped), report_model_build(). */
+int report_html_model(report_model *m, const store_snapshot *from, const store_snapshot *to,
+                      const diff_result *d, size_t cap);
+/* The change set as sections, one table per group (report_changes_html()). Sticky. */
+int report_html_body(iw_buf *out, const report_model *m);
 /* The first `max` changes as <li> items (subject and what happened) and "and N more": the
- * index's headline changes. One line of HTML, no newline. */
-int report_html_headlines(iw_buf *out, const char *engine, size_t len, size_t max);
+ * index's headline changes. One line of HTML, no newline. Sticky. */
+int report_html_headlines(iw_buf *out, const report_model *m, size_t max);
 /* "4 de-assigned, 2 added, 1 person modified", plain ASCII; "no change" when all are 0. */
-int report_counts_text(iw_buf *out, const size_t counts[DIFF_NKINDS],
+int report_counts_text(iw_buf *out, const size_t counts[DIFF_NSHOWN],
                        const size_t people[DIFF_NKINDS]);
 
 /* ---- the feed (site_atom.c) ---------------------------------------------------------------- */
@@ -72,7 +71,5 @@ typedef struct report_feed_entry {
 /* The whole feed, entries as given (newest first); `updated` is the feed's time (ISO 8601). */
 int report_atom_feed(iw_buf *out, const report_feed_entry *e, size_t n, const char *updated);
 
-/* Column titles of the kinds, diff_kind order; their colours are CSS classes k0 .. k5. */
-extern const char *const report_kind_titles[DIFF_NKINDS];
 
 #endif

@@ -1,22 +1,10 @@
 /* site_walk.c: every stored document of a range of positions, rebuilt step by step from spans. */
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/common.h"
 #include "site_int.h"
 #include "common/banned.h"
-
-/* The span tables are store.h's history: one row per stretch of consecutive positions in
- * which a record (person) version is present. An open span's last_pos is a huge number. */
-#define WALK_RECORD_SQL \
-	"SELECT s.first_pos, s.last_pos, r.name, r.protocol, r.port, r.port_end, r.occurrence, " \
-	"r.description, r.assignee, r.contact, r.refs, r.notes, r.unauthorized, r.service_code, " \
-	"r.registration_date, r.modification_date FROM record_span s " \
-	"JOIN record r ON r.id = s.record_id WHERE s.last_pos >= ?1 AND s.first_pos <= ?2"
-#define WALK_PERSON_SQL \
-	"SELECT s.first_pos, s.last_pos, p.pid, p.name, p.org, p.uri, p.updated FROM person_span s " \
-	"JOIN person p ON p.id = s.person_id WHERE s.last_pos >= ?1 AND s.first_pos <= ?2"
 
 /* Where a version is present: positions first..last. Leads both version structs, so the
  * merge below reads it through a pointer to either. */
@@ -48,7 +36,7 @@ typedef struct walk_iv {
 } walk_iv;
 
 struct report_walk {
-	registry_doc *strings;        /* owns every string of every version */
+	registry_doc *strings, *pstrings; /* own every string of every record, person version */
 	const store_snapshot *snaps;
 	size_t nsnaps;
 	walk_rec *recs;               /* sorted by (first, canonical order) */
@@ -70,29 +58,6 @@ struct report_walk {
 	registry_doc *doc;            /* report_walk_doc()'s document */
 };
 
-static const char *walk_text(sqlite3_stmt *st, int col, registry_doc *strings)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? registry_doc_strndup(strings, (const char *)t,
-	                                (size_t)sqlite3_column_bytes(st, col)) : NULL;
-}
-
-static int walk_sqlerr(sqlite3 *db, const char *what)
-{
-	return iw_error_set(IW_EDB, "site: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static int walk_cmp_null(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (!a)
-		return -1;
-	if (!b)
-		return 1;
-	return strcmp(a, b);
-}
-
 static int walk_rec_qcmp(const void *pa, const void *pb)
 {
 	const walk_rec *a = pa, *b = pb;
@@ -104,10 +69,10 @@ static int walk_rec_qcmp(const void *pa, const void *pb)
 static int walk_person_cmp(const registry_person *a, const registry_person *b)
 {
 	int c, i;
-	if ((c = walk_cmp_null(a->id, b->id)))
+	if ((c = registry_strcmp_null(a->id, b->id)))
 		return c;
 	for (i = 0; i < PERSON_NFIELDS; i++)
-		if ((c = walk_cmp_null(a->f[i], b->f[i])))
+		if ((c = registry_strcmp_null(a->f[i], b->f[i])))
 			return c;
 	return 0;
 }
@@ -120,73 +85,51 @@ static int walk_person_qcmp(const void *pa, const void *pb)
 	return walk_person_cmp(&a->p, &b->p);
 }
 
-static int walk_load_records(report_walk *w, sqlite3 *db)
+/* The record versions present somewhere in [first, last], from the store, taking their
+ * strings over. */
+static int walk_load_records(report_walk *w, store *st)
 {
-	sqlite3_stmt *st = NULL;
-	int sr, i, rc = IW_OK;
-	if (sqlite3_prepare_v2(db, WALK_RECORD_SQL, -1, &st, NULL) != SQLITE_OK)
-		return walk_sqlerr(db, "reading the record spans");
-	sqlite3_bind_int64(st, 1, w->first);
-	sqlite3_bind_int64(st, 2, w->last);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		walk_rec *v;
-		registry_record *r;
-		if (w->nrecs == w->recs_alloc) {
-			w->recs_alloc = w->recs_alloc ? w->recs_alloc * 2 : 16384;
-			w->recs = iw_realloc(w->recs, w->recs_alloc * sizeof(*w->recs));
-		}
-		v = &w->recs[w->nrecs++];
-		memset(v, 0, sizeof(*v));
-		v->span.first = sqlite3_column_int64(st, 0);
-		v->span.last = sqlite3_column_int64(st, 1);
-		r = &v->rec;
-		r->f[REG_NAME] = walk_text(st, 2, w->strings);
-		r->f[REG_PROTOCOL] = walk_text(st, 3, w->strings);
-		if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
-			r->port = r->port_end = REGISTRY_NO_PORT;
-		} else {
-			r->port = sqlite3_column_int(st, 4);
-			r->port_end = sqlite3_column_int(st, 5);
-		}
-		r->occurrence = (uint32_t)sqlite3_column_int(st, 6);
-		for (i = REG_DESCRIPTION; i < REG_NFIELDS; i++)
-			r->f[i] = walk_text(st, 7 + i - REG_DESCRIPTION, w->strings);
+	store_version_list l;
+	size_t i;
+	int rc = store_record_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
+	if (rc)
+		return rc;
+	w->strings = l.strings;
+	l.strings = NULL;
+	w->recs = iw_malloc((l.n ? l.n : 1) * sizeof(*w->recs));
+	w->nrecs = w->recs_alloc = l.n;
+	for (i = 0; i < l.n; i++) {
+		walk_rec *v = &w->recs[i];
+		const registry_record *r = &l.v[i].rec;
+		v->span.first = l.v[i].first_pos;
+		v->span.last = l.v[i].last_pos;
+		v->rec = *r;
 		/* The store only holds validated ports; the bounds keep the tally's arrays safe. */
 		v->assigning = r->port >= 0 && r->port_end >= r->port && r->port_end <= 65535 &&
 		               registry_record_kind(r) == REGISTRY_ASSIGNING;
 	}
-	if (sr != SQLITE_DONE)
-		rc = walk_sqlerr(db, "reading the record spans");
-	sqlite3_finalize(st);
-	return rc;
+	store_version_list_free(&l);
+	return IW_OK;
 }
 
-static int walk_load_people(report_walk *w, sqlite3 *db)
+static int walk_load_people(report_walk *w, store *st)
 {
-	sqlite3_stmt *st = NULL;
-	int sr, i, rc = IW_OK;
-	if (sqlite3_prepare_v2(db, WALK_PERSON_SQL, -1, &st, NULL) != SQLITE_OK)
-		return walk_sqlerr(db, "reading the person spans");
-	sqlite3_bind_int64(st, 1, w->first);
-	sqlite3_bind_int64(st, 2, w->last);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		walk_person *v;
-		if (w->npeople == w->people_alloc) {
-			w->people_alloc = w->people_alloc ? w->people_alloc * 2 : 8192;
-			w->people = iw_realloc(w->people, w->people_alloc * sizeof(*w->people));
-		}
-		v = &w->people[w->npeople++];
-		memset(v, 0, sizeof(*v));
-		v->span.first = sqlite3_column_int64(st, 0);
-		v->span.last = sqlite3_column_int64(st, 1);
-		v->p.id = walk_text(st, 2, w->strings);
-		for (i = 0; i < PERSON_NFIELDS; i++)
-			v->p.f[i] = walk_text(st, 3 + i, w->strings);
+	store_person_list l;
+	size_t i;
+	int rc = store_person_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
+	if (rc)
+		return rc;
+	w->pstrings = l.strings;
+	l.strings = NULL;
+	w->people = iw_malloc((l.n ? l.n : 1) * sizeof(*w->people));
+	w->npeople = w->people_alloc = l.n;
+	for (i = 0; i < l.n; i++) {
+		w->people[i].span.first = l.v[i].first_pos;
+		w->people[i].span.last = l.v[i].last_pos;
+		w->people[i].p = l.v[i].p;
 	}
-	if (sr != SQLITE_DONE)
-		rc = walk_sqlerr(db, "reading the person spans");
-	sqlite3_finalize(st);
-	return rc;
+	store_person_list_free(&l);
+	return IW_OK;
 }
 
 /* Counts the ports a version covers in or out of the "assigned" tally. */
@@ -335,31 +278,24 @@ int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64
                      int64_t last, report_walk **out)
 {
 	report_walk *w;
-	sqlite3 *db = store_db(s);
-	int rc, own_txn;
+	int rc;
 
 	*out = NULL;
 	if (first < 1 || last < first || (size_t)last > nsnaps)
 		return iw_error_set(IW_EINVAL, "site: no snapshot positions %lld..%lld among %zu",
 		                    (long long)first, (long long)last, nsnaps);
 	w = iw_calloc(1, sizeof(*w));
-	w->strings = registry_doc_new();
 	w->snaps = snaps;
 	w->nsnaps = nsnaps;
 	w->first = first;
 	w->last = last;
-	/* One read transaction, so that both queries see the same history (unless the caller
-	 * already holds one). */
-	own_txn = sqlite3_get_autocommit(db);
-	if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = walk_sqlerr(db, "begin");
+	/* One read transaction, so that both queries see the same history. */
+	if ((rc = store_read_begin(s)))
 		goto out;
-	}
-	rc = walk_load_records(w, db);
+	rc = walk_load_records(w, s);
 	if (!rc)
-		rc = walk_load_people(w, db);
-	if (own_txn)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		rc = walk_load_people(w, s);
+	store_read_end(s);
 	if (rc)
 		goto out;
 	if (w->nrecs > 1)
@@ -492,8 +428,8 @@ static int walk_touched(const report_walk *w, const registry_record *r)
 	int p;
 	if (r->port == REGISTRY_NO_PORT) {
 		for (i = 0; i < w->nkeys; i++)
-			if (!walk_cmp_null(w->keys[i]->f[REG_NAME], r->f[REG_NAME]) &&
-			    !walk_cmp_null(w->keys[i]->f[REG_PROTOCOL], r->f[REG_PROTOCOL]))
+			if (!registry_strcmp_null(w->keys[i]->f[REG_NAME], r->f[REG_NAME]) &&
+			    !registry_strcmp_null(w->keys[i]->f[REG_PROTOCOL], r->f[REG_PROTOCOL]))
 				return 1;
 		return 0;
 	}
@@ -579,6 +515,7 @@ void report_walk_free(report_walk *w)
 	registry_doc_free(w->pair[0]);
 	registry_doc_free(w->pair[1]);
 	registry_doc_free(w->strings);
+	registry_doc_free(w->pstrings);
 	free(w->recs);
 	free(w->people);
 	free(w->rlive.v);

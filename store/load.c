@@ -11,7 +11,7 @@
 #define LOAD_STR_(x) #x
 #define LOAD_STR(x) LOAD_STR_(x)
 
-static const char *load_text(sqlite3_stmt *st, int col, registry_doc *strings)
+const char *store_text_from_row(sqlite3_stmt *st, int col, registry_doc *strings)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
 	return t ? registry_doc_strndup(strings, (const char *)t,
@@ -22,8 +22,8 @@ void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, reg
 {
 	int i;
 	memset(r, 0, sizeof(*r));
-	r->f[REG_NAME] = load_text(st, col, strings);
-	r->f[REG_PROTOCOL] = load_text(st, col + 1, strings);
+	r->f[REG_NAME] = store_text_from_row(st, col, strings);
+	r->f[REG_PROTOCOL] = store_text_from_row(st, col + 1, strings);
 	if (sqlite3_column_type(st, col + 2) == SQLITE_NULL) {
 		r->port = r->port_end = REGISTRY_NO_PORT;
 	} else {
@@ -32,7 +32,7 @@ void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, reg
 	}
 	r->occurrence = (uint32_t)sqlite3_column_int(st, col + 4);
 	for (i = REG_DESCRIPTION; i < REG_NFIELDS; i++)
-		r->f[i] = load_text(st, col + 5 + i - REG_DESCRIPTION, strings);
+		r->f[i] = store_text_from_row(st, col + 5 + i - REG_DESCRIPTION, strings);
 }
 
 static int load_pos(store *s, int64_t id, int64_t *pos, char updated[11])
@@ -80,9 +80,9 @@ int store_load_doc(store *s, int64_t snapshot_id, registry_doc **out)
 	sqlite3_bind_int64(st, 1, pos);
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		registry_person *p = registry_doc_add_person(doc);
-		p->id = load_text(st, 0, doc);
+		p->id = store_text_from_row(st, 0, doc);
 		for (i = 0; i < PERSON_NFIELDS; i++)
-			p->f[i] = load_text(st, 1 + i, doc);
+			p->f[i] = store_text_from_row(st, 1 + i, doc);
 	}
 	if (sr != SQLITE_DONE) {
 		rc = store_sqlerr(s, "load people");
@@ -192,9 +192,9 @@ int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out
 	sqlite3_bind_int64(st, 2, pos);
 	sr = sqlite3_step(st);
 	if (sr == SQLITE_ROW) {
-		out->id = load_text(st, 0, strings);
+		out->id = store_text_from_row(st, 0, strings);
 		for (i = 0; i < PERSON_NFIELDS; i++)
-			out->f[i] = load_text(st, 1 + i, strings);
+			out->f[i] = store_text_from_row(st, 1 + i, strings);
 	} else if (sr == SQLITE_DONE)
 		rc = IW_ENOTFOUND;
 	else

@@ -40,8 +40,6 @@ char *store_default_path(void);
 
 int store_open(store **out, const char *path, int flags);
 void store_free(store *s);
-/* The underlying connection, for modules that add their own tables (fetch log). Borrowed. */
-struct sqlite3 *store_db(store *s);
 
 typedef struct store_snapshot {
 	int64_t id;
@@ -141,6 +139,55 @@ int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out
 
 /* Position -> snapshot id map of all snapshots (index pos-1). */
 int store_positions(store *s, int64_t **ids, size_t *n);
+
+/* ---- readers' queries (query.c): versions by span, for the site walk and the change log -----
+ *
+ * A span is a stretch of consecutive positions in which one version is present. The changes
+ * between positions i and i + 1 are the versions whose span ENDS at i (gone, or replaced) and
+ * those whose span STARTS at i + 1 (new, or the replacement): two small queries, whatever the
+ * length of the history, and no snapshot loaded whole. */
+typedef enum store_span_which {
+	STORE_SPANS_MEETING = 0, /* spans sharing a position with [lo, hi] */
+	STORE_SPANS_ENDING,      /* spans whose last position is in [lo, hi] (an open span ends
+	                            at the newest position) */
+	STORE_SPANS_STARTING,    /* spans whose first position is in [lo, hi] */
+} store_span_which;
+
+/* The record versions with a span as `which` says, one row per span (a version present in
+ * two stretches comes twice), in no particular order; decoded as store_load_doc() decodes
+ * them, last_pos clamped to the newest position. out->strings owns every string: free the
+ * list with store_version_list_free(), or take out->strings over (set it NULL) first. */
+int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
+                       store_version_list *out);
+
+/* One stored person version with a span of positions where it is present. */
+typedef struct store_person_version {
+	int64_t person_id;
+	int64_t first_pos, last_pos;
+	registry_person p;       /* strings owned by the list's doc */
+} store_person_version;
+
+typedef struct store_person_list {
+	store_person_version *v;
+	size_t n;
+	registry_doc *strings;   /* owns the strings */
+} store_person_list;
+
+void store_person_list_free(store_person_list *l);
+/* The person versions with a span as `which` says; as store_record_spans(). */
+int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
+                       store_person_list *out);
+
+/* A read transaction: every query between store_read_begin() and store_read_end() sees the
+ * same history. Calls nest; only the outermost opens and closes it, and none does when a
+ * transaction is already open. Every successful begin must be ended. */
+int store_read_begin(store *s);
+void store_read_end(store *s);
+
+struct iw_buf;
+/* {"id": 12, "registry_updated": "...", "observed_at": "...", "sha256": "..."}, or null: the
+ * form of a snapshot in every JSON output. Returns iw_buf_error(out). */
+int store_json_snapshot(struct iw_buf *out, const store_snapshot *s);
 
 /* Runs fn inside one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on failure). */
 int store_transaction(store *s, int (*fn)(store *s, void *arg), void *arg);

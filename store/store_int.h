@@ -16,8 +16,13 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int writable;
+	int read_depth;  /* store_read_begin() calls not yet ended */
+	int read_owned;  /* the outermost one opened the transaction */
 };
 
+/* The connection, for the store's own files (s->db); not public: readers outside store/ use
+ * the queries of store.h. */
+sqlite3 *store_db(store *s);
 /* Sets the error from the connection's message and returns IW_EDB. */
 int store_sqlerr(store *s, const char *what);
 int store_prepare(store *s, sqlite3_stmt **st, const char *sql);
@@ -47,5 +52,7 @@ int store_raw_decompress(const unsigned char *src, size_t n, const unsigned char
 	"r.contact, r.refs, r.notes, r.unauthorized, r.service_code, r.registration_date, " \
 	"r.modification_date"
 void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_record *r);
+/* A text column copied into strings, NULL for SQL NULL. */
+const char *store_text_from_row(sqlite3_stmt *st, int col, registry_doc *strings);
 
 #endif

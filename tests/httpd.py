@@ -14,7 +14,10 @@ With --tls-cert (a PEM holding certificate and key) it speaks HTTPS instead.
 
 Files: GET /f/NAME serves DIR/NAME; when only DIR/NAME.gz exists, its decompressed content is
 served (so the committed tests/data/*.xml.gz fixtures can be used directly). NAME may not contain
-'/'. GET /current serves the file chosen with /_control/current (see below).
+'/'. GET /current serves the file chosen with /_control/current (see below). Three names are
+documents made from DIR's real ones (see SYNTHETIC): future.xml (2025-02-13 dated
+<updated>2099-01-01</updated>), duplicated.xml (2025-02-13 with every record ten times) and
+rolled-back.xml (2025-01-23 byte for byte, to serve after a newer version).
 
 Every file response carries an ETag (derived from the content) and a Last-Modified (the file's
 mtime) and answers 304 to a matching If-None-Match, or, when no If-None-Match was sent, to an
@@ -28,7 +31,8 @@ when the request says Accept-Encoding: gzip. Query parameters of /f/NAME and /cu
     truncate=B     announce the full Content-Length, send only B bytes, close the connection
     stall=B        announce the full Content-Length, send B bytes, then send nothing more until
                    the client gives up
-    trickle=MS     send the body 64 bytes at a time, one piece every MS milliseconds
+    trickle=MS     send the body 64 bytes at a time, one piece every MS milliseconds ...
+    piece=B        ... or B bytes at a time (trickle=1000&piece=1: a byte a second)
     type=CT        Content-Type (default text/xml)
     etag=0, lm=0   leave out ETag / Last-Modified
 
@@ -41,6 +45,7 @@ Other endpoints:
     /badgzip                200, Content-Encoding: gzip, whose content is not gzip
     /status/C               status C with a short body
     /echo                   200, text/plain: the request line and headers as received
+    /bighead?kib=N&lines=L  200 with L (default 1) headers of N KiB each (default 1024)
     /_control/current?file=NAME   choose what /current serves (to simulate nightly versions)
     /_control/reset         forget the fail=N counters
 
@@ -54,6 +59,7 @@ import gzip
 import hashlib
 import http.server
 import os
+import re
 import select
 import ssl
 import sys
@@ -84,6 +90,8 @@ class State:
         """(content, etag, mtime) of a served file, or None."""
         if not name or "/" in name or name.startswith("."):
             return None
+        if name in SYNTHETIC:
+            return self.synthetic(name)
         path = os.path.join(self.root, name)
         compressed = False
         if not os.path.isfile(path):
@@ -107,6 +115,22 @@ class State:
             self.cache[key] = entry
         return entry
 
+    def synthetic(self, name):
+        """A bad document made from a real one (see SYNTHETIC), cached like a file."""
+        base, make = SYNTHETIC[name]
+        with self.lock:
+            hit = self.cache.get(name)
+        if hit:
+            return hit
+        entry = self.load(base)
+        if entry is None:
+            return None
+        data = make(entry[0])
+        entry = (data, '"%s"' % hashlib.sha256(data).hexdigest()[:20], entry[2])
+        with self.lock:
+            self.cache[name] = entry
+        return entry
+
     def bomb(self, mib):
         with self.lock:
             hit = self.bombs.get(mib)
@@ -120,6 +144,28 @@ class State:
         with self.lock:
             self.bombs[mib] = data
         return data
+
+
+def repeat_records(data, times):
+    """Every <record> element repeated `times` times, in place."""
+    text = data.decode("utf-8")
+    return re.sub(r"<record\b.*?</record>\s*", lambda m: m.group(0) * times, text,
+                  flags=re.S).encode("utf-8")
+
+
+# Documents the registry must never accept as they are, made from the committed snapshots:
+# name -> (real file, transformation).
+SYNTHETIC = {
+    # 2025-02-13 dated in the future: would block every later update.
+    "future.xml": ("2025-02-13.xml",
+                   lambda d: d.replace(b"<updated>2025-02-13</updated>",
+                                       b"<updated>2099-01-01</updated>", 1)),
+    # 2025-02-13 with every record ten times: growth far beyond the registry's.
+    "duplicated.xml": ("2025-02-13.xml", lambda d: repeat_records(d, 10)),
+    # The 2025-01-23 version byte for byte, under another name: served after 2025-02-13, a
+    # rollback.
+    "rolled-back.xml": ("2025-01-23.xml", lambda d: d),
+}
 
 
 def etag_matches(header, etag):
@@ -216,6 +262,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif path.startswith("/status/"):
                 code = int(path[len("/status/"):])
                 self.simple(code, "status %d\n" % code)
+            elif path == "/bighead":
+                big = "x" * (1024 * int(q.get("kib", "1024")))
+                self.simple(200, "big header\n", headers=[("X-Big-%d" % i, big)
+                                                          for i in range(int(q.get("lines", "1")))])
             elif path == "/echo":
                 lines = [self.requestline] + ["%s: %s" % (k, v) for k, v in self.headers.items()]
                 self.simple(200, "\n".join(lines) + "\n")
@@ -298,8 +348,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         elif "trickle" in q:
             pause = int(q["trickle"]) / 1000.0
-            for i in range(0, len(data), 64):
-                self.wfile.write(data[i:i + 64])
+            piece = int(q.get("piece", "64"))
+            for i in range(0, len(data), piece):
+                self.wfile.write(data[i:i + piece])
                 self.wfile.flush()
                 time.sleep(pause)
         else:

@@ -342,12 +342,14 @@ static const char all_pb[] =
 	PERSON("New_P", "<name>New P</name><org>New P</org>");
 
 static const char all_text[] =
-	"Registry changes 2025-01-01 -> 2025-02-01 (snapshots 1 -> 2): 2 assigned, 2 de-assigned, "
-	"2 added, 2 removed, 1 modified, 4 status changes, 1 person added, 1 person removed, "
-	"1 person modified\n"
+	"Registry changes 2025-01-01 -> 2025-02-01 (snapshots 1 -> 2): 1 moved, 1 renamed, "
+	"1 assigned, 1 de-assigned, 1 added, 1 removed, 1 modified, 4 status changes, "
+	"1 person added, 1 person removed, 1 person modified\n"
 	"\n"
-	"Moved and renamed (2)\n"
+	"Moved (1)\n"
 	"  100/tcp -> 200/tcp foo moved; 100/tcp now Unassigned\n"
+	"\n"
+	"Renamed (1)\n"
 	"  300/udp renamed from old to new: New\n"
 	"\n"
 	"Assigned (1)\n"
@@ -393,8 +395,9 @@ static void test_all_kinds(void **state)
 
 	iw_buf_reset(&out);
 	assert_int_equal(report_changes_markdown(&out, &from, &to, d), IW_OK);
-	assert_non_null(strstr(out.data, "\n### Moved and renamed (2)\n\n"
+	assert_non_null(strstr(out.data, "\n### Moved (1)\n\n"
 	                                 "- **100/tcp -> 200/tcp foo** moved; 100/tcp now Unassigned\n"
+	                                 "\n### Renamed (1)\n\n"
 	                                 "- **300/udp** renamed from old to new: New\n"));
 	assert_non_null(strstr(out.data, "\n- **400/tcp mod** modified:\n"
 	                                 "  - assignee: Jane Doe (Example Corp) -> Bob\\_X\n"
@@ -418,7 +421,13 @@ static void test_all_kinds(void **state)
 	/* JSON keeps the contract's kinds: the move is an assigned and a deassigned. */
 	assert_non_null(strstr(out.data, "{\"kind\": \"assigned\", \"name\": \"foo\""));
 	assert_non_null(strstr(out.data, "{\"kind\": \"deassigned\", \"name\": \"foo\""));
-	assert_int_equal(count(out.data, "{\"kind\": "), 13 + 3);
+	/* Each half names the other by its index in "changes": assigned foo is changes[0],
+	 * deassigned foo changes[2]. */
+	assert_non_null(strstr(out.data, "\"pair\": {\"kind\": \"moved\", \"index\": 2}"));
+	assert_non_null(strstr(out.data, "\"pair\": {\"kind\": \"moved\", \"index\": 0}"));
+	assert_int_equal(count(out.data, "\"pair\": {\"kind\": \"moved\""), 2);
+	assert_int_equal(count(out.data, "\"pair\": {\"kind\": \"renamed\""), 2);
+	assert_int_equal(count(out.data, "{\"kind\": "), 13 + 3 + 4);
 
 	/* A cap too small for the report is an error, not a truncated report. */
 	{
@@ -481,7 +490,7 @@ static void test_person_label(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		iw_buf out = IW_BUF_INIT(1024);
-		assert_int_equal(report_person_label(&out, a, b, cases[i].id), IW_OK);
+		assert_int_equal(registry_person_label(&out, a, b, cases[i].id), IW_OK);
 		assert_string_equal(out.data, cases[i].label);
 		iw_buf_free(&out);
 	}
@@ -537,7 +546,7 @@ static void test_json_record(void **state)
 	iw_buf out = IW_BUF_INIT(4096);
 	(void)state;
 	assert_int_equal(a->nrecords, 1);
-	assert_int_equal(report_json_record(&out, &a->records[0]), IW_OK);
+	assert_int_equal(registry_json_record(&out, &a->records[0]), IW_OK);
 	assert_string_equal(out.data,
 		"{\"name\": \"full\", \"protocol\": \"dccp\", \"port\": 10, \"port_end\": 20, "
 		"\"description\": \"say \\\"hi\\\"\", \"assignee\": [\"A\", \"B\"], \"contact\": [\"C\"], "
@@ -545,10 +554,10 @@ static void test_json_record(void **state)
 		"\"unauthorized\": \"u\", \"service_code\": \"SC\", \"registration_date\": "
 		"\"2001-02-03\", \"modification_date\": \"2004-05-06\"}");
 	iw_buf_reset(&out);
-	assert_int_equal(report_json_record(&out, NULL), IW_OK);
+	assert_int_equal(registry_json_record(&out, NULL), IW_OK);
 	assert_string_equal(out.data, "null");
 	iw_buf_reset(&out);
-	assert_int_equal(report_json_snapshot(&out, NULL), IW_OK);
+	assert_int_equal(store_json_snapshot(&out, NULL), IW_OK);
 	assert_string_equal(out.data, "null");
 	iw_buf_free(&out);
 	registry_doc_free(a);

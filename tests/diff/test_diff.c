@@ -463,20 +463,27 @@ static const filter_case filter_cases[] = {
 	 "assigned foo tcp 200\nassigned foo udp 200\nassigned any - 500\n"
 	 "deassigned foo tcp 100\ndeassigned foo udp 100\ndeassigned gone tcp 300\n"
 	 "added Portless tcp -\nmodified bar tcp 400-410 description\nperson-modified P name"},
+	/* A kind selects what is shown as that kind: the halves of the foo moves are "moved". */
 	{"kinds", "deassigned,modified", NULL, NULL, NULL,
-	 "deassigned foo tcp 100\ndeassigned foo udp 100\ndeassigned gone tcp 300\n"
-	 "modified bar tcp 400-410 description\nperson-modified P name"},
-	{"kinds exclude people", "assigned", NULL, NULL, NULL,
-	 "assigned foo tcp 200\nassigned foo udp 200\nassigned any - 500"},
+	 "deassigned gone tcp 300\nmodified bar tcp 400-410 description\nperson-modified P name"},
+	{"kinds exclude people", "assigned", NULL, NULL, NULL, "assigned any - 500"},
+	{"moved keeps both halves", "moved", NULL, NULL, NULL,
+	 "assigned foo tcp 200\nassigned foo udp 200\ndeassigned foo tcp 100\n"
+	 "deassigned foo udp 100"},
+	{"renamed", "renamed", NULL, NULL, NULL, ""},
 	{"protocol keeps records without protocol", NULL, "UDP", NULL, NULL,
 	 "assigned foo udp 200\nassigned any - 500\ndeassigned foo udp 100"},
-	{"single port", NULL, NULL, "100", NULL, "deassigned foo tcp 100\ndeassigned foo udp 100"},
+	/* A pair stays whole when one half is on the port asked. */
+	{"single port", NULL, NULL, "100", NULL,
+	 "assigned foo tcp 200\nassigned foo udp 200\ndeassigned foo tcp 100\n"
+	 "deassigned foo udp 100"},
 	{"port range overlapping a range record", NULL, NULL, "410-600", NULL,
 	 "assigned any - 500\nmodified bar tcp 400-410 description"},
 	{"name, case-insensitive", NULL, NULL, NULL, "FOO",
 	 "assigned foo tcp 200\nassigned foo udp 200\ndeassigned foo tcp 100\ndeassigned foo udp 100"},
 	{"name of a portless entry", NULL, NULL, NULL, "portless", "added Portless tcp -"},
-	{"all together", "deassigned", "tcp", "1-1000", "foo", "deassigned foo tcp 100"},
+	{"all together", "moved", "tcp", "1-1000", "foo",
+	 "assigned foo tcp 200\ndeassigned foo tcp 100"},
 	{"nothing left", "status", NULL, NULL, NULL, ""},
 };
 

@@ -693,7 +693,7 @@ static void test_gzip_bomb_is_refused(void **state)
 	(void)state;
 	/* About 80 KiB on the wire, 80 MiB decoded: over the default 64 MiB cap. */
 	fast_opts(&o, u);
-	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_int_equal(fetch_url(&o, &r), IW_EPARSE);
 	snprintf(want, sizeof(want), "%s: response exceeds 64 MiB cap", u);
 	assert_string_equal(iw_error_last(), want);
 	assert_int_equal(r.attempts, 1);
@@ -725,7 +725,7 @@ static void test_body_cap(void **state)
 	/* Refused on the Content-Length, before the body. */
 	fast_opts(&o, u);
 	o.max_body = 1 << 20;
-	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_int_equal(fetch_url(&o, &r), IW_EPARSE);
 	snprintf(want, sizeof(want), "%s: response exceeds 1 MiB cap (Content-Length %zu)", u, v1_len);
 	assert_string_equal(iw_error_last(), want);
 	fetch_result_free(&r);
@@ -733,7 +733,7 @@ static void test_body_cap(void **state)
 	/* Compressed: the Content-Length fits, the decoded body does not. */
 	fast_opts(&o, url("/f/" V1));
 	o.max_body = 1 << 20;
-	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_int_equal(fetch_url(&o, &r), IW_EPARSE);
 	assert_non_null(strstr(iw_error_last(), ": response exceeds 1 MiB cap"));
 	fetch_result_free(&r);
 
@@ -744,7 +744,85 @@ static void test_body_cap(void **state)
 	assert_int_equal(r.len, v1_len);
 	fetch_result_free(&r);
 	o.max_body = v1_len - 1;
+	assert_int_equal(fetch_url(&o, &r), IW_EPARSE);
+	fetch_result_free(&r);
+}
+
+static void test_trickle_is_dropped_under_the_floor(void **state)
+{
+	fetch_opts o;
+	fetch_result r;
+	int64_t t0;
+
+	(void)state;
+	/* 8 bytes every 100 ms: never silent, so only the floor can drop it. */
+	fast_opts(&o, url("/f/" V1 "?gzip=0&trickle=100&piece=8"));
+	o.attempts = 1;
+	o.low_speed_bytes = 1024;
+	o.low_speed_ms = 1500;
+	t0 = now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_true(now_ms() - t0 < 5000);
+	assert_non_null(strstr(iw_error_last(), ": too slow: under 1024 bytes/s for 1.5 s (got "));
+	assert_null(r.body);
+	fetch_result_free(&r);
+}
+
+static void test_budget_bounds_every_attempt_and_wait(void **state)
+{
+	fetch_opts o;
+	fetch_result r;
+	int64_t t0;
+
+	(void)state;
+	/* Four attempts of up to 15 s would take a minute; the budget ends the run in 2 s. */
+	fast_opts(&o, url("/f/" V1 "?gzip=0&stall=100"));
+	o.attempts = 4;
+	o.stall_ms = 0;
+	o.low_speed_bytes = 0;
+	o.budget_ms = 2000;
+	t0 = now_ms();
+	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_true(now_ms() - t0 < 3500);
+	assert_non_null(strstr(iw_error_last(), "fetch budget of 2 s spent"));
+	fetch_result_free(&r);
+
+	/* Backoff waits count too: a retry that cannot start within the budget is not made. */
+	fast_opts(&o, url("/f/" V1 "?fail=9&code=503"));
+	o.attempts = 4;
+	o.retry_base_ms = 4000;
+	o.retry_max_ms = 4000;
+	o.budget_ms = 1000;
+	t0 = now_ms();
+	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_true(now_ms() - t0 < 1000);
+	assert_int_equal(r.attempts, 1);
+	assert_non_null(strstr(iw_error_last(), "HTTP 503 after 1 attempt; no time left for "
+	                                        "another in the fetch budget of 1 s"));
+	fetch_result_free(&r);
+}
+
+static void test_huge_header_is_named(void **state)
+{
+	fetch_opts o;
+	fetch_result r;
+
+	(void)state;
+	/* One 1 MiB line: libcurl refuses it ("Out of memory" until this said what). */
+	fast_opts(&o, url("/bighead?kib=1024"));
+	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_non_null(strstr(iw_error_last(), ": response header line exceeds libcurl's 100 KiB "
+	                                        "limit"));
+	assert_int_equal(r.attempts, 1);
+	fetch_result_free(&r);
+	/* Many lines, none too long, over the total cap. */
+	fast_opts(&o, url("/bighead?kib=8&lines=20"));
+	assert_int_equal(fetch_url(&o, &r), IW_ENET);
+	assert_non_null(strstr(iw_error_last(), ": response headers exceed 64 KiB cap"));
+	fetch_result_free(&r);
+	/* Under the cap, a large header is fine. */
+	fast_opts(&o, url("/bighead?kib=32"));
+	assert_int_equal(fetch_url(&o, &r), IW_OK);
 	fetch_result_free(&r);
 }
 
@@ -852,6 +930,9 @@ int main(void)
 		cmocka_unit_test(test_gzip_bomb_is_refused),
 		cmocka_unit_test(test_bad_gzip_is_refused),
 		cmocka_unit_test(test_body_cap),
+		cmocka_unit_test(test_trickle_is_dropped_under_the_floor),
+		cmocka_unit_test(test_budget_bounds_every_attempt_and_wait),
+		cmocka_unit_test(test_huge_header_is_named),
 		cmocka_unit_test(test_tls_is_verified),
 		cmocka_unit_test(test_credentials_stay_out_of_logs),
 		cmocka_unit_test(test_bad_options),

@@ -308,9 +308,9 @@ want=$(gzip -dc "$data/2025-02-13.xml.gz" | sha256sum | cut -d' ' -f1)
 [ "$(count "$db" "SELECT sha256 FROM snapshot WHERE id = 2")" = "$want" ] || fail "stored SHA-256 differs"
 expect_failure "$db" 7 error 1 "bad content encoding" --url "$U/badgzip"
 
-begin "gzip bomb: EXIT_NET at the cap"
+begin "gzip bomb: EXIT_DATA at the cap, as import over the cap"
 db=$(fresh bomb)
-expect_failure "$db" 7 error 1 "exceeds 64 MiB cap" --url "$U/bomb?mib=80"
+expect_failure "$db" 3 error 1 "exceeds 64 MiB cap" --url "$U/bomb?mib=80"
 
 begin "HTTP 404: EXIT_NET at once"
 db=$(fresh notfound)
@@ -446,6 +446,89 @@ iw "$db" status --format json
 d = json.load(open(sys.argv[1]))
 assert d["last_failure"]["outcome"] == "refused" and d["last_check"] is None, d' "$work/out" ||
 	fail "status after a refusal: $(cat "$work/out")"
+
+# ---- issue 17: the nightly job must finish and must not lie --------------------------------
+begin "rollback: content stored before but older than the newest snapshot is refused"
+db=$(fresh rollback)
+iw "$db" fetch --url "$U/f/2025-02-13.xml"
+expect_rc 0
+[ "$(snapshots "$db")" = 2 ] || fail "expected 2 snapshots"
+# The byte-identical 2025-01-23 document, snapshot 1, served again.
+expect_failure "$db" 8 refused 1 "rollback: the document served is snapshot 1 (registry 2025-01-23), older than the newest snapshot 2 (registry 2025-02-13)" --url "$U/f/2025-01-23.xml"
+# The same at one URL, night after night: the server goes back to an older version.
+db=$(fresh rollback-current)
+control "/_control/current?file=2025-02-13.xml"
+iw "$db" fetch --url "$U/current"
+expect_rc 0
+control "/_control/current?file=rolled-back.xml"
+expect_failure "$db" 8 refused 1 "rollback: the document served is snapshot 1" --url "$U/current"
+iw "$db" status --format json
+"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["last_failure"]["outcome"] == "refused", d' "$work/out" ||
+	fail "status after a rollback: $(cat "$work/out")"
+iw "$db" fetch --url "$U/f/2025-01-23.xml" --force
+expect_rc 0
+[ "$(lastlog "$db")" = "unchanged|200" ] || fail "--force: log $(lastlog "$db")"
+
+begin "trickle: dropped under the speed floor"
+db=$(fresh trickle)
+t0=$(date +%s)
+IANAWATCH_LOW_SPEED_LIMIT=1024 IANAWATCH_LOW_SPEED_MS=1500 \
+	expect_failure "$db" 7 error 1 "too slow: under 1024 bytes/s for 1.5 s" \
+	--url "$U/f/2025-02-13.xml?gzip=0&trickle=1000&piece=1" --attempts 1
+[ $(( $(date +%s) - t0 )) -lt 8 ] || fail "took $(( $(date +%s) - t0 )) s"
+
+begin "budget: all attempts and waits end within IANAWATCH_FETCH_BUDGET_MS"
+db=$(fresh budget)
+t0=$(date +%s)
+IANAWATCH_FETCH_BUDGET_MS=2000 \
+	expect_failure "$db" 7 error 1 "fetch budget of 2 s spent" \
+	--url "$U/f/2025-02-13.xml?gzip=0&stall=100" --attempts 4 --stall-timeout 60
+[ $(( $(date +%s) - t0 )) -lt 6 ] || fail "took $(( $(date +%s) - t0 )) s"
+
+begin "a huge response header is named, not 'Out of memory'"
+db=$(fresh bighead)
+expect_failure "$db" 7 error 1 "response header line exceeds libcurl's 100 KiB limit" --url "$U/bighead?kib=1024"
+
+begin "stale site: a site the last run could not write is caught up by the next"
+db=$(fresh stale)
+: > "$work/blocked"
+iw "$db" fetch --url "$U/f/2025-02-13.xml" --report-dir "$work/blocked/site"
+expect_rc 2
+expect_err "snapshot 2 stored, but the site in $work/blocked/site was not updated"
+expect_out "4 de-assigned"
+[ "$(snapshots "$db")" = 2 ] || fail "expected 2 snapshots"
+[ "$(lastlog "$db")" = "changed|200" ] || fail "log: $(lastlog "$db")"
+rm "$work/blocked"
+iw "$db" fetch --url "$U/f/2025-02-13.xml" --report-dir "$work/blocked/site"
+expect_rc 0
+expect_no_output
+[ "$(lastlog "$db")" = "not-modified|304" ] || fail "log: $(lastlog "$db")"
+ls "$work/blocked/site/changes/"2025-02-13_*.html > /dev/null 2>&1 ||
+	fail "the missing change set was not written"
+iw "$db" -v fetch --url "$U/f/2025-02-13.xml" --report-dir "$work/blocked/site"
+expect_rc 0
+expect_err "site in $work/blocked/site: up to date"
+
+begin "SIGPIPE: the check is recorded before the report is written"
+db=$(fresh sigpipe)
+# Nobody reads the pipe: the first write gets SIGPIPE (or EPIPE where it is ignored).
+"$PY" -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run([sys.argv[1], "--db", sys.argv[2], "fetch", "--url", sys.argv[3]],
+                   stdout=w, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+sys.exit(0 if p.returncode != 0 else 1)' "$IW" "$db" "$U/f/2025-02-13.xml" ||
+	fail "fetch into a closed pipe exited 0"
+[ "$(snapshots "$db")" = 2 ] || fail "expected 2 snapshots"
+[ "$(lastlog "$db")" = "changed|200" ] || fail "log: $(lastlog "$db")"
+[ "$(count "$db" "SELECT count(*) FROM http_cache")" = 1 ] || fail "no validators recorded"
+iw "$db" fetch --url "$U/f/2025-02-13.xml" --report-dir "$work/sigpipe-site"
+expect_rc 0
+[ "$(lastlog "$db")" = "not-modified|304" ] || fail "log: $(lastlog "$db")"
+ls "$work/sigpipe-site/changes/"2025-02-13_*.html > /dev/null 2>&1 ||
+	fail "the change set was not written"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"

@@ -45,6 +45,8 @@ printf '%s\n<record><name>x</name><protocol>tcp</protocol><number>99999999999999
 printf '%s\n<record><protocol>tcp</protocol><description>Unassigned</description><number>200-100</number></record></registry>\n' "$head_xml" > "$h/reversed-range.xml"
 { printf '%s\n<record><name>long</name><description>' "$head_xml"; head -c 200000 /dev/zero | tr '\0' 'x'; printf '</description></record></registry>\n'; } > "$h/long-field.xml"
 { printf '%s\n<record><name>long</name><xref type="uri" data="' "$head_xml"; head -c 5000 /dev/zero | tr '\0' 'y'; printf '"/></record></registry>\n'; } > "$h/long-attribute.xml"
+# Over libxml2's 10,000,000-byte lookup limit ("internal error: Huge input lookup" until named).
+{ printf '%s\n<record><name>long</name><xref type="uri" data="' "$head_xml"; head -c 10485760 /dev/zero | tr '\0' 'y'; printf '"/></record></registry>\n'; } > "$h/huge-attribute.xml"
 truncate -s $((64 * 1024 * 1024 + 1)) "$h/over-size-cap.xml"
 truncate -s $((1024 * 1024 * 1024)) "$h/far-over-size-cap.xml"
 head -c $((65 * 1024 * 1024)) /dev/zero | gzip -1 > "$h/gzip-bomb.xml.gz"
@@ -70,8 +72,9 @@ expect() {
 	long-field.xml) echo "3|text longer than 65536 bytes" ;;
 	long-attribute.xml) echo "3|attribute data is longer than" ;;
 	over-size-cap.xml) echo "3|document of 67108865 bytes exceeds the cap of 67108864 bytes" ;;
-	far-over-size-cap.xml) echo "2|larger than the cap of 67108864 bytes" ;;
-	gzip-bomb.xml.gz) echo "2|decompressed size exceeds the cap of 67108864 bytes" ;;
+	far-over-size-cap.xml) echo "3|document too large: $h/far-over-size-cap.xml: larger than the cap of 67108864 bytes" ;;
+	gzip-bomb.xml.gz) echo "3|decompressed size exceeds the cap of 67108864 bytes" ;;
+	huge-attribute.xml) echo "3|huge-attribute.xml:4: tag or attribute value too large (over libxml2's limit of 10000000 bytes)" ;;
 	truncated-gzip.xml.gz|gzip-garbage.xml.gz) echo "3|corrupt or truncated gzip data" ;;
 	gzip-of-text.xml.gz) echo "3|malformed XML" ;;
 	*) echo "?|?" ;;

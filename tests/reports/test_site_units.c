@@ -141,7 +141,7 @@ static void test_changes_html_escapes(void **state)
 
 static void test_counts_text(void **state)
 {
-	size_t counts[DIFF_NKINDS] = {0}, people[DIFF_NKINDS] = {0};
+	size_t counts[DIFF_NSHOWN] = {0}, people[DIFF_NKINDS] = {0};
 	iw_buf b = IW_BUF_INIT(4096);
 	(void)state;
 	assert_int_equal(report_counts_text(&b, counts, people), IW_OK);
@@ -152,9 +152,10 @@ static void test_counts_text(void **state)
 	counts[DIFF_STATUS] = 1;
 	people[DIFF_MODIFIED] = 3;
 	people[DIFF_ADDED] = 1;
+	counts[DIFF_RENAMED] = 5;
 	assert_int_equal(report_counts_text(&b, counts, people), IW_OK);
-	assert_string_equal(b.data, "4 de-assigned, 2 added, 1 status change, 1 person added, "
-	                            "3 people modified");
+	assert_string_equal(b.data, "5 renamed, 4 de-assigned, 2 added, 1 status change, "
+	                            "1 person added, 3 people modified");
 	iw_buf_free(&b);
 }
 

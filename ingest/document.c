@@ -1,13 +1,13 @@
-/* import_doc.c: one document into the store, as `import` and `import-git` both need it. */
+/* document.c: one document into the store, as import, import-git and fetch need it. */
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
-#include "cli/cli.h"
+#include "ingest/ingest.h"
 #include "common/banned.h"
 
-void cli_import_tune_malloc(void)
+void ingest_tune_malloc(void)
 {
 #ifdef __GLIBC__
 	/* Each document means a few buffers of its size (4 MB: the file or blob, libgit2's delta
@@ -20,24 +20,25 @@ void cli_import_tune_malloc(void)
 #endif
 }
 
-int cli_import_doc(cli_ctx *ctx, store_import_opts *opts, const unsigned char *data, size_t len,
-                   const char *name, registry_doc **doc, store_import_result *res)
+int ingest_document(store **st, const char *db_path, store_import_opts *opts,
+                    const unsigned char *data, size_t len,
+                    const char *name, registry_doc **doc, store_import_result *res)
 {
 	store_raw_job *job = NULL;
 	int rc;
 
 	*doc = NULL;
 	/* Compress the raw archive on the other core while this one parses. */
-	if (opts->keep_raw && store_raw_job_start(ctx->db_path, data, len, &job) != IW_OK)
+	if (opts->keep_raw && store_raw_job_start(db_path, data, len, &job) != IW_OK)
 		job = NULL;
 	if ((rc = registry_parse(data, len, name, doc)))
 		goto out;
 	/* The database is created only once there is something valid to put in it. The status
 	 * stays a library code (callers map it), so a refused database exits 5, not 2. */
-	if (!ctx->st && (rc = store_open(&ctx->st, ctx->db_path, STORE_WRITE | STORE_CREATE)))
+	if (!*st && (rc = store_open(st, db_path, STORE_WRITE | STORE_CREATE)))
 		goto out;
 	opts->raw_job = job;
-	if ((rc = store_import(ctx->st, *doc, data, len, opts, res)))
+	if ((rc = store_import(*st, *doc, data, len, opts, res)))
 		iw_error_prefix(rc, "%s", name);
 out:
 	opts->raw_job = NULL;

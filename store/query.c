@@ -1,0 +1,166 @@
+/* query.c: what readers ask of the history: versions by span, a read transaction, JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "store_int.h"
+#include "common/banned.h"
+
+/* Where a span meets [?1, ?2], by which end; the span tables are indexed on (last_pos,
+ * first_pos), which serves all three. */
+static const char *const query_where[] = {
+	[STORE_SPANS_MEETING] = "s.last_pos >= ?1 AND s.first_pos <= ?2",
+	[STORE_SPANS_ENDING] = "s.last_pos BETWEEN ?1 AND ?2",
+	/* last_pos >= first_pos >= ?1: the redundant bound lets the index skip the spans that
+	 * ended before the range, so a query near the newest position reads little. */
+	[STORE_SPANS_STARTING] = "s.last_pos >= ?1 AND s.first_pos BETWEEN ?1 AND ?2",
+};
+
+static int query_which_ok(store_span_which which)
+{
+	return which == STORE_SPANS_MEETING || which == STORE_SPANS_ENDING ||
+	       which == STORE_SPANS_STARTING;
+}
+
+int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
+                       store_version_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	size_t alloc = 0;
+	int64_t n = 0;
+	int rc, sr;
+
+	memset(out, 0, sizeof(*out));
+	if (!query_which_ok(which))
+		return iw_error_set(IW_EINVAL, "store: unknown span query %d", (int)which);
+	out->strings = registry_doc_new();
+	if ((rc = store_count_snapshots(s, &n)))
+		goto out;
+	snprintf(sql, sizeof(sql), "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	         " FROM record_span s JOIN record r ON r.id = s.record_id WHERE %s",
+	         query_where[which]);
+	if ((rc = store_prepare(s, &st, sql)))
+		goto out;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_version *v;
+		if (out->n == alloc) {
+			alloc = alloc ? alloc * 2 : 16384;
+			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
+		}
+		v = &out->v[out->n++];
+		v->record_id = sqlite3_column_int64(st, 0);
+		v->first_pos = sqlite3_column_int64(st, 1);
+		v->last_pos = sqlite3_column_int64(st, 2);
+		if (v->last_pos > n)
+			v->last_pos = n; /* an open span runs to the newest snapshot */
+		store_record_from_row(st, 3, out->strings, &v->rec);
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, "reading the record spans");
+out:
+	sqlite3_finalize(st);
+	if (rc)
+		store_version_list_free(out);
+	return rc;
+}
+
+void store_person_list_free(store_person_list *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	registry_doc_free(l->strings);
+	memset(l, 0, sizeof(*l));
+}
+
+int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
+                       store_person_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	size_t alloc = 0;
+	int64_t n = 0;
+	int rc, sr, i;
+
+	memset(out, 0, sizeof(*out));
+	if (!query_which_ok(which))
+		return iw_error_set(IW_EINVAL, "store: unknown span query %d", (int)which);
+	out->strings = registry_doc_new();
+	if ((rc = store_count_snapshots(s, &n)))
+		goto out;
+	snprintf(sql, sizeof(sql), "SELECT p.id, s.first_pos, s.last_pos, p.pid, p.name, p.org, "
+	         "p.uri, p.updated FROM person_span s JOIN person p ON p.id = s.person_id WHERE %s",
+	         query_where[which]);
+	if ((rc = store_prepare(s, &st, sql)))
+		goto out;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_person_version *v;
+		if (out->n == alloc) {
+			alloc = alloc ? alloc * 2 : 8192;
+			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
+		}
+		v = &out->v[out->n++];
+		memset(v, 0, sizeof(*v));
+		v->person_id = sqlite3_column_int64(st, 0);
+		v->first_pos = sqlite3_column_int64(st, 1);
+		v->last_pos = sqlite3_column_int64(st, 2);
+		if (v->last_pos > n)
+			v->last_pos = n;
+		v->p.id = store_text_from_row(st, 3, out->strings);
+		for (i = 0; i < PERSON_NFIELDS; i++)
+			v->p.f[i] = store_text_from_row(st, 4 + i, out->strings);
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, "reading the person spans");
+out:
+	sqlite3_finalize(st);
+	if (rc)
+		store_person_list_free(out);
+	return rc;
+}
+
+int store_read_begin(store *s)
+{
+	/* Only the outermost call opens a transaction, and only when the caller holds none. */
+	if (s->read_depth++ == 0 && sqlite3_get_autocommit(s->db)) {
+		int rc = store_exec(s, "BEGIN");
+		if (rc) {
+			s->read_depth--;
+			return rc;
+		}
+		s->read_owned = 1;
+	}
+	return IW_OK;
+}
+
+void store_read_end(store *s)
+{
+	if (!s || s->read_depth == 0)
+		return;
+	if (--s->read_depth == 0 && s->read_owned) {
+		s->read_owned = 0;
+		/* A read transaction has nothing to keep: ending it cannot lose data. */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	}
+}
+
+int store_json_snapshot(iw_buf *out, const store_snapshot *s)
+{
+	if (!s)
+		return iw_buf_adds(out, "null");
+	iw_buf_printf(out, "{\"id\": %lld, \"registry_updated\": ", (long long)s->id);
+	iw_buf_add_json_str(out, s->registry_updated[0] ? s->registry_updated : NULL);
+	iw_buf_adds(out, ", \"observed_at\": ");
+	iw_buf_add_json_str(out, s->observed_at[0] ? s->observed_at : NULL);
+	iw_buf_adds(out, ", \"sha256\": ");
+	iw_buf_add_json_str(out, s->sha256[0] ? s->sha256 : NULL);
+	iw_buf_addc(out, '}');
+	return iw_buf_error(out);
+}
