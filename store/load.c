@@ -163,6 +163,14 @@ int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
 }
 
+int store_versions_ended(store *s, int64_t pos, store_version_list *out)
+{
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	                     " FROM record_span s JOIN record r ON r.id = s.record_id "
+	                     "WHERE s.last_pos BETWEEN ?1 AND ?2 ORDER BY s.first_pos, r.id", NULL, 0,
+	                     pos > 1 ? (int)(pos - 1) : 0, out);
+}
+
 int store_versions_for_name(store *s, const char *name, store_version_list *out)
 {
 	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS

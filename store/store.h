@@ -216,6 +216,10 @@ void store_search_list_free(store_search_list *l);
  * ignored; no query syntax). Hits grouped as described above, best first; none is IW_OK with
  * n = 0. IW_EINVAL when text has no word. *out is the caller's (store_search_list_free()). */
 int store_search(store *s, const char *text, store_search_list *out);
+
+/* Every version with its spans that ended before position pos (last_pos < pos): what the
+ * registry held once and no longer held at pos (compare's de-assignment dates). */
+int store_versions_ended(store *s, int64_t pos, store_version_list *out);
 /* Every person version with id `pid` and its spans (for resolving names per snapshot). */
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out, registry_doc *strings);
 
