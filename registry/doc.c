@@ -89,10 +89,7 @@ registry_doc *registry_doc_new(void)
 registry_record *registry_doc_add_record(registry_doc *doc)
 {
 	registry_record *r;
-	if (doc->nrecords == doc->records_alloc) {
-		doc->records_alloc = doc->records_alloc ? doc->records_alloc * 2 : 256;
-		doc->records = iw_realloc(doc->records, doc->records_alloc * sizeof(*r));
-	}
+	IW_GROW(doc->records, doc->nrecords, doc->records_alloc, 256);
 	r = &doc->records[doc->nrecords++];
 	memset(r, 0, sizeof(*r));
 	r->port = r->port_end = REGISTRY_NO_PORT;
@@ -102,10 +99,7 @@ registry_record *registry_doc_add_record(registry_doc *doc)
 registry_person *registry_doc_add_person(registry_doc *doc)
 {
 	registry_person *p;
-	if (doc->npeople == doc->people_alloc) {
-		doc->people_alloc = doc->people_alloc ? doc->people_alloc * 2 : 256;
-		doc->people = iw_realloc(doc->people, doc->people_alloc * sizeof(*p));
-	}
+	IW_GROW(doc->people, doc->npeople, doc->people_alloc, 256);
 	p = &doc->people[doc->npeople++];
 	memset(p, 0, sizeof(*p));
 	return p;

@@ -95,10 +95,7 @@ static int walk_load(walk *w)
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		walk_node *nd;
-		if (w->n == alloc) {
-			alloc = alloc ? alloc * 2 : 256;
-			w->nodes = iw_realloc(w->nodes, alloc * sizeof(*w->nodes));
-		}
+		IW_GROW(w->nodes, w->n, alloc, 256);
 		nd = &w->nodes[w->n++];
 		memset(nd, 0, sizeof(*nd));
 		nd->id = sqlite3_column_int64(st, 0);
@@ -194,10 +191,7 @@ static int walk_visit(walk *w, size_t node, const unsigned char *prefix, size_t 
 
 static void walk_push(walk *w, size_t node, unsigned char *data, size_t len)
 {
-	if (w->sp == w->stack_alloc) {
-		w->stack_alloc = w->stack_alloc ? w->stack_alloc * 2 : 16;
-		w->stack = iw_realloc(w->stack, w->stack_alloc * sizeof(*w->stack));
-	}
+	IW_GROW(w->stack, w->sp, w->stack_alloc, 16);
 	w->stack[w->sp].node = node;
 	w->stack[w->sp].data = data;
 	w->stack[w->sp].len = len;

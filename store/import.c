@@ -31,10 +31,7 @@ static uint64_t span_hash_key(const unsigned char *h)
 
 static void span_map_add(span_map *m, const span *sp)
 {
-	if (m->n == m->alloc) {
-		m->alloc = m->alloc ? m->alloc * 2 : 1024;
-		m->v = iw_realloc(m->v, m->alloc * sizeof(*m->v));
-	}
+	IW_GROW(m->v, m->n, m->alloc, 1024);
 	m->v[m->n++] = *sp;
 }
 

@@ -499,10 +499,7 @@ int store_list_snapshots(store *s, store_snapshot **out, size_t *n)
 	if ((rc = store_prepare(s, &st, "SELECT " STORE_SNAPSHOT_COLUMNS " FROM snapshot ORDER BY pos")))
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			v = iw_realloc(v, alloc * sizeof(*v));
-		}
+		IW_GROW(v, cnt, alloc, 64);
 		store_snapshot_from_row(st, &v[cnt++]);
 	}
 	if (sr != SQLITE_DONE) {
@@ -633,10 +630,7 @@ int store_positions(store *s, int64_t **ids, size_t *n)
 	if ((rc = store_prepare(s, &st, "SELECT id FROM snapshot ORDER BY pos")))
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 256;
-			v = iw_realloc(v, alloc * sizeof(*v));
-		}
+		IW_GROW(v, cnt, alloc, 256);
 		v[cnt++] = sqlite3_column_int64(st, 0);
 	}
 	if (sr != SQLITE_DONE) {

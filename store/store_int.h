@@ -66,5 +66,16 @@ int store_raw_decompress(const unsigned char *src, size_t n, const unsigned char
 void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_record *r);
 /* A text column copied into strings, NULL for SQL NULL. */
 const char *store_text_from_row(sqlite3_stmt *st, int col, registry_doc *strings);
+/* Person fields from a row, starting at column `col` in the order of STORE_PERSON_COLUMNS. */
+#define STORE_PERSON_COLUMNS "p.pid, p.name, p.org, p.uri, p.updated"
+void store_person_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_person *p);
+
+/* The version lists' one decoder. Steps st (a query whose columns are the version's id,
+ * first_pos, last_pos, then STORE_RECORD_COLUMNS or STORE_PERSON_COLUMNS) to its end and
+ * fills *out (emptied first) with its rows, last_pos clamped to the newest position. On
+ * failure, out is freed and the message names `what`. st stays the caller's to finalize. */
+int store_read_versions(store *s, sqlite3_stmt *st, const char *what, store_version_list *out);
+int store_read_person_versions(store *s, sqlite3_stmt *st, const char *what,
+                               store_person_list *out);
 
 #endif
