@@ -450,14 +450,28 @@ int fetch_url_check(const char *url, const char *shown)
 	return err;
 }
 
+/* Appends the request header "name: value" to *hdrs. */
+static int fetch_add_header(struct curl_slist **hdrs, const char *name, const char *value,
+                            const char *shown)
+{
+	char *line = iw_asprintf("%s: %s", name, value);
+	struct curl_slist *tmp = curl_slist_append(*hdrs, line);
+
+	free(line);
+	if (!tmp)
+		return iw_error_set(IW_ENOMEM, "%s: out of memory", shown);
+	*hdrs = tmp;
+	return IW_OK;
+}
+
 int fetch_url(const fetch_opts *o, fetch_result *res)
 {
 	CURL *h = NULL;
-	struct curl_slist *hdrs = NULL, *tmp;
+	struct curl_slist *hdrs = NULL;
 	fetch_xfer x;
 	char errbuf[CURL_ERROR_SIZE];
 	char outcome[FETCH_OUTCOME_MAX];
-	char *ua = NULL, *line = NULL, *shown = NULL;
+	char *ua = NULL, *shown = NULL;
 	const char *eff;
 	fetch_verdict v = FETCH_FATAL;
 	int conditional = 0, err = IW_OK, attempt, out_of_budget = 0;
@@ -498,25 +512,13 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 		goto out;
 	}
 	if (o->etag && *o->etag) {
-		line = iw_asprintf("If-None-Match: %s", o->etag);
-		tmp = curl_slist_append(hdrs, line);
-		free(line);
-		if (!tmp) {
-			err = iw_error_set(IW_ENOMEM, "%s: out of memory", shown);
+		if ((err = fetch_add_header(&hdrs, "If-None-Match", o->etag, shown)))
 			goto out;
-		}
-		hdrs = tmp;
 		conditional = 1;
 	}
 	if (o->last_modified && *o->last_modified) {
-		line = iw_asprintf("If-Modified-Since: %s", o->last_modified);
-		tmp = curl_slist_append(hdrs, line);
-		free(line);
-		if (!tmp) {
-			err = iw_error_set(IW_ENOMEM, "%s: out of memory", shown);
+		if ((err = fetch_add_header(&hdrs, "If-Modified-Since", o->last_modified, shown)))
 			goto out;
-		}
-		hdrs = tmp;
 		conditional = 1;
 	}
 	ua = o->user_agent ? iw_strdup(o->user_agent) : iw_strdup("ianawatch/" IANAWATCH_VERSION);

@@ -253,14 +253,10 @@ static void walk_orphan_reason(const walk *w, size_t node, char *why, size_t n)
 
 int store_raw_walk(store *s, store_raw_fn fn, void *arg)
 {
-	walk w;
+	walk w = { .s = s, .fn = fn, .arg = arg };
 	size_t i;
 	int rc;
 
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.fn = fn;
-	w.arg = arg;
 	if ((rc = walk_load(&w)))
 		goto out;
 	for (i = 0; i < w.n && !rc; i++)

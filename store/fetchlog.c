@@ -63,23 +63,18 @@ static void fetchlog_bind_text(sqlite3_stmt *st, int i, const char *v)
 int store_http_cache_get(store *s, const char *url, store_http_cache *out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_prepare(s, &st, "SELECT etag, last_modified, sha256, checked_at "
 	                        "FROM http_cache WHERE url = ?")))
 		return rc;
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_TRANSIENT);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW) {
+	if ((rc = store_step_row(s, st, "read http_cache")) == IW_OK) {
 		out->etag = fetchlog_column_dup(st, 0);
 		out->last_modified = fetchlog_column_dup(st, 1);
 		out->sha256 = fetchlog_column_dup(st, 2);
 		out->checked_at = fetchlog_column_time(st, 3);
-	} else if (sr == SQLITE_DONE) {
-		rc = IW_ENOTFOUND;
-	} else {
-		rc = store_sqlerr(s, "read http_cache");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -172,7 +167,7 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 	};
 	sqlite3_stmt *st = NULL;
 	char sql[320];
-	int rc, sr;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((unsigned)which >= sizeof(where) / sizeof(*where))
@@ -182,8 +177,7 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 	         "FROM fetch_log WHERE %s ORDER BY at DESC, id DESC LIMIT 1", where[which]);
 	if ((rc = store_prepare(s, &st, sql)))
 		return rc;
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW) {
+	if ((rc = store_step_row(s, st, "read fetch_log")) == IW_OK) {
 		out->id = sqlite3_column_int64(st, 0);
 		out->at = fetchlog_column_time(st, 1);
 		out->url = fetchlog_column_dup(st, 2);
@@ -191,10 +185,6 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 		out->outcome = fetchlog_column_dup(st, 4);
 		out->message = fetchlog_column_dup(st, 5);
 		out->snapshot_id = sqlite3_column_int64(st, 6);
-	} else if (sr == SQLITE_DONE) {
-		rc = IW_ENOTFOUND;
-	} else {
-		rc = store_sqlerr(s, "read fetch_log");
 	}
 	sqlite3_finalize(st);
 	return rc;

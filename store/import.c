@@ -565,7 +565,7 @@ void store_import_opts_init(store_import_opts *o)
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
                  const store_import_opts *opts, store_import_result *res)
 {
-	import_ctx c;
+	import_ctx c = { .s = s, .doc = doc, .data = data, .len = len, .opts = opts, .res = res };
 	unsigned char digest[IW_SHA256_LEN];
 	int rc;
 
@@ -573,13 +573,6 @@ int store_import(store *s, const registry_doc *doc, const unsigned char *data, s
 	if ((rc = import_plausible_time(doc, opts)) ||
 	    (!opts->force && (rc = import_check_duplicates(doc))))
 		return rc;
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	c.doc = doc;
-	c.data = data;
-	c.len = len;
-	c.opts = opts;
-	c.res = res;
 	iw_sha256(data, len, digest);
 	iw_hex(digest, sizeof(digest), c.sha);
 

@@ -234,7 +234,7 @@ int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out
                     registry_doc *strings)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_prepare(s, &st, "SELECT " STORE_PERSON_COLUMNS " FROM person p "
 	                        "JOIN person_span s ON s.person_id = p.id WHERE p.pid = ?1 "
@@ -242,13 +242,8 @@ int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out
 		return rc;
 	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, pos);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW)
+	if ((rc = store_step_row(s, st, "load person")) == IW_OK)
 		store_person_from_row(st, 0, strings, out);
-	else if (sr == SQLITE_DONE)
-		rc = IW_ENOTFOUND;
-	else
-		rc = store_sqlerr(s, "load person");
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -149,6 +149,16 @@ int store_prepare(store *s, sqlite3_stmt **st, const char *sql)
 	return IW_OK;
 }
 
+int store_step_row(store *s, sqlite3_stmt *st, const char *what)
+{
+	int sr = sqlite3_step(st);
+	if (sr == SQLITE_ROW)
+		return IW_OK;
+	if (sr == SQLITE_DONE)
+		return IW_ENOTFOUND;
+	return store_sqlerr(s, what);
+}
+
 int store_exec(store *s, const char *sql)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -517,17 +527,15 @@ out:
 int store_get_snapshot(store *s, int64_t id, store_snapshot *out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 	if ((rc = store_prepare(s, &st, "SELECT " STORE_SNAPSHOT_COLUMNS " FROM snapshot WHERE id = ?")))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW)
+	rc = store_step_row(s, st, "read snapshot");
+	if (rc == IW_OK)
 		store_snapshot_from_row(st, out);
-	else if (sr == SQLITE_DONE)
+	else if (rc == IW_ENOTFOUND)
 		rc = iw_error_set(IW_ENOTFOUND, "no snapshot %lld", (long long)id);
-	else
-		rc = store_sqlerr(s, "read snapshot");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -535,20 +543,15 @@ int store_get_snapshot(store *s, int64_t id, store_snapshot *out)
 static int store_query_id(store *s, const char *sql, const char *arg, int64_t iarg, int64_t *id)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 	if ((rc = store_prepare(s, &st, sql)))
 		return rc;
 	if (arg)
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_int64(st, 1, iarg);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW)
+	if ((rc = store_step_row(s, st, "query")) == IW_OK)
 		*id = sqlite3_column_int64(st, 0);
-	else if (sr == SQLITE_DONE)
-		rc = IW_ENOTFOUND;
-	else
-		rc = store_sqlerr(s, "query");
 	sqlite3_finalize(st);
 	return rc;
 }

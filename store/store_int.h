@@ -39,6 +39,9 @@ int store_has_moved(store *s);
 int store_sqlerr(store *s, const char *what);
 int store_prepare(store *s, sqlite3_stmt **st, const char *sql);
 int store_exec(store *s, const char *sql);
+/* Steps a one-row query: IW_OK with the row to read, IW_ENOTFOUND (no message set) when
+ * there is none, IW_EDB naming `what` when the step fails. */
+int store_step_row(store *s, sqlite3_stmt *st, const char *what);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
