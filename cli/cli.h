@@ -112,6 +112,14 @@ typedef struct cli_option {
 	int (*parse)(const char *arg, void *value); /* CALL */
 } cli_option;
 
+/* The entries most tables share. Every table ends with CLI_OPTION_END; a table of
+ * file-local `static` option variables reads best as one entry a line. */
+#define CLI_OPTION_HELP {"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL}
+#define CLI_OPTION_END {NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL}
+/* --format F into the cli_format `*var`, one of `formats` (1L << FORMAT_TEXT | ...). */
+#define CLI_OPTION_FORMAT(help, var, formats) \
+	{"format", 0, CLI_OPT_FORMAT, "F", help, var, formats, 0, NULL}
+
 /* The arguments of a CLI_OPT_LIST option. */
 typedef struct cli_strings {
 	const char **v;
@@ -147,6 +155,12 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out);
 
 /* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
 #define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);
+/* In cmd_NAME.c, after its spec: defines cli_spec_NAME(), which returns &spec. */
+#define CLI_DEFINE_SPEC(name, spec) \
+	const cli_command_spec *cli_spec_##name(void) \
+	{ \
+		return &(spec); \
+	}
 /* (expanded below, after CLI_COMMANDS) */
 
 /* Every subcommand, in the order `ianawatch --help` lists them. Adding a command: write

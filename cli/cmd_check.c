@@ -15,8 +15,8 @@ static const cli_option check_options[] = {
 	 &check_sample, 1, 1000000000L, NULL},
 	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing when all is well", &check_quiet, 0, 0,
 	 NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec check_spec = {
@@ -32,10 +32,7 @@ static const cli_command_spec check_spec = {
 	"4 no database; 5 a problem was found, or the database is unusable.",
 };
 
-const cli_command_spec *cli_spec_check(void)
-{
-	return &check_spec;
-}
+CLI_DEFINE_SPEC(check, check_spec)
 
 static void check_print(void *arg, const char *problem)
 {

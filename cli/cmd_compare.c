@@ -20,10 +20,10 @@ static const cli_option compare_options[] = {
 	 &compare_missing, 0, 0, NULL},
 	{"port", 0, CLI_OPT_STRING, "RANGE", "with --missing: only ports N or N-M, optionally /tcp, /udp, ...",
 	 &compare_port, 0, 0, NULL},
-	{"format", 0, CLI_OPT_FORMAT, "F", "text (default), json or markdown", &compare_format,
-	 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
+	CLI_OPTION_FORMAT("text (default), json or markdown", &compare_format,
+	                  1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN),
 	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec compare_spec = {
@@ -46,10 +46,7 @@ static const cli_command_spec compare_spec = {
 	"no snapshot; the other statuses of ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_compare(void)
-{
-	return &compare_spec;
-}
+CLI_DEFINE_SPEC(compare, compare_spec)
 
 static void cmd_compare_warn(void *arg, const char *file, unsigned line, const char *msg)
 {

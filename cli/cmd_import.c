@@ -45,8 +45,8 @@ static const cli_option import_options[] = {
 	 "too many records or repeated records)", &import_force, 0,
 	 0, NULL},
 	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing but errors", &import_quiet, 0, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec import_spec = {
@@ -63,10 +63,7 @@ static const cli_command_spec import_spec = {
 	"several documents, the status of the first failure.",
 };
 
-const cli_command_spec *cli_spec_import(void)
-{
-	return &import_spec;
-}
+CLI_DEFINE_SPEC(import, import_spec)
 
 typedef struct import_state {
 	cli_ctx *ctx;

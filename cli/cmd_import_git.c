@@ -25,8 +25,8 @@ static const cli_option import_git_options[] = {
 	{"no-raw", 0, CLI_OPT_FLAG, NULL, "do not keep the compressed original documents",
 	 &import_git_no_raw, 0, 0, NULL},
 	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing but errors", &import_git_quiet, 0, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec import_git_spec = {
@@ -42,10 +42,7 @@ static const cli_command_spec import_git_spec = {
 	"exit status is then 3. Each snapshot's source is git:REPO@COMMIT:PATH.",
 };
 
-const cli_command_spec *cli_spec_import_git(void)
-{
-	return &import_git_spec;
-}
+CLI_DEFINE_SPEC(import_git, import_git_spec)
 
 typedef struct import_git_state {
 	cli_ctx *ctx;
