@@ -112,13 +112,23 @@ typedef struct cli_option {
 	int (*parse)(const char *arg, void *value); /* CALL */
 } cli_option;
 
-/* The entries most tables share. Every table ends with CLI_OPTION_END; a table of
- * file-local `static` option variables reads best as one entry a line. */
+/* A table's entries, one macro per kind (as git's OPT_BOOL, OPT_STRING...): the short name
+ * (0 for none), the long name, the argument's name in --help, where the value goes, then the
+ * help text. Every table ends with CLI_OPTION_END. */
+#define CLI_OPTION_FLAG(s, l, var, help) {l, s, CLI_OPT_FLAG, NULL, help, var, 0, 0, NULL}
+#define CLI_OPTION_COUNT(s, l, var, help) {l, s, CLI_OPT_COUNT, NULL, help, var, 0, 0, NULL}
+#define CLI_OPTION_STRING(s, l, arg, var, help) {l, s, CLI_OPT_STRING, arg, help, var, 0, 0, NULL}
+#define CLI_OPTION_LIST(s, l, arg, var, help) {l, s, CLI_OPT_LIST, arg, help, var, 0, 0, NULL}
+#define CLI_OPTION_LONG(s, l, arg, var, min, max, help) \
+	{l, s, CLI_OPT_LONG, arg, help, var, min, max, NULL}
+#define CLI_OPTION_DATE(s, l, var, help) {l, s, CLI_OPT_DATE, "DATE", help, var, 0, 0, NULL}
+#define CLI_OPTION_CALL(s, l, arg, var, parse, help) \
+	{l, s, CLI_OPT_CALL, arg, help, var, 0, 0, parse}
+/* --format F into the cli_format `*var`, one of `formats` (1L << FORMAT_TEXT | ...). */
+#define CLI_OPTION_FORMAT(var, formats, help) \
+	{"format", 0, CLI_OPT_FORMAT, "F", help, var, formats, 0, NULL}
 #define CLI_OPTION_HELP {"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL}
 #define CLI_OPTION_END {NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL}
-/* --format F into the cli_format `*var`, one of `formats` (1L << FORMAT_TEXT | ...). */
-#define CLI_OPTION_FORMAT(help, var, formats) \
-	{"format", 0, CLI_OPT_FORMAT, "F", help, var, formats, 0, NULL}
 
 /* The arguments of a CLI_OPT_LIST option. */
 typedef struct cli_strings {

@@ -8,9 +8,9 @@
 static cli_format snapshots_format;
 
 static const cli_option snapshots_options[] = {
-	CLI_OPTION_FORMAT("text (default) or json: an array of objects with id, registry_updated,\n"
-	                  "observed_at, sha256, size, record_count, person_count, source, raw",
-	                  &snapshots_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON),
+	CLI_OPTION_FORMAT(&snapshots_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	                  "text (default) or json: an array of objects with id, registry_updated,\n"
+	                  "observed_at, sha256, size, record_count, person_count, source, raw"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
