@@ -206,6 +206,14 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out);
 /* Replaces this process with `program` run on the whole command line; returns only on
  * failure, with the exit status after printing why. */
 int cli_exec_program(cli_ctx *ctx, const char *program);
+/* Defines cmd_NAME as the hand-over of the whole command line to `program`. */
+#define CLI_HANDOFF(name, program) \
+	int cmd_##name(cli_ctx *ctx, int argc, char **argv) \
+	{ \
+		(void)argc; \
+		(void)argv; \
+		return cli_exec_program(ctx, program); \
+	}
 /* Where `program` is run from, as cli_exec_program() looks for it (argv0: the running
  * program's argv[0]). */
 void cli_program_path(const char *argv0, const char *program, char *path, size_t size);
