@@ -108,9 +108,7 @@ void store_version_list_free(store_version_list *l)
 		return;
 	free(l->v);
 	registry_doc_free(l->strings);
-	l->v = NULL;
-	l->n = 0;
-	l->strings = NULL;
+	memset(l, 0, sizeof(*l));
 }
 
 int store_read_versions(store *s, sqlite3_stmt *st, const char *what, store_version_list *out)
