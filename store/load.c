@@ -111,7 +111,8 @@ void store_version_list_free(store_version_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int store_read_versions(store *s, sqlite3_stmt *st, const char *what, store_version_list *out)
+static int load_read_versions(store *s, sqlite3_stmt *st, const char *what,
+                              store_version_list *out)
 {
 	size_t alloc = 0;
 	int64_t n = 0;
@@ -140,8 +141,8 @@ out:
 	return rc;
 }
 
-int store_read_person_versions(store *s, sqlite3_stmt *st, const char *what,
-                               store_person_list *out)
+static int load_read_person_versions(store *s, sqlite3_stmt *st, const char *what,
+                                     store_person_list *out)
 {
 	size_t alloc = 0;
 	int64_t n = 0;
@@ -170,22 +171,45 @@ out:
 	return rc;
 }
 
-static int load_versions(store *s, const char *sql, const char *name, int lo, int hi,
-                         store_version_list *out)
+static int load_prepare(store *s, sqlite3_stmt **st, const char *sql, const char *text,
+                        int64_t lo, int64_t hi)
+{
+	int rc = store_prepare(s, st, sql);
+	if (rc)
+		return rc;
+	if (text)
+		sqlite3_bind_text(*st, 1, text, -1, SQLITE_STATIC);
+	else {
+		sqlite3_bind_int64(*st, 1, lo);
+		sqlite3_bind_int64(*st, 2, hi);
+	}
+	return IW_OK;
+}
+
+int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
+                         const char *what, store_version_list *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_prepare(s, &st, sql)))
+	if ((rc = load_prepare(s, &st, sql, text, lo, hi)))
 		return rc;
-	if (name)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	else {
-		sqlite3_bind_int(st, 1, lo);
-		sqlite3_bind_int(st, 2, hi);
-	}
-	rc = store_read_versions(s, st, "load versions", out);
+	rc = load_read_versions(s, st, what, out);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
+                                int64_t hi, const char *what, store_person_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = load_prepare(s, &st, sql, text, lo, hi)))
+		return rc;
+	rc = load_read_person_versions(s, st, what, out);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -194,38 +218,40 @@ int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 {
 	/* A record covering lo starts at most max_range ports before it: that bounds the index
 	 * scan on both sides. */
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE r.port BETWEEN ?1 - coalesce((SELECT value FROM meta WHERE "
-	                     "key = 'max_range'), " LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 "
-	                     "AND r.port_end >= ?1 "
-	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                            "s.record_id = r.id WHERE r.port BETWEEN ?1 - coalesce((SELECT "
+	                            "value FROM meta WHERE key = 'max_range'), "
+	                            LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 AND r.port_end >= ?1 "
+	                            "ORDER BY s.first_pos, r.id", NULL, lo, hi, "load versions", out);
 }
 
 int store_versions_ended(store *s, int64_t pos, store_version_list *out)
 {
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record_span s JOIN record r ON r.id = s.record_id "
-	                     "WHERE s.last_pos BETWEEN ?1 AND ?2 ORDER BY s.first_pos, r.id", NULL, 0,
-	                     pos > 1 ? (int)(pos - 1) : 0, out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record_span s JOIN record r ON "
+	                            "r.id = s.record_id WHERE s.last_pos BETWEEN ?1 AND ?2 "
+	                            "ORDER BY s.first_pos, r.id", NULL, 0, pos > 1 ? pos - 1 : 0,
+	                            "load versions", out);
 }
 
 int store_versions_for_name(store *s, const char *name, store_version_list *out)
 {
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE r.name = ?1 COLLATE NOCASE ORDER BY s.first_pos, r.id", name, 0, 0,
-	                     out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                            "s.record_id = r.id WHERE r.name = ?1 COLLATE NOCASE "
+	                            "ORDER BY s.first_pos, r.id", name, 0, 0, "load versions", out);
 }
 
 int store_versions_for_person(store *s, const char *pid, store_version_list *out)
 {
 	/* Lists are '\n'-separated ids: pad both sides so that an id matches only whole. */
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE instr(lower(char(10) || coalesce(r.assignee, '') || char(10) || "
-	                     "coalesce(r.contact, '') || char(10)), lower(char(10) || ?1 || "
-	                     "char(10))) > 0 ORDER BY s.first_pos, r.id", pid, 0, 0, out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                            "s.record_id = r.id WHERE instr(lower(char(10) || "
+	                            "coalesce(r.assignee, '') || char(10) || coalesce(r.contact, '') "
+	                            "|| char(10)), lower(char(10) || ?1 || char(10))) > 0 "
+	                            "ORDER BY s.first_pos, r.id", pid, 0, 0, "load versions", out);
 }
 
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out,

@@ -19,20 +19,13 @@ void store_person_list_free(store_person_list *l)
 
 int store_person_versions(store *s, const char *who, store_person_list *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
 	/* Every version of each person whose id or name (in any version) is `who`. */
-	if ((rc = store_prepare(s, &st, "SELECT p.id, sp.first_pos, sp.last_pos, "
-	                        STORE_PERSON_COLUMNS " FROM person p JOIN person_span sp ON "
-	                        "sp.person_id = p.id WHERE p.pid IN (SELECT pid FROM person WHERE "
-	                        "pid = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE) "
-	                        "ORDER BY p.pid, sp.first_pos, p.id")))
-		return rc;
-	sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-	rc = store_read_person_versions(s, st, "load person", out);
-	sqlite3_finalize(st);
+	int rc = store_query_person_versions(s, "SELECT p.id, sp.first_pos, sp.last_pos, "
+	                                     STORE_PERSON_COLUMNS " FROM person p JOIN person_span "
+	                                     "sp ON sp.person_id = p.id WHERE p.pid IN (SELECT pid "
+	                                     "FROM person WHERE pid = ?1 COLLATE NOCASE OR name = "
+	                                     "?1 COLLATE NOCASE) ORDER BY p.pid, sp.first_pos, p.id",
+	                                     who, 0, 0, "load person", out);
 	if (!rc && out->n == 0) {
 		store_person_list_free(out);
 		rc = iw_error_set(IW_ENOTFOUND, "no person '%s' in any snapshot", who);

@@ -17,55 +17,41 @@ static const char *const query_where[] = {
 	[STORE_SPANS_STARTING] = "s.last_pos >= ?1 AND s.first_pos BETWEEN ?1 AND ?2",
 };
 
-/* Prepares `select` (which names the span table `s`) restricted to the spans meeting
- * [lo, hi] as `which` says. */
-static int query_spans(store *s, const char *select, store_span_which which, int64_t lo,
-                       int64_t hi, sqlite3_stmt **st)
+/* The query `select` (which names the span table `s`), restricted to the spans meeting
+ * [?1, ?2] as `which` says, into sql. */
+static int query_spans(char *sql, size_t size, const char *select, store_span_which which)
 {
-	char sql[512];
-	int rc;
-
 	if (which != STORE_SPANS_MEETING && which != STORE_SPANS_ENDING &&
 	    which != STORE_SPANS_STARTING)
 		return iw_error_set(IW_EINVAL, "store: unknown span query %d", (int)which);
-	snprintf(sql, sizeof(sql), "%s WHERE %s", select, query_where[which]);
-	if ((rc = store_prepare(s, st, sql)))
-		return rc;
-	sqlite3_bind_int64(*st, 1, lo);
-	sqlite3_bind_int64(*st, 2, hi);
+	snprintf(sql, size, "%s WHERE %s", select, query_where[which]);
 	return IW_OK;
 }
 
 int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_version_list *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	char sql[512];
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = query_spans(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                      " FROM record_span s JOIN record r ON r.id = s.record_id", which, lo,
-	                      hi, &st)))
-		return rc;
-	rc = store_read_versions(s, st, "reading the record spans", out);
-	sqlite3_finalize(st);
-	return rc;
+	if (query_spans(sql, sizeof(sql), "SELECT r.id, s.first_pos, s.last_pos, "
+	                STORE_RECORD_COLUMNS " FROM record_span s JOIN record r ON "
+	                "r.id = s.record_id", which))
+		return IW_EINVAL;
+	return store_query_versions(s, sql, NULL, lo, hi, "reading the record spans", out);
 }
 
 int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_person_list *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	char sql[512];
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = query_spans(s, "SELECT p.id, s.first_pos, s.last_pos, " STORE_PERSON_COLUMNS
-	                      " FROM person_span s JOIN person p ON p.id = s.person_id", which, lo,
-	                      hi, &st)))
-		return rc;
-	rc = store_read_person_versions(s, st, "reading the person spans", out);
-	sqlite3_finalize(st);
-	return rc;
+	if (query_spans(sql, sizeof(sql), "SELECT p.id, s.first_pos, s.last_pos, "
+	                STORE_PERSON_COLUMNS " FROM person_span s JOIN person p ON "
+	                "p.id = s.person_id", which))
+		return IW_EINVAL;
+	return store_query_person_versions(s, sql, NULL, lo, hi, "reading the person spans", out);
 }
 
 int store_read_begin(store *s)

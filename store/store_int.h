@@ -73,12 +73,15 @@ const char *store_text_from_row(sqlite3_stmt *st, int col, registry_doc *strings
 #define STORE_PERSON_COLUMNS "p.pid, p.name, p.org, p.uri, p.updated"
 void store_person_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_person *p);
 
-/* The version lists' one decoder. Steps st (a query whose columns are the version's id,
- * first_pos, last_pos, then STORE_RECORD_COLUMNS or STORE_PERSON_COLUMNS) to its end and
- * fills *out (emptied first) with its rows, last_pos clamped to the newest position. On
- * failure, out is freed and the message names `what`. st stays the caller's to finalize. */
-int store_read_versions(store *s, sqlite3_stmt *st, const char *what, store_version_list *out);
-int store_read_person_versions(store *s, sqlite3_stmt *st, const char *what,
-                               store_person_list *out);
+/* The version lists' one reader. Runs sql, a query whose columns are a version's id,
+ * first_pos, last_pos, then STORE_RECORD_COLUMNS (store_query_versions()) or
+ * STORE_PERSON_COLUMNS (store_query_person_versions()), with ?1 bound to text, or, when text
+ * is NULL, ?1 and ?2 to lo and hi. Fills *out (emptied first) with its rows, last_pos
+ * clamped to the newest position; on failure, out is left empty and the message names
+ * `what`. */
+int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
+                         const char *what, store_version_list *out);
+int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
+                                int64_t hi, const char *what, store_person_list *out);
 
 #endif
