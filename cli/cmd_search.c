@@ -50,20 +50,28 @@ static int search_date(store *st, const int64_t *ids, size_t n, int64_t pos, sto
 	return store_get_snapshot(st, ids[pos - 1], out);
 }
 
+/* "compressnet/tcp, port 3", "person Bernie_Volz", "(unnamed) 2/tcp". */
 static void search_entry_label(iw_buf *b, const store_search_hit *h)
 {
 	if (h->is_person) {
 		iw_buf_printf(b, "person %s", h->name);
 		return;
 	}
-	iw_buf_adds(b, h->name ? h->name : "(unnamed)");
-	if (h->port != REGISTRY_NO_PORT) {
-		iw_buf_printf(b, " %d", h->port);
+	if (!h->name) {
+		iw_buf_printf(b, "(unnamed) %d", h->port);
 		if (h->port_end != h->port)
 			iw_buf_printf(b, "-%d", h->port_end);
+		if (h->protocol)
+			iw_buf_printf(b, "/%s", h->protocol);
+		return;
 	}
+	iw_buf_adds(b, h->name);
 	if (h->protocol)
 		iw_buf_printf(b, "/%s", h->protocol);
+	if (h->port != REGISTRY_NO_PORT && h->port_end != h->port)
+		iw_buf_printf(b, ", ports %d-%d", h->port, h->port_end);
+	else if (h->port != REGISTRY_NO_PORT)
+		iw_buf_printf(b, ", port %d", h->port);
 }
 
 static void search_text_hit(iw_buf *b, const store_search_hit *h, const store_snapshot *from,
