@@ -146,8 +146,10 @@ int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, 
  * Text, for people. history: a header ("3/tcp", "compressnet/udp") and one line per row:
  *   "  2017-03-10 .. 2025-01-23  assigned    compressnet  Compression Process (Bernie Volz)"
  * (the registry dates of the row's first and last snapshots, "now" when it runs to the latest),
- * further entries and records on continuation lines, "changed: f, ..." when only fields not
- * shown differ. show (`detailed`): "3/tcp: assigned" then every field of each entry.
+ * further entries and records on continuation lines, each with its registration and
+ * modification dates and whole notes, wrapped at 100 columns (never cut); "since the first
+ * snapshot (DATE)" under a row that begins there; "changed: f, ..." when only fields not
+ * shown differ. show's text explains ports from 49152 as the Dynamic/Private range. show (`detailed`): "3/tcp: assigned" then every field of each entry.
  * Appends to out; returns IW_OK or the buffer's error.
  */
 int history_render_text(iw_buf *out, const history_timeline *t, int detailed);

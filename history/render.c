@@ -73,24 +73,6 @@ static void history_number(iw_buf *out, const registry_record *r)
 		iw_buf_printf(out, "%d-%d", (int)r->port, (int)r->port_end);
 }
 
-
-/* Where to cut s (n > max bytes) to its first `max` bytes: after a word, never inside a UTF-8
- * sequence, without trailing blanks. */
-static size_t history_clip_at(const char *s, size_t max)
-{
-	size_t cut = max, i;
-	for (i = max; i > max / 2; i--)
-		if (s[i] == ' ') {
-			cut = i;
-			break;
-		}
-	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-		cut--;
-	while (cut > 0 && s[cut - 1] == ' ')
-		cut--;
-	return cut;
-}
-
 static int history_id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -124,18 +106,6 @@ static void history_note(iw_buf *out, const history_row *row, const char *s)
 	}
 }
 
-/* A record's notes as history_note() reads them, clipped to max bytes and " ..." (0: whole).
- * Rendered in place, then cut back: the names read in change the length. */
-static void history_notes(iw_buf *out, const history_row *row, const char *s, size_t max)
-{
-	size_t start = out->len;
-	history_note(out, row, s);
-	if (!max || iw_buf_error(out) || out->len - start <= max)
-		return;
-	out->len = start + history_clip_at(out->data + start, max);
-	out->data[out->len] = '\0';
-	iw_buf_adds(out, " ...");
-}
 
 /* The registry's own dates of a record, when it has them: " [registered D, modified D]". */
 static void history_record_dates(iw_buf *out, const registry_record *r)
@@ -180,18 +150,17 @@ static void history_entry_summary(iw_buf *out, const history_timeline *t, const 
 	history_record_dates(out, r);
 	if (r->f[REG_NOTES]) {
 		iw_buf_adds(out, " -- ");
-		history_notes(out, row, r->f[REG_NOTES], 0);
+		history_note(out, row, r->f[REG_NOTES]);
 	}
 }
 
-/* A record that is not an entry: its description and notes, whole or clipped. */
-static void history_other_summary(iw_buf *out, const history_row *row, const registry_record *r,
-                                  size_t clip)
+/* A record that is not an entry: its description and whole notes. */
+static void history_other_summary(iw_buf *out, const history_row *row, const registry_record *r)
 {
 	iw_buf_adds(out, r->f[REG_DESCRIPTION] ? r->f[REG_DESCRIPTION] : "(no description)");
 	if (r->f[REG_NOTES]) {
 		iw_buf_adds(out, " -- ");
-		history_notes(out, row, r->f[REG_NOTES], clip);
+		history_note(out, row, r->f[REG_NOTES]);
 	}
 }
 
@@ -260,7 +229,7 @@ static void history_text_row(iw_buf *out, const history_timeline *t, const histo
 		if (i < row->nentries)
 			history_entry_summary(out, t, row, row->entries[i]);
 		else
-			history_other_summary(out, row, row->others[i - row->nentries], 0);
+			history_other_summary(out, row, row->others[i - row->nentries]);
 		if (iw_buf_error(out))
 			return;
 		/* Rendered whole in place, then put back wrapped. */
@@ -344,7 +313,7 @@ int history_render_text(iw_buf *out, const history_timeline *t, int detailed)
 			history_text_entry(out, row, row->entries[k]);
 		for (k = 0; k < row->nothers; k++) {
 			iw_buf_adds(out, "  ");
-			history_other_summary(out, row, row->others[k], 0);
+			history_other_summary(out, row, row->others[k]);
 			iw_buf_addc(out, '\n');
 		}
 	}
