@@ -42,13 +42,6 @@ const cli_command_spec *cli_spec_search(void)
 	return &search_spec;
 }
 
-/* The registry date of position pos; positions come from the same read transaction. */
-static int search_date(store *st, const int64_t *ids, size_t n, int64_t pos, store_snapshot *out)
-{
-	if (pos < 1 || (size_t)pos > n)
-		return iw_error_set(IW_EDB, "search hit at position %lld of %zu", (long long)pos, n);
-	return store_get_snapshot(st, ids[pos - 1], out);
-}
 
 /* "compressnet/tcp, port 3", "person Bernie_Volz", "(unnamed) 2/tcp". */
 static void search_entry_label(iw_buf *b, const store_search_hit *h)
@@ -109,7 +102,7 @@ static void search_json_hit(iw_buf *b, const store_search_hit *h, const store_sn
 int cmd_search(cli_ctx *ctx, int argc, char **argv)
 {
 	store_search_list hits = {0};
-	int64_t *ids = NULL;
+	store_snapshot *snaps = NULL;
 	size_t nids = 0, i;
 	iw_buf text, b;
 	int n, rc, began = 0;
@@ -141,7 +134,8 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
 	if ((rc = store_read_begin(ctx->st)))
 		goto out;
 	began = 1;
-	if ((rc = store_positions(ctx->st, &ids, &nids)))
+	/* One query for every snapshot (oldest first: index pos - 1), not two per hit. */
+	if ((rc = store_list_snapshots(ctx->st, &snaps, &nids)))
 		goto out;
 	if (!nids) {
 		rc = iw_error_set(IW_ENOTFOUND, "the database holds no snapshot yet");
@@ -155,19 +149,19 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
 		iw_buf_adds(&b, ", \"hits\": [");
 	}
 	for (i = 0; i < hits.n && !rc; i++) {
-		store_snapshot from = {0}, to = {0};
 		const store_search_hit *h = &hits.v[i];
-		if (!(rc = search_date(ctx->st, ids, nids, h->first_pos, &from)) &&
-		    !(rc = search_date(ctx->st, ids, nids, h->last_pos, &to))) {
-			if (search_format == FORMAT_JSON) {
-				iw_buf_adds(&b, i ? ",\n" : "\n");
-				search_json_hit(&b, h, &from, &to);
-			} else {
-				search_text_hit(&b, h, &from, &to, (size_t)h->last_pos == nids);
-			}
+		if (h->first_pos < 1 || h->last_pos < h->first_pos || (size_t)h->last_pos > nids) {
+			rc = iw_error_set(IW_EDB, "search hit at positions %lld-%lld of %zu",
+			                  (long long)h->first_pos, (long long)h->last_pos, nids);
+			break;
 		}
-		store_snapshot_clear(&from);
-		store_snapshot_clear(&to);
+		if (search_format == FORMAT_JSON) {
+			iw_buf_adds(&b, i ? ",\n" : "\n");
+			search_json_hit(&b, h, &snaps[h->first_pos - 1], &snaps[h->last_pos - 1]);
+		} else {
+			search_text_hit(&b, h, &snaps[h->first_pos - 1], &snaps[h->last_pos - 1],
+			                (size_t)h->last_pos == nids);
+		}
 	}
 	if (!rc && search_format == FORMAT_JSON)
 		iw_buf_adds(&b, hits.n ? "\n]}\n" : "]}\n");
@@ -181,7 +175,7 @@ out:
 	else
 		rc = cli_fail(rc);
 	store_search_list_free(&hits);
-	free(ids);
+	store_snapshots_free(snaps, nids);
 	iw_buf_free(&b);
 	iw_buf_free(&text);
 	return rc;
