@@ -12,7 +12,9 @@
 #include <stdio.h>
 
 #include "common/common.h"
+#include "reports/reports.h"
 #include "store/store.h"
+#include "watch/watch.h"
 
 /* Exit statuses, documented in ianawatch(1). 0 and 1 follow diff(1): for `diff`, 1 means
  * "there are changes"; for `fetch --exit-code`, "a new snapshot was stored". */
@@ -144,6 +146,35 @@ int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char
 
 /* The usage text of spec, as --help prints it. */
 void cli_render_usage(const cli_command_spec *spec, FILE *out);
+
+/* --watch FILE and --min-severity low|medium|high, shared by diff, fetch and report (and log):
+ * fill one with cli_watch_init(), point the options' values at it (cli_watch_option_*), then
+ * cli_watch_load() before the database is opened. */
+typedef struct cli_watch {
+	const char *file;        /* --watch */
+	watch_severity min;      /* --min-severity */
+	int min_set;
+	watch_list *list;        /* read by cli_watch_load() */
+	report_watch rw;         /* what the reports take; rw.show when either option is given */
+} cli_watch;
+void cli_watch_init(cli_watch *w);
+/* CLI_OPT_CALL parsers: value is the cli_watch. */
+int cli_watch_parse_file(const char *arg, void *value);
+int cli_watch_parse_severity(const char *arg, void *value);
+/* Reads the watch list, if any; 0, or the exit status after printing why. */
+int cli_watch_load(cli_watch *w);
+/* The report_watch to pass on: NULL when neither option was given. */
+const report_watch *cli_watch_get(const cli_watch *w);
+void cli_watch_free(cli_watch *w);
+#define CLI_WATCH_OPTIONS(w)                                                                  \
+	{"watch", 0, CLI_OPT_CALL, "FILE",                                                      \
+	 "only changes touching an item of the watch list FILE (ports,\n"                       \
+	 "ranges, names, person:ID, file:SERVICES; see ianawatch(1))",                           \
+	 (w), 0, 0, cli_watch_parse_file},                                                     \
+	{"min-severity", 0, CLI_OPT_CALL, "S",                                                  \
+	 "only changes of severity S or above: low, medium, high; with\n"                      \
+	 "--watch or this, every change shows its severity",                                   \
+	 (w), 0, 0, cli_watch_parse_severity}
 
 /* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
 #define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);
