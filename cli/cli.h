@@ -194,6 +194,7 @@ void cli_watch_free(cli_watch *w);
 	X(show, "a port or service name as it stood on a date") \
 	X(compare, "check a local services file against the registry and its history") \
 	X(fetch, "download the registry and report what changed") \
+	X(notify, "send a sample notification to check a target") \
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
 	X(status, "when the last check, change and failure happened") \
 	X(check, "verify the database against the stored documents")
@@ -203,7 +204,7 @@ void cli_watch_free(cli_watch *w);
  * need them run in programs of their own, and in ianawatch their table entries are
  * cli/handoff_*.c's, which hand the whole command line over unchanged:
  *   ianawatch-ingest  import, check          (libxml2)
- *   ianawatch-net     fetch, import-git      (libxml2, libcurl, libgit2)
+ *   ianawatch-net     fetch, import-git, notify (libxml2, libcurl, libgit2)
  * They are looked for in $IANAWATCH_EXEC_PATH, next to the running program (the build tree),
  * in ../libexec/ianawatch relative to it (an installed tree, wherever it was moved), then in
  * the libexec folder they were configured to go to (cli/util.c). */
