@@ -36,7 +36,8 @@ void notify_payload_clear(store_notification *n)
 }
 
 /* Quoted-printable (RFC 2045): lines of at most 76 characters, so that no mail system
- * rewrites or cuts the long lines of a report. */
+ * rewrites or cuts the long lines of a report. Lines end in LF: sendmail takes local mail
+ * so and makes them CRLF itself. */
 static void notify_qp(iw_buf *out, const char *s)
 {
 	size_t col = 0;
@@ -45,12 +46,12 @@ static void notify_qp(iw_buf *out, const char *s)
 		int plain = (c >= 33 && c <= 126 && c != '=') ||
 		            ((c == ' ' || c == '\t') && s[1] && s[1] != '\n');
 		if (c == '\n') {
-			iw_buf_adds(out, "\r\n");
+			iw_buf_adds(out, "\n");
 			col = 0;
 			continue;
 		}
 		if (col + (plain ? 1 : 3) > 75) {
-			iw_buf_adds(out, "=\r\n");
+			iw_buf_adds(out, "=\n");
 			col = 0;
 		}
 		if (plain) {
@@ -62,7 +63,7 @@ static void notify_qp(iw_buf *out, const char *s)
 		}
 	}
 	if (col)
-		iw_buf_adds(out, "\r\n");
+		iw_buf_adds(out, "\n");
 }
 
 static int notify_form(const char *target, notify_kind kind, const notify_parts *p, time_t now,
@@ -98,18 +99,18 @@ static int notify_form(const char *target, notify_kind kind, const notify_parts 
 	case NOTIFY_MAIL:
 		gmtime_r(&now, &tm);
 		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-		if (gethostname(host, sizeof(host)) != 0 || !host[0] || strpbrk(host, " <>@\r\n"))
+		if (gethostname(host, sizeof(host)) != 0 || !host[0] || strpbrk(host, " <>@\n"))
 			snprintf(host, sizeof(host), "localhost");
 		host[sizeof(host) - 1] = '\0';
-		iw_buf_printf(&b, "To: %s\r\n", target + strlen("mailto:"));
-		iw_buf_printf(&b, "Subject: [ianawatch] %s\r\n", p->title);
-		iw_buf_printf(&b, "Date: %s\r\n", date);
-		iw_buf_printf(&b, "Message-ID: <ianawatch.%lld.%lld.%ld@%s>\r\n", (long long)p->to_id,
+		iw_buf_printf(&b, "To: %s\n", target + strlen("mailto:"));
+		iw_buf_printf(&b, "Subject: [ianawatch] %s\n", p->title);
+		iw_buf_printf(&b, "Date: %s\n", date);
+		iw_buf_printf(&b, "Message-ID: <ianawatch.%lld.%lld.%ld@%s>\n", (long long)p->to_id,
 		              (long long)now, (long)getpid(), host);
-		iw_buf_adds(&b, "MIME-Version: 1.0\r\n"
-		                "Content-Type: text/plain; charset=utf-8\r\n"
-		                "Content-Transfer-Encoding: quoted-printable\r\n"
-		                "Auto-Submitted: auto-generated\r\n\r\n");
+		iw_buf_adds(&b, "MIME-Version: 1.0\n"
+		                "Content-Type: text/plain; charset=utf-8\n"
+		                "Content-Transfer-Encoding: quoted-printable\n"
+		                "Auto-Submitted: auto-generated\n\n");
 		notify_qp(&b, p->markdown);
 		n->content_type = iw_strdup("message/rfc822");
 		break;
