@@ -119,7 +119,8 @@ static const cli_option fetch_options[] = {
 	 &fetch_args.notify, 0, 0, fetch_parse_notify},
 	{"config", 0, CLI_OPT_STRING, "FILE",
 	 "read notify, watch, min-severity and notify-max-age from FILE\n"
-	 "(default $IANAWATCH_CONFIG, else $XDG_CONFIG_HOME/ianawatch/config)",
+	 "(default $IANAWATCH_CONFIG, else\n"
+	 "$XDG_CONFIG_HOME/ianawatch/config or ~/.config/ianawatch/config)",
 	 &fetch_args.config, 0, 0, NULL},
 	{"notify-max-age", 0, CLI_OPT_LONG, "DAYS",
 	 "drop a notification still undelivered after DAYS (default 7)",
