@@ -9,6 +9,7 @@ answered by its path:
     /fail/...          500 (recorded too, with "status": 500)
     /failn/N/...       500 for the first N requests to this path, then 200
     /stall/S/...       reads the request, then sends nothing for S seconds before a 200
+    /stalln/N/S/...    stalls so for the first N requests to this path, then answers at once
 A recorded request is DIR/req-NNNN.json: {"path", "status", "headers": {name: value}, "body"}
 (the body decoded as UTF-8). It exits after --lifetime seconds (default 120) or when the
 parent process is gone.
@@ -65,6 +66,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status = 500 if seen < int(parts[1]) else 200
         elif parts[0] == "stall":
             time.sleep(float(parts[1]))
+        elif parts[0] == "stalln":
+            with LOCK:
+                seen = COUNTS.get(self.path, 0)
+                COUNTS[self.path] = seen + 1
+            if seen < int(parts[1]):
+                time.sleep(float(parts[2]))
         self.record(status, body)
         self.answer(status)
 

@@ -102,14 +102,14 @@ begin "fetch --watch --notify: every target"
 iw "$db" fetch --url "$U/f/2025-02-13.xml" --watch "$work/watch" --exit-code \
 	--notify "$HOOK" --notify "slack+$R/ok/slack/T000/B000/XXXX" --notify "ntfy+$R/ok/ntfy" \
 	--notify "mailto:ports@example.org" --notify "$R/fail/always?token=$S3" \
-	--notify "$R/failn/1/once" --notify "$R/stall/5/slow"
+	--notify "$R/failn/1/once" --notify "$R/stalln/1/5/slow"
 expect_rc 1
 expect_out "[high] 2/tcp compressnet de-assigned"
 expect_out "[high] 3/tcp compressnet de-assigned"
 grep -q "udp" "$work/out" && fail "the watch list names tcp only, yet udp is reported"
 expect_err "notification of snapshots 1 -> 2 failed (attempt 1; kept, next try after 2026-01-01T00:05:00Z): http://127.0.0.1:$RP/…: HTTP 500"
 expect_err "http://127.0.0.1:$RP/…: timed out after 1 s"
-[ "$(queued "$db")" = 3 ] || fail "expected 3 queued (fail, failn, stall), got $(queued "$db")"
+[ "$(queued "$db")" = 3 ] || fail "expected 3 queued (fail, failn, stalln), got $(queued "$db")"
 
 begin "webhook: the diff object plus a summary"
 iw "$db" diff 1 2 --watch "$work/watch" --format json
@@ -195,12 +195,16 @@ expect_rc 0
 [ "$(requests)" = "$n" ] || fail "a notification was retried before its time"
 [ "$(queued "$db")" = 3 ] || fail "the queue changed"
 
-begin "the next run retries: fail-once is delivered, the others fail again"
+begin "the next run retries: the failed and stalled once are delivered, the other fails again"
 IANAWATCH_NOW=2026-01-01T01:00:00Z iw "$db" fetch --url "$U/f/2025-02-13.xml" -v
 expect_rc 0
 expect_err "notification to http://127.0.0.1:$RP/… of snapshots 1 -> 2 delivered"
 expect_err "failed (attempt 2; kept, next try after 2026-01-01T01:10:00Z)"
-[ "$(queued "$db")" = 2 ] || fail "expected 2 queued, got $(queued "$db")"
+[ "$(queued "$db")" = 1 ] || fail "expected 1 queued, got $(queued "$db")"
+[ "$(grep -c 'of snapshots 1 -> 2 delivered' "$work/err")" = 2 ] || fail "expected 2 deliveries"
+"$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))
+assert r["status"] == 200 and json.loads(r["body"])["changes"][0]["port"] == 2' \
+	"$(req /stalln/1/5/slow)" || fail "the body delivered after a stall"
 "$PY" -c 'import json, sys; r = json.load(open(sys.argv[1]))
 assert r["status"] == 200 and json.loads(r["body"])["summary"].endswith("2 de-assigned")' \
 	"$(req /failn/1/once)" || fail "the retried body"
