@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include "notify/notify.h"
 #include "common/banned.h"
 
-/* A receiver's answer is read only to be dropped: a little is kept for nothing. */
+/* A receiver's answer says nothing the status does not: it is dropped. */
 static size_t notify_discard(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	(void)ptr;
@@ -104,13 +105,47 @@ static int notify_http(const notify_opts *o, const store_notification *n)
 	return rc;
 }
 
-/* sendmail -t -oi, the message on its standard input; its exit status decides. */
+static long notify_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)(t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* Writes the message to sendmail's standard input within the time left; 0 when all of it
+ * went, -1 on a closed pipe or the deadline. */
+static int notify_feed(int fd, const store_notification *n, long timeout_ms,
+                       const struct timespec *t0)
+{
+	size_t done = 0;
+	while (done < n->len) {
+		struct pollfd p;
+		long left = timeout_ms - notify_ms_since(t0);
+		ssize_t w;
+		if (left <= 0)
+			return -1;
+		p.fd = fd;
+		p.events = POLLOUT;
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return -1;
+		w = write(fd, n->body + done, n->len - done);
+		if (w < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* sendmail -t -oi, the message on its standard input; its exit status decides. A sendmail
+ * that hangs is killed after the timeout, as a stalled receiver is dropped. */
 static int notify_mail(const notify_opts *o, const store_notification *n)
 {
-	int fds[2], status = 0, rc = IW_OK;
+	int fds[2], status = 0, rc = IW_OK, fed, timed_out = 0;
 	struct sigaction ign, old;
-	size_t done = 0;
-	pid_t pid;
+	struct timespec t0, pause = {0, 10 * 1000000L};
+	pid_t pid, got;
 
 	if (pipe(fds) != 0)
 		return iw_error_set(IW_ENET, "%s: pipe: %s", n->shown, strerror(errno));
@@ -128,31 +163,37 @@ static int notify_mail(const notify_opts *o, const store_notification *n)
 			dup2(devnull, 1);
 		close(fds[0]);
 		close(fds[1]);
-		execl(o->sendmail, o->sendmail, "-t", "-oi", (char *)NULL);
+		execlp(o->sendmail, o->sendmail, "-t", "-oi", (char *)NULL);
 		_exit(127);
 	}
 	close(fds[0]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &ign, &old);
-	while (done < n->len) {
-		ssize_t w = write(fds[1], n->body + done, n->len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
+	fed = notify_feed(fds[1], n, o->timeout_ms, &t0);
 	close(fds[1]);
 	sigaction(SIGPIPE, &old, NULL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	while ((got = waitpid(pid, &status, WNOHANG)) == 0 || (got < 0 && errno == EINTR)) {
+		if (got == 0 && notify_ms_since(&t0) >= o->timeout_ms) {
+			kill(pid, SIGKILL);
+			timed_out = 1;
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	if (timed_out)
+		rc = iw_error_set(IW_ENET, "%s: %s timed out after %g s", n->shown, o->sendmail,
+		                  (double)o->timeout_ms / 1000.0);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		rc = iw_error_set(IW_ENET, "%s: cannot run %s", n->shown, o->sendmail);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		rc = iw_error_set(IW_ENET, "%s: %s exited with status %d", n->shown, o->sendmail,
 		                  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	else if (done < n->len)
+	else if (fed != 0)
 		rc = iw_error_set(IW_ENET, "%s: %s did not read the whole message", n->shown,
 		                  o->sendmail);
 	return rc;

@@ -233,6 +233,11 @@ expect_rc 0
 [ "$(queued "$db")" = 0 ] || fail "the mail is still queued"
 cmp -s "$work/mail/0.mail" "$work/mail/1.mail" || fail "the retry sent other bytes"
 
+begin "a sendmail that hangs is given up after the timeout"
+FAKE_SENDMAIL_SLEEP=5 iw "$work/t.db" notify --test mailto:c@example.org
+expect_rc 7
+expect_err "ianawatch notify: mailto:c@example.org: $SENDMAIL timed out after 1 s"
+
 begin "--notify-max-age"
 FAKE_SENDMAIL_EXIT=1 iw "$work/m2.db" fetch --url "$U/f/2025-01-23.xml"
 FAKE_SENDMAIL_EXIT=1 iw "$work/m2.db" fetch --url "$U/f/2025-02-13.xml" --notify mailto:b@example.org
