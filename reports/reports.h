@@ -156,13 +156,11 @@ typedef struct report_site_stats {
 
 int report_site_write(store *s, const char *outdir, const char *since_date, int incremental,
                       report_site_stats *stats);
-/* report --watch (issue 15): every change set narrowed by w (report_watch, below) before it
+/* report --watch (issue 15): every change set narrowed by w (report_watch, above) before it
  * is listed or written, the Markdown and JSON with severities when w->show; always written
  * whole (incremental is ignored). w NULL: report_site_write(). */
-struct report_watch;
 int report_site_write_watch(store *s, const char *outdir, const char *since_date,
-                            int incremental, const struct report_watch *w,
-                            report_site_stats *stats);
+                            int incremental, const report_watch *w, report_site_stats *stats);
 
 /* The change set as HTML sections, one per group of the changelog (the text and Markdown
  * reports' engine), each a table with <th scope> headers: the subject (port/protocol and
