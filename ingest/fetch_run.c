@@ -369,11 +369,11 @@ static int run_store_body(fetch_run *r)
 	        r->doc->updated, r->doc->nrecords, ir.previous_id ? "" : ", the first one");
 	if (ir.previous_id) {
 		registry_doc *prev = run_take_loaded(r, ir.previous_id);
+		report_changeset cs;
 		/* The document just parsed, in the order a load from the store would give, saves
 		 * reconstructing it. */
 		registry_doc_sort(r->doc);
 		registry_doc_index_people(r->doc);
-		report_changeset cs;
 		rc = report_changeset_load(&cs, r->st, ir.previous_id, ir.snapshot_id, prev, r->doc,
 		                           NULL, r->o->watch);
 		if (rc == IW_OK) {
