@@ -192,6 +192,8 @@ void cli_watch_free(cli_watch *w);
 	X(diff, "what changed between two snapshots") \
 	X(history, "every state a port or service name went through") \
 	X(show, "a port or service name as it stood on a date") \
+	X(search, "full-text search over every version of every record and person") \
+	X(person, "a person's record over time and every entry they held") \
 	X(compare, "check a local services file against the registry and its history") \
 	X(fetch, "download the registry and report what changed") \
 	X(notify, "send a sample notification to check a target") \
