@@ -36,28 +36,10 @@ void store_http_cache_clear(store_http_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static char *fetchlog_column_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? iw_strdup((const char *)t) : NULL;
-}
-
-/* Times are stored as YYYY-MM-DDTHH:MM:SSZ, which sorts like the time itself. */
-static time_t fetchlog_column_time(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	time_t v = 0;
-	if (t && iw_time_parse((const char *)t, &v) != IW_OK)
-		v = 0;
-	return v;
-}
-
+/* The fetch log stores an empty value as NULL. */
 static void fetchlog_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	store_bind_text(st, i, v && *v ? v : NULL);
 }
 
 int store_http_cache_get(store *s, const char *url, store_http_cache *out)
@@ -71,10 +53,10 @@ int store_http_cache_get(store *s, const char *url, store_http_cache *out)
 		return rc;
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_TRANSIENT);
 	if ((rc = store_step_row(s, st, "read http_cache")) == IW_OK) {
-		out->etag = fetchlog_column_dup(st, 0);
-		out->last_modified = fetchlog_column_dup(st, 1);
-		out->sha256 = fetchlog_column_dup(st, 2);
-		out->checked_at = fetchlog_column_time(st, 3);
+		out->etag = store_column_strdup(st, 0);
+		out->last_modified = store_column_strdup(st, 1);
+		out->sha256 = store_column_strdup(st, 2);
+		out->checked_at = store_column_time(st, 3);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -179,11 +161,11 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 		return rc;
 	if ((rc = store_step_row(s, st, "read fetch_log")) == IW_OK) {
 		out->id = sqlite3_column_int64(st, 0);
-		out->at = fetchlog_column_time(st, 1);
-		out->url = fetchlog_column_dup(st, 2);
+		out->at = store_column_time(st, 1);
+		out->url = store_column_strdup(st, 2);
 		out->http_status = (long)sqlite3_column_int64(st, 3);
-		out->outcome = fetchlog_column_dup(st, 4);
-		out->message = fetchlog_column_dup(st, 5);
+		out->outcome = store_column_strdup(st, 4);
+		out->message = store_column_strdup(st, 5);
 		out->snapshot_id = sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);

@@ -170,6 +170,29 @@ int store_step_row(store *s, sqlite3_stmt *st, const char *what)
 	return store_sqlerr(s, what);
 }
 
+char *store_column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? iw_strdup((const char *)t) : NULL;
+}
+
+time_t store_column_time(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	time_t v = 0;
+	if (t && iw_time_parse((const char *)t, &v) != IW_OK)
+		v = 0;
+	return v;
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_exec(store *s, const char *sql)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)

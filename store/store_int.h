@@ -3,6 +3,7 @@
 #define IANAWATCH_STORE_INT_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -42,6 +43,13 @@ int store_exec(store *s, const char *sql);
 /* Steps a one-row query: IW_OK with the row to read, IW_ENOTFOUND (no message set) when
  * there is none, IW_EDB naming `what` when the step fails. */
 int store_step_row(store *s, sqlite3_stmt *st, const char *what);
+/* A text column as a string of the caller's (NULL for SQL NULL). */
+char *store_column_strdup(sqlite3_stmt *st, int col);
+/* A time column, stored as YYYY-MM-DDTHH:MM:SSZ (which sorts like the time itself); 0 for
+ * NULL or a value that does not parse. */
+time_t store_column_time(sqlite3_stmt *st, int col);
+/* Binds v, or NULL when v is NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
