@@ -23,7 +23,7 @@ static const cli_option compare_options[] = {
 	CLI_OPTION_FORMAT(&compare_format,
 	                  1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN,
 	                  "text (default), json or markdown"),
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
 

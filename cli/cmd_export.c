@@ -10,19 +10,19 @@ static cli_format export_format;
 static const char *export_at;
 
 static const cli_option export_options[] = {
-	{"at", 0, CLI_OPT_DATE, "DATE", "YYYY-MM-DD", &export_at, 0, 0, NULL},
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "services: an /etc/services file (services(5)), as distributions generate\n"
-	 "  it: one `name port/protocol # description` line per named record and\n"
-	 "  port (a range gives a line per port; a record without protocol a tcp\n"
-	 "  and a udp line); names exactly as the registry writes them, except\n"
-	 "  one with blanks, which a line cannot hold: its first word, with the\n"
-	 "  registry's name in the comment\n"
-	 "csv: the columns of IANA's own CSV, one row per record (RFC 4180)\n"
-	 "json: {\"snapshot\", \"records\", \"people\"}, records as in diff's JSON",
-	 &export_format, 1L << FORMAT_SERVICES | 1L << FORMAT_CSV | 1L << FORMAT_JSON, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_DATE(0, "at", &export_at, "YYYY-MM-DD"),
+	CLI_OPTION_FORMAT(
+	    &export_format, 1L << FORMAT_SERVICES | 1L << FORMAT_CSV | 1L << FORMAT_JSON,
+	    "services: an /etc/services file (services(5)), as distributions generate\n"
+	    "  it: one `name port/protocol # description` line per named record and\n"
+	    "  port (a range gives a line per port; a record without protocol a tcp\n"
+	    "  and a udp line); names exactly as the registry writes them, except\n"
+	    "  one with blanks, which a line cannot hold: its first word, with the\n"
+	    "  registry's name in the comment\n"
+	    "csv: the columns of IANA's own CSV, one row per record (RFC 4180)\n"
+	    "json: {\"snapshot\", \"records\", \"people\"}, records as in diff's JSON"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec export_spec = {
@@ -36,10 +36,7 @@ static const cli_command_spec export_spec = {
 	"ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_export(void)
-{
-	return &export_spec;
-}
+CLI_DEFINE_SPEC(export, export_spec)
 
 /* The whole export is built in memory (a few megabytes) before any of it is written, so a
  * failure never leaves half a file behind. */

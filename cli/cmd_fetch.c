@@ -81,52 +81,44 @@ static int fetch_parse_notify(const char *s, void *out)
 }
 
 static const cli_option fetch_options[] = {
-	{"url", 0, CLI_OPT_CALL, "URL",
-	 "where to download from (default: IANA's\n" FETCH_DEFAULT_URL ")", &fetch_args.url, 0, 0,
-	 fetch_parse_url},
-	{"format", 0, CLI_OPT_FORMAT, "F", "text (default), markdown or json (issue 3's change object)",
-	 &fetch_args.format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
-	{"exit-code", 0, CLI_OPT_FLAG, NULL, "exit 1 when a new snapshot was stored",
-	 &fetch_args.exit_code, 0, 0, NULL},
-	{"force", 0, CLI_OPT_FLAG, NULL,
-	 "store a document even when it looks implausible: fewer than\n"
-	 "90% of the newest snapshot's records, or an older registry date",
-	 &fetch_args.force, 0, 0, NULL},
-	{"verbose", 'v', CLI_OPT_COUNT, NULL,
-	 "say on stderr what was done (attempts, not modified, stored...)", &fetch_args.verbose, 0,
-	 0, NULL},
-	{"timeout", 0, CLI_OPT_CALL, "S", "give up an attempt after S seconds in all (default 300)",
-	 &fetch_args.timeout_ms, 0, 0, fetch_parse_seconds},
-	{"connect-timeout", 0, CLI_OPT_CALL, "S", "give up connecting after S seconds (default 15)",
-	 &fetch_args.connect_timeout_ms, 0, 0, fetch_parse_seconds},
-	{"stall-timeout", 0, CLI_OPT_CALL, "S",
-	 "give up an attempt when no byte arrived for S seconds\n"
-	 "(default 30; checked about once a second)",
-	 &fetch_args.stall_ms, 0, 0, fetch_parse_seconds},
-	{"attempts", 0, CLI_OPT_LONG, "N",
-	 "tries in all, with exponential backoff between them, on\n"
-	 "timeouts, connection errors, 408, 429 and 5xx (default 4)",
-	 &fetch_args.attempts, 1, 20, NULL},
-	{"report-dir", 0, CLI_OPT_STRING, "DIR",
-	 "after storing a new snapshot, bring the static site in DIR up\n"
-	 "to date (`ianawatch report --incremental --out DIR`)",
-	 &fetch_args.report_dir, 0, 0, NULL},
+	CLI_OPTION_CALL(0, "url", "URL", &fetch_args.url, fetch_parse_url,
+	                "where to download from (default: IANA's\n" FETCH_DEFAULT_URL ")"),
+	CLI_OPTION_FORMAT(&fetch_args.format,
+	                  1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN,
+	                  "text (default), markdown or json (issue 3's change object)"),
+	CLI_OPTION_FLAG(0, "exit-code", &fetch_args.exit_code,
+	                "exit 1 when a new snapshot was stored"),
+	CLI_OPTION_FLAG(0, "force", &fetch_args.force,
+	                "store a document even when it looks implausible: fewer than\n"
+	                "90% of the newest snapshot's records, or an older registry date"),
+	CLI_OPTION_COUNT('v', "verbose", &fetch_args.verbose,
+	                 "say on stderr what was done (attempts, not modified, stored...)"),
+	CLI_OPTION_CALL(0, "timeout", "S", &fetch_args.timeout_ms, fetch_parse_seconds,
+	                "give up an attempt after S seconds in all (default 300)"),
+	CLI_OPTION_CALL(0, "connect-timeout", "S", &fetch_args.connect_timeout_ms,
+	                fetch_parse_seconds, "give up connecting after S seconds (default 15)"),
+	CLI_OPTION_CALL(0, "stall-timeout", "S", &fetch_args.stall_ms, fetch_parse_seconds,
+	                "give up an attempt when no byte arrived for S seconds\n"
+	                "(default 30; checked about once a second)"),
+	CLI_OPTION_LONG(0, "attempts", "N", &fetch_args.attempts, 1, 20,
+	                "tries in all, with exponential backoff between them, on\n"
+	                "timeouts, connection errors, 408, 429 and 5xx (default 4)"),
+	CLI_OPTION_STRING(0, "report-dir", "DIR", &fetch_args.report_dir,
+	                  "after storing a new snapshot, bring the static site in DIR up\n"
+	                  "to date (`ianawatch report --incremental --out DIR`)"),
 	CLI_WATCH_OPTIONS(&fetch_args.watch),
-	{"notify", 0, CLI_OPT_CALL, "TARGET",
-	 "send each new change set (narrowed by --watch) to TARGET:\n"
-	 "https://..., slack+https://..., ntfy+https://..., mailto:ADDR\n"
-	 "(repeatable; failures are queued and retried by later runs)",
-	 &fetch_args.notify, 0, 0, fetch_parse_notify},
-	{"config", 0, CLI_OPT_STRING, "FILE",
-	 "read notify, watch, min-severity and notify-max-age from FILE\n"
-	 "(default $IANAWATCH_CONFIG, else\n"
-	 "$XDG_CONFIG_HOME/ianawatch/config or ~/.config/ianawatch/config)",
-	 &fetch_args.config, 0, 0, NULL},
-	{"notify-max-age", 0, CLI_OPT_LONG, "DAYS",
-	 "drop a notification still undelivered after DAYS (default 7)",
-	 &fetch_args.notify_max_age, 1, 365, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_CALL(0, "notify", "TARGET", &fetch_args.notify, fetch_parse_notify,
+	                "send each new change set (narrowed by --watch) to TARGET:\n"
+	                "https://..., slack+https://..., ntfy+https://..., mailto:ADDR\n"
+	                "(repeatable; failures are queued and retried by later runs)"),
+	CLI_OPTION_STRING(0, "config", "FILE", &fetch_args.config,
+	                  "read notify, watch, min-severity and notify-max-age from FILE\n"
+	                  "(default $IANAWATCH_CONFIG, else\n"
+	                  "$XDG_CONFIG_HOME/ianawatch/config or ~/.config/ianawatch/config)"),
+	CLI_OPTION_LONG(0, "notify-max-age", "DAYS", &fetch_args.notify_max_age, 1, 365,
+	                "drop a notification still undelivered after DAYS (default 7)"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec fetch_spec = {
@@ -181,10 +173,7 @@ static const cli_command_spec fetch_spec = {
 	"IANAWATCH_NOTIFY_TIMEOUT_MS (one notification try, default 30000).",
 };
 
-const cli_command_spec *cli_spec_fetch(void)
-{
-	return &fetch_spec;
-}
+CLI_DEFINE_SPEC(fetch, fetch_spec)
 
 /* Writes what the run has to say once the check is recorded; returns the exit status. */
 static int fetch_finish(int rc, ingest_fetch_result *res, int exit_code, int watching)

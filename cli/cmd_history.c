@@ -14,13 +14,13 @@
 static cli_format history_format;
 
 static const cli_option history_options[] = {
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default) or json: {\"snapshots\": N, \"rows\": [{\"port\" (or \"name\"),\n"
-	 "\"protocol\", \"from\": SNAP, \"to\": SNAP, \"status\", \"entries\": [RECORD],\n"
-	 "\"other_records\", \"people\"}, ...]}, SNAP and RECORD as in `diff`",
-	 &history_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_FORMAT(
+	    &history_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	    "text (default) or json: {\"snapshots\": N, \"rows\": [{\"port\" (or \"name\"),\n"
+	    "\"protocol\", \"from\": SNAP, \"to\": SNAP, \"status\", \"entries\": [RECORD],\n"
+	    "\"other_records\", \"people\"}, ...]}, SNAP and RECORD as in `diff`"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec history_spec = {
@@ -47,10 +47,7 @@ static const cli_command_spec history_spec = {
 	"ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_history(void)
-{
-	return &history_spec;
-}
+CLI_DEFINE_SPEC(history, history_spec)
 
 typedef struct cmd_history_out {
 	cli_format format;

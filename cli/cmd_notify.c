@@ -41,14 +41,13 @@ static int notify_parse_seconds(const char *s, void *out)
 }
 
 static const cli_option notify_options[] = {
-	{"test", 0, CLI_OPT_CALL, "TARGET",
-	 "send a sample notification to TARGET (repeatable): https://...,\n"
-	 "slack+https://..., ntfy+https://... or mailto:ADDR",
-	 &notify_args.targets, 0, 0, notify_parse_target},
-	{"timeout", 0, CLI_OPT_CALL, "S", "give up a try after S seconds (default 30)",
-	 &notify_args.timeout_ms, 0, 0, notify_parse_seconds},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_CALL(0, "test", "TARGET", &notify_args.targets, notify_parse_target,
+	                "send a sample notification to TARGET (repeatable): https://...,\n"
+	                "slack+https://..., ntfy+https://... or mailto:ADDR"),
+	CLI_OPTION_CALL(0, "timeout", "S", &notify_args.timeout_ms, notify_parse_seconds,
+	                "give up a try after S seconds (default 30)"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec notify_spec = {
@@ -63,10 +62,7 @@ static const cli_command_spec notify_spec = {
 	"(said on stderr).",
 };
 
-const cli_command_spec *cli_spec_notify(void)
-{
-	return &notify_spec;
-}
+CLI_DEFINE_SPEC(notify, notify_spec)
 
 int cmd_notify(cli_ctx *ctx, int argc, char **argv)
 {

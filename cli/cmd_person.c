@@ -12,14 +12,14 @@
 static cli_format person_format;
 
 static const cli_option person_options[] = {
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default) or json: {\"snapshots\": N, \"people\": [{\"id\", \"versions\":\n"
-	 "[{\"from\": SNAP, \"to\": SNAP, \"name\", \"org\", \"uri\", \"updated\"}, ...],\n"
-	 "\"entries\": [{\"name\", \"protocol\", \"port\", \"port_end\", \"roles\":\n"
-	 "[\"assignee\", \"contact\"], \"from\": SNAP, \"to\": SNAP}, ...]}, ...]}",
-	 &person_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_FORMAT(
+	    &person_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	    "text (default) or json: {\"snapshots\": N, \"people\": [{\"id\", \"versions\":\n"
+	    "[{\"from\": SNAP, \"to\": SNAP, \"name\", \"org\", \"uri\", \"updated\"}, ...],\n"
+	    "\"entries\": [{\"name\", \"protocol\", \"port\", \"port_end\", \"roles\":\n"
+	    "[\"assignee\", \"contact\"], \"from\": SNAP, \"to\": SNAP}, ...]}, ...]}"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec person_spec = {
@@ -37,10 +37,7 @@ static const cli_command_spec person_spec = {
 	"other statuses of ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_person(void)
-{
-	return &person_spec;
-}
+CLI_DEFINE_SPEC(person, person_spec)
 
 #define PERSON_ASSIGNEE 1
 #define PERSON_CONTACT 2

@@ -12,13 +12,13 @@
 static cli_format search_format;
 
 static const cli_option search_options[] = {
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default) or json: {\"snapshots\": N, \"query\": TEXT, \"hits\": [{\"kind\":\n"
-	 "\"entry\"|\"person\", \"name\", \"protocol\", \"port\", \"port_end\", \"from\":\n"
-	 "SNAP, \"to\": SNAP, \"versions\", \"score\", \"text\"}, ...]}, SNAP as in `diff`",
-	 &search_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_FORMAT(
+	    &search_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	    "text (default) or json: {\"snapshots\": N, \"query\": TEXT, \"hits\": [{\"kind\":\n"
+	    "\"entry\"|\"person\", \"name\", \"protocol\", \"port\", \"port_end\", \"from\":\n"
+	    "SNAP, \"to\": SNAP, \"versions\", \"score\", \"text\"}, ...]}, SNAP as in `diff`"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec search_spec = {
@@ -37,10 +37,7 @@ static const cli_command_spec search_spec = {
 	"statuses of ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_search(void)
-{
-	return &search_spec;
-}
+CLI_DEFINE_SPEC(search, search_spec)
 
 
 /* "compressnet/tcp, port 3", "person Bernie_Volz", "(unnamed) 2/tcp". */

@@ -14,16 +14,15 @@ static cli_format show_format;
 static const char *show_at;
 
 static const cli_option show_options[] = {
-	{"at", 0, CLI_OPT_DATE, "DATE", "YYYY-MM-DD; a date before the first snapshot is an error",
-	 &show_at, 0, 0, NULL},
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default) or json: for PORT/PROTO {\"snapshot\": SNAP, \"port\",\n"
-	 "\"protocol\", \"status\", \"entries\": [RECORD], \"other_records\",\n"
-	 "\"people\"}; otherwise {\"snapshot\": SNAP, \"states\": [{the same\n"
-	 "members}, ...]}; SNAP and RECORD as in `diff`",
-	 &show_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_DATE(0, "at", &show_at,
+	                "YYYY-MM-DD; a date before the first snapshot is an error"),
+	CLI_OPTION_FORMAT(&show_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	                  "text (default) or json: for PORT/PROTO {\"snapshot\": SNAP, \"port\",\n"
+	                  "\"protocol\", \"status\", \"entries\": [RECORD], \"other_records\",\n"
+	                  "\"people\"}; otherwise {\"snapshot\": SNAP, \"states\": [{the same\n"
+	                  "members}, ...]}; SNAP and RECORD as in `diff`"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec show_spec = {
@@ -47,10 +46,7 @@ static const cli_command_spec show_spec = {
 	"first snapshot, no snapshot holds the name, or the database holds no snapshot; the other statuses of ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_show(void)
-{
-	return &show_spec;
-}
+CLI_DEFINE_SPEC(show, show_spec)
 
 typedef struct cmd_show_out {
 	cli_format format;

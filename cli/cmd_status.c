@@ -16,20 +16,18 @@ static double status_max_age;
 static int status_quiet;
 
 static const cli_option status_options[] = {
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default) or json: {\"last_check\", \"last_change\",\n"
-	 "\"last_failure\", \"notifications\", \"snapshots\", \"max_age_days\",\n"
-	 "\"stale\"}; pending notifications are listed too",
-	 &status_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"max-age", 0, CLI_OPT_CALL, "DAYS",
-	 "exit 9 with a one-line message on stderr when no check has succeeded\n"
-	 "for more than DAYS days (fractions allowed), or never: a cron job or\n"
-	 "timer that silently stopped is caught by this",
-	 &status_max_age, 0, 0, status_parse_days},
-	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing on stdout (for monitoring with --max-age)",
-	 &status_quiet, 0, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_FORMAT(&status_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	                  "text (default) or json: {\"last_check\", \"last_change\",\n"
+	                  "\"last_failure\", \"notifications\", \"snapshots\", \"max_age_days\",\n"
+	                  "\"stale\"}; pending notifications are listed too"),
+	CLI_OPTION_CALL(0, "max-age", "DAYS", &status_max_age, status_parse_days,
+	                "exit 9 with a one-line message on stderr when no check has succeeded\n"
+	                "for more than DAYS days (fractions allowed), or never: a cron job or\n"
+	                "timer that silently stopped is caught by this"),
+	CLI_OPTION_FLAG('q', "quiet", &status_quiet,
+	                "print nothing on stdout (for monitoring with --max-age)"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec status_spec = {
@@ -46,10 +44,7 @@ static const cli_command_spec status_spec = {
 	"(--max-age); 5 when the database is unusable.",
 };
 
-const cli_command_spec *cli_spec_status(void)
-{
-	return &status_spec;
-}
+CLI_DEFINE_SPEC(status, status_spec)
 
 typedef struct status_info {
 	store_fetch_entry check, change, failure;

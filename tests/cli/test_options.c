@@ -20,16 +20,15 @@ static cli_format t_format;
 static cli_strings t_list;
 
 static const cli_option t_options[] = {
-	{"name", 'n', CLI_OPT_STRING, "NAME", "a name", &t_name, 0, 0, NULL},
-	{"count", 0, CLI_OPT_LONG, "N", "a number\nfrom 1 to 10", &t_count, 1, 10, NULL},
-	{"flag", 'f', CLI_OPT_FLAG, NULL, "a flag", &t_flag, 0, 0, NULL},
-	{"format", 0, CLI_OPT_FORMAT, "F", "text or json", &t_format,
-	 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"at", 0, CLI_OPT_DATE, "DATE", "a date", &t_at, 0, 0, NULL},
-	{"path", 0, CLI_OPT_LIST, "P", "repeatable", &t_list, 0, 0, NULL},
-	{"loud", 'l', CLI_OPT_COUNT, NULL, "louder", &t_verbose, 0, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_STRING('n', "name", "NAME", &t_name, "a name"),
+	CLI_OPTION_LONG(0, "count", "N", &t_count, 1, 10, "a number\nfrom 1 to 10"),
+	CLI_OPTION_FLAG('f', "flag", &t_flag, "a flag"),
+	CLI_OPTION_FORMAT(&t_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, "text or json"),
+	CLI_OPTION_DATE(0, "at", &t_at, "a date"),
+	CLI_OPTION_LIST(0, "path", "P", &t_list, "repeatable"),
+	CLI_OPTION_COUNT('l', "loud", &t_verbose, "louder"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec t_spec = {
@@ -188,7 +187,7 @@ static void test_usage(void **state)
 	                             "  --count N         a number\n"
 	                             "                    from 1 to 10\n"
 	                             "  -f, --flag        a flag\n"));
-	assert_non_null(strstr(text, "  -h, --help        this help\n\nExit status: 0.\n"));
+	assert_non_null(strstr(text, "  -h, --help        print this help\n\nExit status: 0.\n"));
 	free(text);
 }
 
