@@ -77,6 +77,14 @@ int cli_usage_error(const char *fmt, ...) IW_PRINTF(1, 2);
 /* Parses a whole decimal number within [min, max]. */
 int cli_parse_long(const char *s, long min, long max, long *out);
 
+/* Parses a positive number of seconds, fractions allowed ("0.5"), at most max, into
+ * milliseconds (at least 1). IW_OK, or IW_EINVAL with a message saying what was expected. */
+int cli_parse_seconds(const char *s, double max, long *ms);
+
+/* A CLI_OPT_CALL parser for ianawatch-net's --notify/--test TARGET: checks the target (its
+ * message shows it without secrets), then appends it to the cli_strings value. */
+int cli_parse_notify_target(const char *arg, void *value);
+
 /* Writes b to stdout. Returns 0, or -1 when the write failed: the caller stops and returns
  * EXIT_TROUBLE without a message, since main() reports the write error (cli_close_stdout()). */
 int cli_output(const iw_buf *b);

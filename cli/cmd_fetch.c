@@ -1,6 +1,4 @@
 /* cmd_fetch.c: `ianawatch fetch`: the nightly job's command line; the job is ingest/fetch_run.c. */
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,21 +27,9 @@ static void fetch_say(void *arg, const char *line)
 	fprintf(stderr, "ianawatch fetch: %s\n", line);
 }
 
-/* Parses a positive number of seconds, fractions allowed ("0.5"), into milliseconds. */
 static int fetch_parse_seconds(const char *s, void *out)
 {
-	long *ms = out;
-	char *end;
-	double v;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 86400)
-		return iw_error_set(IW_EINVAL, "expected a number of seconds (0 < S <= 86400), not %s",
-		                    cli_quote(s));
-	*ms = (long)(v * 1000.0 + 0.5);
-	if (*ms < 1)
-		*ms = 1;
-	return IW_OK;
+	return cli_parse_seconds(s, 86400, out);
 }
 
 /* --url: refused here, before the lock or the database are touched. */
@@ -66,19 +52,6 @@ static struct {
 	cli_strings notify;
 	cli_watch watch;
 } fetch_args;
-
-/* --notify: checked here (its message shows the target without secrets), then listed. */
-static int fetch_parse_notify(const char *s, void *out)
-{
-	cli_strings *l = out;
-	notify_kind kind;
-	int rc = notify_target_check(s, &kind);
-	if (rc)
-		return rc;
-	l->v = iw_realloc((void *)l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = s;
-	return IW_OK;
-}
 
 static const cli_option fetch_options[] = {
 	CLI_OPTION_CALL(0, "url", "URL", &fetch_args.url, fetch_parse_url,
@@ -107,7 +80,7 @@ static const cli_option fetch_options[] = {
 	                  "after storing a new snapshot, bring the static site in DIR up\n"
 	                  "to date (`ianawatch report --incremental --out DIR`)"),
 	CLI_WATCH_OPTIONS(&fetch_args.watch),
-	CLI_OPTION_CALL(0, "notify", "TARGET", &fetch_args.notify, fetch_parse_notify,
+	CLI_OPTION_CALL(0, "notify", "TARGET", &fetch_args.notify, cli_parse_notify_target,
 	                "send each new change set (narrowed by --watch) to TARGET:\n"
 	                "https://..., slack+https://..., ntfy+https://..., mailto:ADDR\n"
 	                "(repeatable; failures are queued and retried by later runs)"),

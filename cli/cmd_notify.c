@@ -1,6 +1,4 @@
 /* cmd_notify.c: `ianawatch notify --test TARGET`: sends a sample notification to check a target. */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,33 +13,13 @@ static struct {
 	long timeout_ms;
 } notify_args;
 
-static int notify_parse_target(const char *s, void *out)
-{
-	cli_strings *l = out;
-	notify_kind kind;
-	int rc = notify_target_check(s, &kind);
-	if (rc)
-		return rc;
-	l->v = iw_realloc((void *)l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = s;
-	return IW_OK;
-}
-
 static int notify_parse_seconds(const char *s, void *out)
 {
-	char *end;
-	double v;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 3600)
-		return iw_error_set(IW_EINVAL, "expected a number of seconds (0 < S <= 3600), not %s",
-		                    cli_quote(s));
-	*(long *)out = (long)(v * 1000.0 + 0.5) > 0 ? (long)(v * 1000.0 + 0.5) : 1;
-	return IW_OK;
+	return cli_parse_seconds(s, 3600, out);
 }
 
 static const cli_option notify_options[] = {
-	CLI_OPTION_CALL(0, "test", "TARGET", &notify_args.targets, notify_parse_target,
+	CLI_OPTION_CALL(0, "test", "TARGET", &notify_args.targets, cli_parse_notify_target,
 	                "send a sample notification to TARGET (repeatable): https://...,\n"
 	                "slack+https://..., ntfy+https://... or mailto:ADDR"),
 	CLI_OPTION_CALL(0, "timeout", "S", &notify_args.timeout_ms, notify_parse_seconds,

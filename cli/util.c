@@ -1,6 +1,7 @@
 /* util.c: what every subcommand shares: opening the store, messages, exit statuses, output. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -156,6 +157,21 @@ int cli_parse_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int cli_parse_seconds(const char *s, double max, long *ms)
+{
+	char *end;
+	double v;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > max)
+		return iw_error_set(IW_EINVAL, "expected a number of seconds (0 < S <= %.0f), not %s",
+		                    max, cli_quote(s));
+	*ms = (long)(v * 1000.0 + 0.5);
+	if (*ms < 1)
+		*ms = 1;
+	return IW_OK;
 }
 
 /* Where the helpers were installed, and the same folder relative to the folder of the
