@@ -313,13 +313,48 @@ static size_t history_id_word(const char *p)
 	return n;
 }
 
+/* The people a row names, as history_row_people() collects them. */
+typedef struct history_refs {
+	history_person_ref *v;
+	size_t n, alloc;
+} history_refs;
+
+/* Adds the person id (len bytes at p) unless the list has it, as the row's first snapshot
+ * knows it. An id an entry lists is also looked up at the row's last snapshot, and joins
+ * even when unknown; a word the notes mention joins only when it is a person there. */
+static int history_refs_add(history_ctx *c, const history_row *row, history_refs *refs,
+                            const char *p, size_t len, int mention)
+{
+	char *id = iw_strndup(p, len);
+	history_cached *hit = NULL;
+	size_t j;
+	int rc = IW_OK;
+
+	for (j = 0; j < refs->n; j++)
+		if (!strcmp(refs->v[j].id, id))
+			break;
+	if (j == refs->n) {
+		rc = history_person_at(c, id, row->first_pos, &hit);
+		if (!rc && !hit->person && !mention && row->last_pos != row->first_pos)
+			rc = history_person_at(c, id, row->last_pos, &hit);
+		if (!rc && (hit->person || !mention)) {
+			IW_GROW(refs->v, refs->n, refs->alloc, 4);
+			refs->v[refs->n].id = hit->id;
+			refs->v[refs->n].person = hit->person;
+			refs->n++;
+		}
+	}
+	free(id);
+	return rc;
+}
+
 /* Resolves the person ids of a row's entries at its first position (else its last), and
  * those its notes mention. */
 static int history_row_people(history_ctx *c, history_row *row)
 {
 	static const registry_field lists[] = {REG_ASSIGNEE, REG_CONTACT};
-	history_person_ref *refs = NULL;
-	size_t n = 0, alloc = 0, i, j, k;
+	history_refs refs = {NULL, 0, 0};
+	size_t i, k;
 	int rc = IW_OK;
 
 	for (i = 0; i < row->nentries && !rc; i++) {
@@ -327,27 +362,8 @@ static int history_row_people(history_ctx *c, history_row *row)
 			const char *p = row->entries[i]->f[lists[k]];
 			while (p && *p && !rc) {
 				const char *nl = strchr(p, '\n');
-				size_t len = nl ? (size_t)(nl - p) : strlen(p);
-				char *id = iw_strndup(p, len);
-				history_cached *hit = NULL;
-				for (j = 0; j < n; j++)
-					if (!strcmp(refs[j].id, id))
-						break;
-				if (j == n) {
-					rc = history_person_at(c, id, row->first_pos, &hit);
-					if (!rc && !hit->person && row->last_pos != row->first_pos)
-						rc = history_person_at(c, id, row->last_pos, &hit);
-					if (!rc) {
-						if (n == alloc) {
-							alloc = alloc ? alloc * 2 : 4;
-							refs = iw_realloc(refs, alloc * sizeof(*refs));
-						}
-						refs[n].id = hit->id;
-						refs[n].person = hit->person;
-						n++;
-					}
-				}
-				free(id);
+				rc = history_refs_add(c, row, &refs, p,
+				                      nl ? (size_t)(nl - p) : strlen(p), 0);
 				p = nl ? nl + 1 : NULL;
 			}
 		}
@@ -360,29 +376,13 @@ static int history_row_people(history_ctx *c, history_row *row)
 		const char *p = r->f[REG_NOTES];
 		while (p && *p && !rc) {
 			size_t len = history_id_word(p);
-			if (len >= 3 && memchr(p, '_', len)) {
-				char *id = iw_strndup(p, len);
-				history_cached *hit = NULL;
-				for (j = 0; j < n; j++)
-					if (!strcmp(refs[j].id, id))
-						break;
-				if (j == n && !(rc = history_person_at(c, id, row->first_pos, &hit)) &&
-				    hit->person) {
-					if (n == alloc) {
-						alloc = alloc ? alloc * 2 : 4;
-						refs = iw_realloc(refs, alloc * sizeof(*refs));
-					}
-					refs[n].id = hit->id;
-					refs[n].person = hit->person;
-					n++;
-				}
-				free(id);
-			}
+			if (len >= 3 && memchr(p, '_', len))
+				rc = history_refs_add(c, row, &refs, p, len, 1);
 			p += len ? len : 1;
 		}
 	}
-	row->people = refs;
-	row->npeople = n;
+	row->people = refs.v;
+	row->npeople = refs.n;
 	return rc;
 }
 
