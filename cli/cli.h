@@ -53,6 +53,11 @@ typedef struct cli_ctx {
  * Returns 0 or an exit status. */
 int cli_open_store(cli_ctx *ctx, int flags);
 
+/* Starts a read on ctx->st (store_read_begin()) and lists its snapshots, oldest first (index
+ * pos - 1); a database without any is IW_ENOTFOUND. On IW_OK the caller ends the read and
+ * frees the list (store_snapshots_free()); on an error nothing is left open or allocated. */
+int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n);
+
 /* The command being run, as `ianawatch --help` spells it ("import-git"); NULL before one is
  * chosen. main() sets it; every message names it. */
 extern const char *cli_command_name;
@@ -88,6 +93,11 @@ int cli_parse_notify_target(const char *arg, void *value);
 /* Writes b to stdout. Returns 0, or -1 when the write failed: the caller stops and returns
  * EXIT_TROUBLE without a message, since main() reports the write error (cli_close_stdout()). */
 int cli_output(const iw_buf *b);
+
+/* A command's exit status once it rendered into b: rc (IW_OK or an error), else b's sticky
+ * error, is reported with cli_fail(); otherwise b is written and `ok` returned (EXIT_TROUBLE
+ * when the write failed: main() reports it). */
+int cli_finish(int rc, const iw_buf *b, int ok);
 int cli_write(const void *data, size_t len);
 
 /* Flushes and closes stdout, as GNU's close_stdout does: when any output was lost it prints

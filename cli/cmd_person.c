@@ -281,15 +281,9 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.format = person_format;
 	iw_buf_init(&o.b, PERSON_OUTPUT_CAP);
-	if ((rc = store_read_begin(ctx->st)))
+	if ((rc = cli_read_snapshots(ctx, &snaps, &nsnaps)))
 		goto out;
 	began = 1;
-	if ((rc = store_list_snapshots(ctx->st, &snaps, &nsnaps)))
-		goto out;
-	if (!nsnaps) {
-		rc = iw_error_set(IW_ENOTFOUND, "the database holds no snapshot yet");
-		goto out;
-	}
 	o.snaps = snaps;
 	o.nsnaps = nsnaps;
 	rc = store_person_versions(ctx->st, argv[1], &pl);
@@ -319,15 +313,10 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!rc && o.format == FORMAT_JSON)
 		iw_buf_adds(&o.b, "\n]}\n");
-	if (!rc)
-		rc = iw_buf_error(&o.b);
 out:
 	if (began)
 		store_read_end(ctx->st);
-	if (!rc)
-		rc = cli_output(&o.b) ? EXIT_TROUBLE : EXIT_OK;
-	else
-		rc = cli_fail(rc);
+	rc = cli_finish(rc, &o.b, EXIT_OK);
 	store_person_list_free(&pl);
 	store_snapshots_free(snaps, nsnaps);
 	iw_buf_free(&o.b);

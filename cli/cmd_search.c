@@ -128,16 +128,10 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	iw_buf_init(&b, SEARCH_OUTPUT_CAP);
-	if ((rc = store_read_begin(ctx->st)))
+	/* One query for every snapshot (oldest first: index pos - 1), not two per hit. */
+	if ((rc = cli_read_snapshots(ctx, &snaps, &nids)))
 		goto out;
 	began = 1;
-	/* One query for every snapshot (oldest first: index pos - 1), not two per hit. */
-	if ((rc = store_list_snapshots(ctx->st, &snaps, &nids)))
-		goto out;
-	if (!nids) {
-		rc = iw_error_set(IW_ENOTFOUND, "the database holds no snapshot yet");
-		goto out;
-	}
 	if ((rc = store_search(ctx->st, text.data, &hits)))
 		goto out;
 	if (search_format == FORMAT_JSON) {
@@ -162,15 +156,10 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!rc && search_format == FORMAT_JSON)
 		iw_buf_adds(&b, hits.n ? "\n]}\n" : "]}\n");
-	if (!rc)
-		rc = iw_buf_error(&b);
 out:
 	if (began)
 		store_read_end(ctx->st);
-	if (!rc)
-		rc = cli_output(&b) ? EXIT_TROUBLE : hits.n ? EXIT_OK : EXIT_CHANGES;
-	else
-		rc = cli_fail(rc);
+	rc = cli_finish(rc, &b, hits.n ? EXIT_OK : EXIT_CHANGES);
 	store_search_list_free(&hits);
 	store_snapshots_free(snaps, nids);
 	iw_buf_free(&b);

@@ -131,12 +131,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 		rc = history_run(ctx->st, &q, id, cmd_show_timeline, &o);
 	if (!rc && o.format == FORMAT_JSON)
 		iw_buf_adds(&o.buf, o.single ? "}\n" : "}\n]}\n");
-	if (!rc)
-		rc = iw_buf_error(&o.buf);
-	if (!rc && cli_output(&o.buf))
-		rc = EXIT_TROUBLE; /* main() reports the write error */
-	else if (rc)
-		rc = cli_fail(rc);
+	rc = cli_finish(rc, &o.buf, EXIT_OK);
 	iw_buf_free(&o.buf);
 	return rc;
 }

@@ -76,10 +76,7 @@ int cmd_snapshots(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (fmt == FORMAT_JSON)
 		iw_buf_adds(&out, n ? "\n]\n" : "]\n");
-	if ((rc = iw_buf_error(&out)))
-		rc = cli_fail(rc);
-	else
-		rc = cli_output(&out) ? EXIT_TROUBLE : EXIT_OK;
+	rc = cli_finish(IW_OK, &out, EXIT_OK);
 	iw_buf_free(&out);
 	store_snapshots_free(v, n);
 	return rc;

@@ -92,6 +92,25 @@ int cli_open_store(cli_ctx *ctx, int flags)
 	return EXIT_OK;
 }
 
+int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n)
+{
+	int rc;
+
+	*snaps = NULL;
+	*n = 0;
+	if ((rc = store_read_begin(ctx->st)))
+		return rc;
+	if ((rc = store_list_snapshots(ctx->st, snaps, n)) == IW_OK && !*n)
+		rc = iw_error_set(IW_ENOTFOUND, "the database holds no snapshot yet");
+	if (rc) {
+		store_snapshots_free(*snaps, *n);
+		*snaps = NULL;
+		*n = 0;
+		store_read_end(ctx->st);
+	}
+	return rc;
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -108,6 +127,13 @@ int cli_usage_error(const char *fmt, ...)
 int cli_output(const iw_buf *b)
 {
 	return cli_write(b->data, b->len);
+}
+
+int cli_finish(int rc, const iw_buf *b, int ok)
+{
+	if (rc || (rc = iw_buf_error(b)))
+		return cli_fail(rc);
+	return cli_output(b) ? EXIT_TROUBLE : ok;
 }
 
 int cli_write(const void *data, size_t len)
