@@ -106,10 +106,7 @@ static int services_add(services_out *o, const registry_record *r, const char *p
 		if (o->n >= SERVICES_MAX_LINES)
 			return iw_error_set(IW_ENOMEM, "more than %u lines of services: refusing the "
 			                    "document", SERVICES_MAX_LINES);
-		if (o->n == o->alloc) {
-			o->alloc = o->alloc ? o->alloc * 2 : 4096;
-			o->v = iw_realloc(o->v, o->alloc * sizeof(*o->v));
-		}
+		IW_GROW(o->v, o->n, o->alloc, 4096);
 		o->v[o->n].e = e;
 		o->v[o->n].port = p;
 		o->v[o->n].seq = o->n;

@@ -443,10 +443,7 @@ static int history_emit(history_ctx *c, int32_t port, const char *name, const ch
 			history_row_clear(&row);
 			continue;
 		}
-		if (c->nrows == c->rows_alloc) {
-			c->rows_alloc = c->rows_alloc ? c->rows_alloc * 2 : 16;
-			c->rows = iw_realloc(c->rows, c->rows_alloc * sizeof(*c->rows));
-		}
+		IW_GROW(c->rows, c->nrows, c->rows_alloc, 16);
 		c->rows[c->nrows++] = row;
 	}
 	for (i = 0; i < c->nrows && !rc; i++) {
@@ -478,10 +475,7 @@ static int history_emit(history_ctx *c, int32_t port, const char *name, const ch
 
 static void history_cand_push(history_ctx *c, const store_version *v)
 {
-	if (c->ncand == c->cand_alloc) {
-		c->cand_alloc = c->cand_alloc ? c->cand_alloc * 2 : 32;
-		c->cand = iw_realloc(c->cand, c->cand_alloc * sizeof(*c->cand));
-	}
+	IW_GROW(c->cand, c->ncand, c->cand_alloc, 32);
 	c->cand[c->ncand++] = v;
 }
 

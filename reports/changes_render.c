@@ -88,10 +88,7 @@ static void report_item(report_render *r)
 {
 	report_mgroup *g = &r->m->groups[r->m->ngroups - 1];
 	report_item_end(r);
-	if (g->nitems == g->alloc) {
-		g->alloc = g->alloc ? g->alloc * 2 : 16;
-		g->items = iw_realloc(g->items, g->alloc * sizeof(*g->items));
-	}
+	IW_GROW(g->items, g->nitems, g->alloc, 16);
 	memset(&g->items[g->nitems++], 0, sizeof(*g->items));
 	g->items[g->nitems - 1].severity = r->next_sev;
 	r->cur = &r->text;

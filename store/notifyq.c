@@ -76,10 +76,7 @@ int store_notify_list(store *s, int with_body, store_notification **out, size_t 
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		store_notification *e;
-		if (k == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			v = iw_realloc(v, alloc * sizeof(*v));
-		}
+		IW_GROW(v, k, alloc, 8);
 		e = &v[k++];
 		memset(e, 0, sizeof(*e));
 		e->id = sqlite3_column_int64(st, 0);

@@ -207,10 +207,7 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 				if (!services_name_ok(fld[k]))
 					continue;
 				watch_arena *a = f->arena;
-				if (a->naliases == a->aliases_alloc) {
-					a->aliases_alloc = a->aliases_alloc ? a->aliases_alloc * 2 : 256;
-					a->aliases = iw_realloc(a->aliases, a->aliases_alloc * sizeof(*a->aliases));
-				}
+				IW_GROW(a->aliases, a->naliases, a->aliases_alloc, 256);
 				a->aliases[a->naliases++] = fld[k];
 				alias_count[f->n]++;
 			}
