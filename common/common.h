@@ -123,6 +123,12 @@ void iw_sha256(const void *data, size_t len, unsigned char out[IW_SHA256_LEN]);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void iw_hex(const unsigned char *in, size_t n, char *out);
 
+/* ---- environment ---------------------------------------------------------------------------- */
+
+/* The whole decimal number in the environment variable name when it lies within [lo, hi];
+ * `def` when it is unset, empty or anything else (tests shorten timeouts so). */
+long iw_env_long(const char *name, long def, long lo, long hi);
+
 /* ---- input files ---------------------------------------------------------------------------- */
 
 /* Reads a whole file ("-" is stdin) into memory, transparently gunzipping it when it starts

@@ -1,4 +1,5 @@
-/* io.c: reading whole inputs under a size cap (gunzipping them), and atomic file writes. */
+/* io.c: reading whole inputs under a size cap (gunzipping them), atomic file writes, and
+ * numbers from the environment. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -201,4 +202,17 @@ int iw_mkdir_p(const char *path, int mode)
 	}
 	free(p);
 	return rc;
+}
+
+long iw_env_long(const char *name, long def, long lo, long hi)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || *end || v < lo || v > hi ? def : v;
 }

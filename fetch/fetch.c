@@ -53,22 +53,6 @@ static int64_t fetch_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Reads a non-negative millisecond count from the environment; anything else keeps `def`. */
-static long fetch_env_ms(const char *name, long def)
-{
-	const char *s = getenv(name);
-	char *end;
-	long v;
-
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 0)
-		return def;
-	return v;
-}
-
 void fetch_opts_init(fetch_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -79,11 +63,11 @@ void fetch_opts_init(fetch_opts *o)
 	o->max_redirects = 5;
 	o->accept_gzip = 1;
 	o->attempts = 4;
-	o->retry_base_ms = fetch_env_ms("IANAWATCH_RETRY_BASE_MS", 2000);
-	o->retry_max_ms = fetch_env_ms("IANAWATCH_RETRY_MAX_MS", 60000);
-	o->low_speed_bytes = fetch_env_ms("IANAWATCH_LOW_SPEED_LIMIT", 1024);
-	o->low_speed_ms = fetch_env_ms("IANAWATCH_LOW_SPEED_MS", 30000);
-	o->budget_ms = fetch_env_ms("IANAWATCH_FETCH_BUDGET_MS", 600000);
+	o->retry_base_ms = iw_env_long("IANAWATCH_RETRY_BASE_MS", 2000, 0, LONG_MAX);
+	o->retry_max_ms = iw_env_long("IANAWATCH_RETRY_MAX_MS", 60000, 0, LONG_MAX);
+	o->low_speed_bytes = iw_env_long("IANAWATCH_LOW_SPEED_LIMIT", 1024, 0, LONG_MAX);
+	o->low_speed_ms = iw_env_long("IANAWATCH_LOW_SPEED_MS", 30000, 0, LONG_MAX);
+	o->budget_ms = iw_env_long("IANAWATCH_FETCH_BUDGET_MS", 600000, 0, LONG_MAX);
 }
 
 int fetch_global_init(void)

@@ -53,21 +53,12 @@ static void run_later(fetch_run *r, int rc)
 
 void ingest_fetch_opts_init(ingest_fetch_opts *o)
 {
-	const char *s = getenv("IANAWATCH_LOCK_WAIT_MS");
-	char *end;
-	long v;
-
 	memset(o, 0, sizeof(*o));
 	fetch_opts_init(&o->fetch);
 	o->format = REPORT_TEXT;
-	o->lock_wait_ms = INGEST_LOCK_WAIT_MS;
-	notify_opts_init(&o->notify_o);
 	/* So that tests need not wait. */
-	if (s && *s) {
-		v = strtol(s, &end, 10);
-		if (!*end && v >= 0 && v <= 3600000L)
-			o->lock_wait_ms = v;
-	}
+	o->lock_wait_ms = iw_env_long("IANAWATCH_LOCK_WAIT_MS", INGEST_LOCK_WAIT_MS, 0, 3600000L);
+	notify_opts_init(&o->notify_o);
 }
 
 void ingest_fetch_result_free(ingest_fetch_result *res)

@@ -24,23 +24,11 @@ static size_t notify_discard(char *ptr, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-static long notify_env_long(const char *name, long def, long lo, long hi)
-{
-	const char *s = getenv(name);
-	char *end;
-	long v;
-	if (!s || !*s)
-		return def;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return errno || *end || v < lo || v > hi ? def : v;
-}
-
 void notify_opts_init(notify_opts *o)
 {
 	const char *sm = getenv("SENDMAIL");
 	memset(o, 0, sizeof(*o));
-	o->timeout_ms = notify_env_long("IANAWATCH_NOTIFY_TIMEOUT_MS", NOTIFY_TIMEOUT_MS, 1, 3600000L);
+	o->timeout_ms = iw_env_long("IANAWATCH_NOTIFY_TIMEOUT_MS", NOTIFY_TIMEOUT_MS, 1, 3600000L);
 	o->sendmail = sm && *sm ? sm : NOTIFY_DEFAULT_SENDMAIL;
 	o->max_age_s = NOTIFY_MAX_AGE_S;
 	o->retry_base_s = NOTIFY_RETRY_BASE_S;
