@@ -112,66 +112,6 @@ void store_version_list_free(store_version_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int load_read_versions(store *s, sqlite3_stmt *st, const char *what,
-                              store_version_list *out)
-{
-	size_t alloc = 0;
-	int64_t n = 0;
-	int rc, sr;
-
-	memset(out, 0, sizeof(*out));
-	out->strings = registry_doc_new();
-	if ((rc = store_count_snapshots(s, &n)))
-		goto out;
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		store_version *v;
-		IW_GROW(out->v, out->n, alloc, 64);
-		v = &out->v[out->n++];
-		v->record_id = sqlite3_column_int64(st, 0);
-		v->first_pos = sqlite3_column_int64(st, 1);
-		v->last_pos = sqlite3_column_int64(st, 2);
-		if (v->last_pos > n)
-			v->last_pos = n; /* an open span runs to the newest snapshot */
-		store_record_from_row(st, 3, out->strings, &v->rec);
-	}
-	if (sr != SQLITE_DONE)
-		rc = store_sqlerr(s, what);
-out:
-	if (rc)
-		store_version_list_free(out);
-	return rc;
-}
-
-static int load_read_person_versions(store *s, sqlite3_stmt *st, const char *what,
-                                     store_person_list *out)
-{
-	size_t alloc = 0;
-	int64_t n = 0;
-	int rc, sr;
-
-	memset(out, 0, sizeof(*out));
-	out->strings = registry_doc_new();
-	if ((rc = store_count_snapshots(s, &n)))
-		goto out;
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		store_person_version *v;
-		IW_GROW(out->v, out->n, alloc, 64);
-		v = &out->v[out->n++];
-		v->person_id = sqlite3_column_int64(st, 0);
-		v->first_pos = sqlite3_column_int64(st, 1);
-		v->last_pos = sqlite3_column_int64(st, 2);
-		if (v->last_pos > n)
-			v->last_pos = n;
-		store_person_from_row(st, 3, out->strings, &v->p);
-	}
-	if (sr != SQLITE_DONE)
-		rc = store_sqlerr(s, what);
-out:
-	if (rc)
-		store_person_list_free(out);
-	return rc;
-}
-
 static int load_prepare(store *s, sqlite3_stmt **st, const char *sql, const char *text,
                         int64_t lo, int64_t hi)
 {
@@ -187,31 +127,78 @@ static int load_prepare(store *s, sqlite3_stmt **st, const char *sql, const char
 	return IW_OK;
 }
 
+/* Runs a span query (columns: id, first_pos, last_pos, then the version's own) and hands
+ * each row to add() with its last position: an open span runs to the newest snapshot. */
+static int load_spans(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
+                      const char *what, void (*add)(void *out, sqlite3_stmt *st,
+                                                    int64_t last_pos, size_t *alloc),
+                      void *out)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int64_t n = 0, last;
+	int rc, sr;
+
+	if ((rc = store_count_snapshots(s, &n)) || (rc = load_prepare(s, &st, sql, text, lo, hi)))
+		return rc;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		last = sqlite3_column_int64(st, 2);
+		add(out, st, last > n ? n : last, &alloc);
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void load_add_version(void *out, sqlite3_stmt *st, int64_t last_pos, size_t *alloc)
+{
+	store_version_list *l = out;
+	store_version *v;
+
+	IW_GROW(l->v, l->n, *alloc, 64);
+	v = &l->v[l->n++];
+	v->record_id = sqlite3_column_int64(st, 0);
+	v->first_pos = sqlite3_column_int64(st, 1);
+	v->last_pos = last_pos;
+	store_record_from_row(st, 3, l->strings, &v->rec);
+}
+
+static void load_add_person_version(void *out, sqlite3_stmt *st, int64_t last_pos,
+                                    size_t *alloc)
+{
+	store_person_list *l = out;
+	store_person_version *v;
+
+	IW_GROW(l->v, l->n, *alloc, 64);
+	v = &l->v[l->n++];
+	v->person_id = sqlite3_column_int64(st, 0);
+	v->first_pos = sqlite3_column_int64(st, 1);
+	v->last_pos = last_pos;
+	store_person_from_row(st, 3, l->strings, &v->p);
+}
+
 int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
                          const char *what, store_version_list *out)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = load_prepare(s, &st, sql, text, lo, hi)))
-		return rc;
-	rc = load_read_versions(s, st, what, out);
-	sqlite3_finalize(st);
+	out->strings = registry_doc_new();
+	if ((rc = load_spans(s, sql, text, lo, hi, what, load_add_version, out)))
+		store_version_list_free(out);
 	return rc;
 }
 
 int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
                                 int64_t hi, const char *what, store_person_list *out)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = load_prepare(s, &st, sql, text, lo, hi)))
-		return rc;
-	rc = load_read_person_versions(s, st, what, out);
-	sqlite3_finalize(st);
+	out->strings = registry_doc_new();
+	if ((rc = load_spans(s, sql, text, lo, hi, what, load_add_person_version, out)))
+		store_person_list_free(out);
 	return rc;
 }
 
