@@ -22,7 +22,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 
 # The default folder is reports/ next to the database.
 got=$("$bin" --db "$db" report 2>&1)
-want="$scratch/data/reports/index.html: 2 change sets in 3 snapshots; 2 pages and 8 files written"
+want="$scratch/data/reports/index.html: 2 change sets in 3 snapshots; 2 pages and 6428 files written"
 [ "$got" = "$want" ] || bad "report printed '$got', expected '$want'"
 site="$scratch/data/reports"
 
