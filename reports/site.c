@@ -599,46 +599,69 @@ static int site_month_of(const char *date, int *y, int *m)
 	return sscanf(date, "%4d-%2d", y, m) == 2 && *m >= 1 && *m <= 12;
 }
 
+/* Whether change set j spans a stretch with no snapshot (report_chart_month's gap). */
+static int site_pair_gap(const site_run *r, size_t j, time_t *a, time_t *b)
+{
+	if (iw_time_parse(report_site_snap(r, j - 1)->registry_updated, a) ||
+	    iw_time_parse(report_site_snap(r, j)->registry_updated, b)) {
+		iw_error_clear();
+		return 0;
+	}
+	return *b - *a > (time_t)REPORT_CHART_GAP_DAYS * 86400;
+}
+
+/* The href of pair j's change set page, or the index anchor of the month's. */
+static char *site_pair_href(const site_run *r, size_t j)
+{
+	char name[SITE_NAME_MAX];
+	report_site_name(report_site_snap(r, j), name);
+	return iw_asprintf("changes/%s.html", name);
+}
+
 static int site_charts(const site_run *r, iw_buf *out)
 {
 	report_chart_point *pts = iw_calloc(r->n, sizeof(*pts));
-	report_chart_month *months = NULL;
-	int y0 = 9999, m0 = 12, y1 = 0, m1 = 1, y, m, k, rc = 0;
-	size_t j, nmonths = 0, i;
+	report_chart_month *bars = iw_calloc(r->n + 1, sizeof(*bars));
+	char **hrefs = iw_calloc(2 * r->n + 1, sizeof(*hrefs));
+	size_t *sets = iw_calloc(r->n + 1, sizeof(*sets));
+	size_t j, nbars = 0, nhrefs = 0, i;
+	int y, m, k, rc = 0;
 
 	for (j = 0; j < r->n; j++) {
 		const store_snapshot *s = report_site_snap(r, j);
 		pts[j].value = r->assigned[j];
 		if (iw_time_parse(s->registry_updated, &pts[j].t))
 			iw_error_clear();
-		if (!site_month_of(s->registry_updated, &y, &m))
-			continue;
-		if (y * 12 + m < y0 * 12 + m0) {
-			y0 = y;
-			m0 = m;
-		}
-		if (y * 12 + m > y1 * 12 + m1) {
-			y1 = y;
-			m1 = m;
-		}
+		if (j > 0 && r->pairs[j].nonempty)
+			pts[j].href = hrefs[nhrefs++] = site_pair_href(r, j);
 	}
-	if (y1 * 12 + m1 >= y0 * 12 + m0) {
-		nmonths = (size_t)((y1 * 12 + m1) - (y0 * 12 + m0) + 1);
-		months = iw_calloc(nmonths, sizeof(*months));
-		for (i = 0; i < nmonths; i++) {
-			int idx = y0 * 12 + (m0 - 1) + (int)i;
-			months[i].year = idx / 12;
-			months[i].month = idx % 12 + 1;
+	/* A change set counts in the month of the newer snapshot's registry date, unless it
+	 * spans a gap: then it is a band of its own over the gap. */
+	for (j = 1; j < r->n; j++) {
+		const site_pair *p = &r->pairs[j];
+		report_chart_month *b = nbars ? &bars[nbars - 1] : NULL;
+		time_t t0, t1;
+		if (!p->nonempty || !site_month_of(report_site_snap(r, j)->registry_updated, &y, &m))
+			continue;
+		if (site_pair_gap(r, j, &t0, &t1)) {
+			b = &bars[nbars++];
+			b->gap = 1;
+			b->t0 = t0;
+			b->t1 = t1;
+			b->href = pts[j].href;
+			sets[nbars - 1] = 1;
+		} else if (!b || b->gap || b->year != y || b->month != m) {
+			b = &bars[nbars++];
+			b->year = y;
+			b->month = m;
+			b->href = pts[j].href;
+			sets[nbars - 1] = 1;
+		} else if (++sets[nbars - 1] == 2) {
+			/* Several change sets in a month: the index lists them under its anchor. */
+			b->href = hrefs[nhrefs++] = iw_asprintf("#m%04d-%02d", y, m);
 		}
-		/* A change set counts in the month of the newer snapshot's registry date. */
-		for (j = 1; j < r->n; j++) {
-			const site_pair *p = &r->pairs[j];
-			if (!p->nonempty || !site_month_of(report_site_snap(r, j)->registry_updated, &y, &m))
-				continue;
-			i = (size_t)((y * 12 + m) - (y0 * 12 + m0));
-			for (k = 0; k < DIFF_NSHOWN; k++)
-				months[i].counts[k] += (long)p->counts[k];
-		}
+		for (k = 0; k < DIFF_NSHOWN; k++)
+			b->counts[k] += (long)p->counts[k];
 	}
 
 	iw_buf_adds(out, "<section id=\"charts\">\n<h2>The registry over time</h2>\n"
@@ -650,10 +673,25 @@ static int site_charts(const site_run *r, iw_buf *out)
 		report_format_number(out, r->assigned[0]);
 		iw_buf_printf(out, " on %s)", report_site_snap(r, 0)->registry_updated);
 	}
-	iw_buf_adds(out, ".</p>\n");
+	iw_buf_printf(out, ". Dates are the registry&#39;s; a stretch of more than %d days "
+	              "without a snapshot is hatched, and what changed across it is not "
+	              "attributed to any month. Each dot and bar links to its change sets.</p>\n",
+	              REPORT_CHART_GAP_DAYS);
 	report_chart_ports_svg(out, pts, r->n);
-	iw_buf_adds(out, "<h3>Changes per month</h3>\n");
-	report_chart_months_svg(out, months, nmonths);
+	iw_buf_adds(out, "<details><summary>Assigned port numbers as a table</summary>\n"
+	            "<div class=\"wrap\"><table>\n<thead><tr><th scope=\"col\">Registry date"
+	            "</th><th scope=\"col\">Port numbers assigned</th></tr></thead>\n<tbody>\n");
+	for (j = r->n; j-- > 0;) {
+		if (j + 1 < r->n && j > 0 && r->assigned[j] == r->assigned[j + 1] &&
+		    r->assigned[j] == r->assigned[j - 1])
+			continue;
+		iw_buf_printf(out, "<tr><th scope=\"row\">%s</th><td>",
+		              report_site_snap(r, j)->registry_updated);
+		report_format_number(out, r->assigned[j]);
+		iw_buf_adds(out, "</td></tr>\n");
+	}
+	iw_buf_adds(out, "</tbody></table></div></details>\n<h3>Changes per month</h3>\n");
+	report_chart_months_svg(out, bars, nbars);
 	iw_buf_adds(out, "<ul class=\"legend\">");
 	for (k = 0; k < DIFF_NSHOWN; k++)
 		iw_buf_printf(out, "<li><span class=\"sw k%d\"></span>%s</li>",
@@ -663,22 +701,32 @@ static int site_charts(const site_run *r, iw_buf *out)
 	for (k = 0; k < DIFF_NSHOWN; k++)
 		iw_buf_printf(out, "<th scope=\"col\">%s</th>", diff_kind_words[diff_shown_order[k]].title);
 	iw_buf_adds(out, "</tr></thead>\n<tbody>\n");
-	for (i = nmonths; i-- > 0;) {
-		long total = 0;
+	for (i = nbars; i-- > 0;) {
+		const report_chart_month *b = &bars[i];
+		iw_buf_adds(out, "<tr><th scope=\"row\">");
+		if (b->href)
+			iw_buf_printf(out, "<a href=\"%s\">", b->href);
+		if (b->gap) {
+			char a[21], c[21];
+			iw_time_format(b->t0, a);
+			iw_time_format(b->t1, c);
+			iw_buf_printf(out, "%.10s to %.10s (no snapshot between)", a, c);
+		} else {
+			iw_buf_printf(out, "%04d-%02d", b->year, b->month);
+		}
+		iw_buf_adds(out, b->href ? "</a></th>" : "</th>");
 		for (k = 0; k < DIFF_NSHOWN; k++)
-			total += months[i].counts[k];
-		if (!total)
-			continue;
-		iw_buf_printf(out, "<tr><th scope=\"row\">%04d-%02d</th>", months[i].year,
-		              months[i].month);
-		for (k = 0; k < DIFF_NSHOWN; k++)
-			iw_buf_printf(out, "<td>%ld</td>", months[i].counts[diff_shown_order[k]]);
+			iw_buf_printf(out, "<td>%ld</td>", b->counts[diff_shown_order[k]]);
 		iw_buf_adds(out, "</tr>\n");
 	}
 	iw_buf_adds(out, "</tbody></table></div></details>\n</section>\n");
 	rc = iw_buf_error(out);
+	for (i = 0; i < nhrefs; i++)
+		free(hrefs[i]);
+	free(hrefs);
+	free(sets);
 	free(pts);
-	free(months);
+	free(bars);
 	return rc;
 }
 
@@ -686,13 +734,15 @@ static int site_index(site_run *r)
 {
 	iw_buf out = IW_BUF_INIT(SITE_CAP), counts = IW_BUF_INIT(4096);
 	const store_snapshot *a = report_site_snap(r, 0), *b = report_site_snap(r, r->n - 1);
+	char last_month[8] = "";
 	size_t j;
 	int rc;
 
 	report_html_head(&out, "IANA port registry changes");
 	iw_buf_printf(&out, "<main>\n<h1>IANA port registry changes</h1>\n<p>%zu change "
 	              "set%s in %zu snapshot%s of IANA&#39;s Service Name and Transport "
-	              "Protocol Port Number Registry, registry dates %s to %s. Subscribe "
+	              "Protocol Port Number Registry, registry dates %s to %s. <a href=\"search.html\">Search</a> "
+	              "a port, service name or person. Subscribe "
 	              "to the <a href=\"feed.atom\">Atom feed</a>; scripts can read "
 	              "<a href=\"changes.json\">changes.json</a>.</p>\n",
 	              r->stats->change_sets, r->stats->change_sets == 1 ? "" : "s", r->n,
@@ -709,14 +759,21 @@ static int site_index(site_run *r)
 		            "changes</th></tr></thead>\n<tbody>\n");
 	for (j = r->n; j-- > 1;) {
 		const site_pair *p = &r->pairs[j];
-		char name[SITE_NAME_MAX];
+		char name[SITE_NAME_MAX], month[8];
 		if (!p->nonempty)
 			continue;
 		report_site_name(report_site_snap(r, j), name);
 		iw_buf_reset(&counts);
 		if ((rc = report_counts_text(&counts, p->counts, p->people)))
 			goto out;
-		iw_buf_printf(&out, "<tr><th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
+		/* The first row of each month is the charts' anchor for it (#mYYYY-MM). */
+		snprintf(month, sizeof(month), "%.7s", report_site_snap(r, j)->registry_updated);
+		if (strcmp(month, last_month))
+			iw_buf_printf(&out, "<tr id=\"m%s\">", month);
+		else
+			iw_buf_adds(&out, "<tr>");
+		memcpy(last_month, month, sizeof(month));
+		iw_buf_printf(&out, "<th scope=\"row\"><a href=\"changes/%s.html\">%s</a>"
 		              "</th><td>%s</td><td><ul class=\"heads\">%s</ul></td></tr>\n",
 		              name, report_site_snap(r, j)->registry_updated, counts.data,
 		              p->headlines ? p->headlines : "");

@@ -192,7 +192,7 @@ static const char site_css[] =
 	"ul.ports{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2rem .8rem}\n"
 	"#search input{font:inherit;padding:.3rem;width:min(30rem,90%)}#search button"
 	"{font:inherit}#search label{display:block}\n"
-	"svg .gap{fill:url(#hatch)}svg .gapline{stroke:var(--muted);stroke-dasharray:4 3}"
+	"svg .gap{stroke:var(--muted);stroke-dasharray:4 3;stroke-width:1}"
 	"svg .hatch{stroke:var(--line);stroke-width:2}\n"
 	"svg a:focus rect,svg a:focus circle{stroke:var(--fg);stroke-width:2}\n"
 	"@media print{:root{--bg:#fff;--fg:#000;--link:#000}nav,form,footer{display:none}"
