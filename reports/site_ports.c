@@ -108,6 +108,23 @@ static void ports_add_words(iw_buf *b, const char *s, const char *skip)
 	}
 }
 
+/* Appends a person id (kept as it is: the index's people are keyed by it) once. */
+static void ports_add_id(iw_buf *b, const char *id)
+{
+	size_t n = strlen(id);
+	const char *p = b->data;
+	if (!n || strchr(id, ' ') || strchr(id, '\t'))
+		return;
+	while (p && (p = strstr(p, id)) != NULL) {
+		if ((p == b->data || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return;
+		p += n;
+	}
+	if (b->len)
+		iw_buf_addc(b, ' ');
+	iw_buf_adds(b, id);
+}
+
 /* ---- links to what the registry's text names ------------------------------------------------ */
 
 /* "rfc:rfc6335", "uri:https://...", "draft:draft-ietf-...", or other "type:data". */
@@ -208,7 +225,7 @@ static void ports_person_note(ports_ctx *c, const history_row *row)
 		q->id = iw_strdup(p->id);
 		q->name = iw_strdup(p->person->f[PERSON_NAME]);
 		q->org = iw_strdup(p->person->f[PERSON_ORG] ? p->person->f[PERSON_ORG] : "");
-		ports_add_words(&c->pids, p->id, NULL);
+		ports_add_id(&c->pids, p->id);
 	}
 }
 
@@ -544,10 +561,15 @@ static int ports_state_read(ports_ctx *c)
 
 static int ports_person_qcmp(const void *a, const void *b)
 {
-	return strcmp(((const ports_person *)a)->id, ((const ports_person *)b)->id);
+	const ports_person *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->org, y->org);
 }
 
-/* Sorts the people by id, one line each. */
+/* Sorts the people by id, one line each: of several names an id had, the first in byte
+ * order, so that an incremental run keeps what a full one would. */
 static void ports_people_unique(ports_ctx *c)
 {
 	size_t i, n = 0;

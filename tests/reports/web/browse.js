@@ -51,7 +51,7 @@ async function search(page, q) {
 			"3": {links: ["ports/3.html"]},
 			"compress": {links: ["ports/2.html", "ports/3.html"]},
 			"CompressNET": {links: ["ports/2.html", "ports/3.html"]},
-			"Bernie Volz": {text: "Bernie Volz", links: ["ports/2.html"]},
+			"Bernie Volz": {text: "Bernie Volz, Bernie_Volz: 2 compressnet, 3 compressnet", links: ["ports/2.html"]},
 			"dynamic": {text: "Dynamic and/or Private Ports"},
 			"6000-6003": {links: ["ports/6000.html", "ports/6003.html"]},
 		};
