@@ -92,6 +92,16 @@ grep -q '^\[3,"compressnet","Reserved","compression process","Bernie_Volz"\],$' 
 grep -rlE '(src="[a-z]*:?//|<link[^>]*href="[a-z]*:?//|url\((https?:)?//)' "$site" --include='*.html' \
 	--include='*.css' --include='*.js' && bad "a page loads something from outside the site"
 
+# The charts: 2017-03-10 -> 2025-01-23 has no snapshot between; its changes are a band over
+# the gap, not January 2025's bar, and no line crosses it.
+grep -q '<title>No snapshot between 2017-03-10 and 2025-01-23: 757 changes, no snapshot between</title>' \
+	"$site/index.html" || bad "the changes chart does not draw the gap"
+grep -q '<title>No snapshot between 2017-03-10 and 2025-01-23</title>' "$site/index.html" ||
+	bad "the ports chart does not draw the gap"
+grep -q '<title>2025-01: ' "$site/index.html" && bad "the gap's changes are piled into 2025-01"
+grep -q '2017-03-10 to 2025-01-23 (no snapshot between)</a></th>' "$site/index.html" ||
+	bad "the changes table does not name the gap"
+
 # Again, incrementally: nothing new, so no file is touched.
 got=$("$bin" --db "$db" report --incremental --out "$site" 2>&1)
 want="$site/index.html: 2 change sets in 3 snapshots; 0 pages and 0 files written"
