@@ -51,25 +51,103 @@ typedef struct cli_ctx {
  * Returns 0 or an exit status. */
 int cli_open_store(cli_ctx *ctx, int flags);
 
-/* Prints "ianawatch: <message>" on stderr. */
+/* The command being run, as `ianawatch --help` spells it ("import-git"); NULL before one is
+ * chosen. main() sets it; every message names it. */
+extern const char *cli_command_name;
+
+/* Prints "ianawatch COMMAND: <message>" on stderr ("ianawatch: " before a command is known):
+ * the one prefix of every message. */
 void cli_error(const char *fmt, ...) IW_PRINTF(1, 2);
-/* Prints "ianawatch: <iw_error_last()>" and returns the exit status for a library code. */
+/* Prints iw_error_last() through cli_error() and returns the exit status for a library code. */
 int cli_fail(int code);
 int cli_exit_for(int code);
 
-/* Parses "text|json|markdown|..." against the allowed set (a bitmask of 1 << cli_format). */
-int cli_parse_format(const char *s, unsigned allowed, cli_format *out);
+/* An argument as messages quote it: whole when short, else its first CLI_QUOTE_MAX characters
+ * and "...", so that the reason after it is never lost however long the argument. The text is
+ * in one of a few rotating static buffers: good for one message with up to four of them. */
+#define CLI_QUOTE_MAX 40
+const char *cli_quote(const char *s);
 
-/* Option parsing: options may stand before or after operands (GNU style, via getopt_long with
- * a leading '+'-less optstring); helpers print usage errors and return EXIT_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...) IW_PRINTF(2, 3);
-
-/* The one-line usage error for what getopt_long() returned as '?' or ':' (main() sets opterr
- * to 0 and optstrings start with ':', so getopt prints nothing itself). */
-int cli_bad_option(const char *cmd, int c, char **argv);
+/* A usage error: "ianawatch COMMAND: <message> (see ianawatch COMMAND --help)"; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) IW_PRINTF(1, 2);
 
 /* Parses a whole decimal number within [min, max]. */
 int cli_parse_long(const char *s, long min, long max, long *out);
+
+/* Writes b to stdout. Returns 0, or -1 when the write failed: the caller stops and returns
+ * EXIT_TROUBLE without a message, since main() reports the write error (cli_close_stdout()). */
+int cli_output(const iw_buf *b);
+int cli_write(const void *data, size_t len);
+
+/* Flushes and closes stdout, as GNU's close_stdout does: when any output was lost it prints
+ * "ianawatch COMMAND: write error: REASON" (nothing for EPIPE: a reader such as head(1) that
+ * stopped reading wanted no more) and returns EXIT_TROUBLE, else rc. main() calls it last. */
+int cli_close_stdout(int rc);
+
+/* ---- options: one table per command, for parsing, --help and completions (cli/options.c) --- */
+
+/* What an option stores in its `value`, and how its argument is checked. */
+typedef enum cli_opt_kind {
+	CLI_OPT_END = 0, /* ends a table */
+	CLI_OPT_FLAG,    /* int: set to 1 */
+	CLI_OPT_COUNT,   /* int: one more each time */
+	CLI_OPT_STRING,  /* const char *: the argument, which may not be empty */
+	CLI_OPT_LIST,    /* cli_strings: every argument given, in order (a repeatable option) */
+	CLI_OPT_LONG,    /* long: a whole number within [min, max] */
+	CLI_OPT_FORMAT,  /* cli_format: one of the formats whose bits (1 << cli_format) are in min */
+	CLI_OPT_DATE,    /* const char *: a date YYYY-MM-DD */
+	CLI_OPT_CALL,    /* parse(argument, value): IW_OK, or an error whose message says why */
+	CLI_OPT_HELP,    /* prints the command's usage on stdout; the command then exits 0 */
+} cli_opt_kind;
+
+typedef struct cli_option {
+	const char *long_name;  /* without the dashes */
+	char short_name;        /* 0: none */
+	cli_opt_kind kind;
+	const char *arg_name;   /* "DATE": shown in --help; NULL for options without a value */
+	const char *help;       /* --help's text; '\n' starts an aligned continuation line */
+	void *value;            /* where the result goes (see the kinds) */
+	long min, max;          /* LONG: the range; FORMAT: min is the set of formats */
+	int (*parse)(const char *arg, void *value); /* CALL */
+} cli_option;
+
+/* The arguments of a CLI_OPT_LIST option. */
+typedef struct cli_strings {
+	const char **v;
+	size_t n;
+} cli_strings;
+
+/* A command's whole command-line interface, as data. --help is rendered from it: the usage
+ * line(s), the description, the options aligned in a column, and the epilogue (output, exit
+ * status, environment). Shell completions can be generated from the same tables. */
+typedef struct cli_command_spec {
+	const char *name;        /* as typed: "import-git" */
+	const char *synopsis;    /* after "usage: ianawatch "; one line per form, '\n' between */
+	const char *description; /* paragraphs, wrapped */
+	const cli_option *options; /* ends with a CLI_OPT_END entry */
+	const char *epilogue;    /* after the options; may be NULL */
+} cli_command_spec;
+
+/* Parses argv (argv[0] is the command name) against spec, GNU style: options may stand
+ * before, between or after operands; `--opt=value` and `--opt value`, `-x value`; `--`
+ * ends the options. The global options --db PATH, -v/--verbose and -q/--quiet are accepted
+ * here too (into ctx) unless the command's table has its own. The operands are left in
+ * argv[1..*nops], in order. Every error is one line, "ianawatch COMMAND: ...".
+ * Returns CLI_PARSED to go on, CLI_HELPED when --help was printed (the command returns
+ * EXIT_OK), or EXIT_USAGE. Nothing is opened or written here: commands validate their
+ * operands too before they open the database. */
+#define CLI_PARSED (-1)
+#define CLI_HELPED (-2)
+int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char **argv,
+                      int *nops);
+
+/* The usage text of spec, as --help prints it. */
+void cli_render_usage(const cli_command_spec *spec, FILE *out);
+
+/* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
+#define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);
+/* (expanded below, after CLI_COMMANDS) */
 
 /* Every subcommand, in the order `ianawatch --help` lists them. Adding a command: write
  * cli/cmd_NAME.c (CMake picks it up) and add its line here. Underscores in NAME are dashes on
@@ -83,6 +161,7 @@ int cli_parse_long(const char *s, long min, long max, long *out);
 	X(diff, "what changed between two snapshots") \
 	X(history, "every state a port or service name went through") \
 	X(show, "a port or service name as it stood on a date") \
+	X(compare, "check a local services file against the registry and its history") \
 	X(fetch, "download the registry and report what changed") \
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
 	X(status, "when the last check, change and failure happened") \
@@ -113,6 +192,7 @@ int cli_version(cli_ctx *ctx);
 
 #define CLI_DECLARE(name, summary) int cmd_##name(cli_ctx *ctx, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE)
+CLI_COMMANDS(CLI_DECLARE_SPEC)
 #undef CLI_DECLARE
 
 #endif

@@ -1,50 +1,57 @@
 /* cmd_cat.c: `ianawatch cat`: write a snapshot's original document, byte for byte. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "common/banned.h"
 
-static const char cat_usage[] =
-	"usage: ianawatch cat SNAPSHOT\n\n"
+static const cli_option cat_options[] = {
+	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec cat_spec = {
+	"cat",
+	"ianawatch cat SNAPSHOT",
 	"Writes the original document of SNAPSHOT to standard output, byte for byte, from the\n"
 	"compressed archive; its SHA-256 is checked against the stored one first. SNAPSHOT is an\n"
 	"id, a date YYYY-MM-DD (the registry as it stood then), latest or latest~N.\n"
-	"A snapshot imported with --no-raw has no original to write (exit status 4).\n\n"
-	"  -h, --help   print this help\n";
+	"A snapshot imported with --no-raw has no original to write (exit status 4).",
+	cat_options,
+	"Exit status: 0 written; 2 a bad command line or output that could not be written; 4 no\n"
+	"such snapshot, or it has no original document; the other statuses of ianawatch(1) for\n"
+	"database failures (5 also when the archive does not match its SHA-256).",
+};
+
+const cli_command_spec *cli_spec_cat(void)
+{
+	return &cat_spec;
+}
 
 int cmd_cat(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	unsigned char *data = NULL;
 	size_t len = 0;
 	int64_t id;
-	int c, rc;
+	int n, rc;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': fputs(cat_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option("cat", c, argv);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("cat", "no SNAPSHOT to write");
-	if (optind + 1 < argc)
-		return cli_usage_error("cat", "one SNAPSHOT at a time");
+	if ((rc = cli_parse_options(&cat_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (n < 1)
+		return cli_usage_error("no SNAPSHOT to write");
+	if (n > 1)
+		return cli_usage_error("one SNAPSHOT at a time");
+	if (strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
+		return cli_usage_error("%s is not a snapshot id, date, latest or latest~N",
+		                       cli_quote(argv[1]));
 	if ((rc = cli_open_store(ctx, STORE_READONLY)))
 		return rc;
-	if ((rc = store_resolve(ctx->st, argv[optind], &id)) ||
+	if ((rc = store_resolve(ctx->st, argv[1], &id)) ||
 	    (rc = store_raw(ctx->st, id, &data, &len)))
 		return cli_fail(rc);
-	rc = EXIT_OK;
-	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-		cli_error("cannot write snapshot %lld to standard output", (long long)id);
-		rc = EXIT_TROUBLE;
-	}
+	/* A failed write is reported by main() (cli_close_stdout()). */
+	rc = cli_write(data, len) ? EXIT_TROUBLE : EXIT_OK;
 	free(data);
 	return rc;
 }

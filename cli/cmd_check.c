@@ -1,22 +1,41 @@
 /* cmd_check.c: `ianawatch check`: verify the database against the stored documents. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "common/banned.h"
 
-static const char check_usage[] =
-	"usage: ianawatch check [--sample N] [-q]\n\n"
+static long check_sample;
+static int check_quiet;
+
+static const cli_option check_options[] = {
+	{"sample", 0, CLI_OPT_LONG, "N",
+	 "reconstruct only N snapshots, spread evenly and always with the newest\n"
+	 "(default: every snapshot stored with its document)",
+	 &check_sample, 1, 1000000000L, NULL},
+	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing when all is well", &check_quiet, 0, 0,
+	 NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec check_spec = {
+	"check",
+	"ianawatch check [--sample N] [-q]",
 	"Verifies the database without changing it: SQLite's integrity and foreign keys, the\n"
 	"snapshot positions and history spans, every stored original document (rebuilt and\n"
 	"matched against its SHA-256), and that each snapshot reconstructed from the spans equals\n"
 	"a fresh parse of its document. Prints one line per problem and exits with status 5 when\n"
-	"there is any.\n\n"
-	"  --sample N   reconstruct only N snapshots, spread evenly and always with the newest\n"
-	"               (default: every snapshot stored with its document)\n"
-	"  -q, --quiet  print nothing when all is well\n"
-	"  -h, --help   print this help\n";
+	"there is any.",
+	check_options,
+	"Exit status: 0 no problem; 2 a bad command line or output that could not be written;\n"
+	"4 no database; 5 a problem was found, or the database is unusable.",
+};
+
+const cli_command_spec *cli_spec_check(void)
+{
+	return &check_spec;
+}
 
 static void check_print(void *arg, const char *problem)
 {
@@ -26,35 +45,21 @@ static void check_print(void *arg, const char *problem)
 
 int cmd_check(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"sample", required_argument, NULL, 's'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	store_check_result res;
-	long sample = 0;
-	int c, rc, quiet = 0;
+	int n, rc;
 
-	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			if (cli_parse_long(optarg, 1, 1000000000L, &sample))
-				return cli_usage_error("check", "--sample: '%s' is not a number from 1", optarg);
-			break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(check_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option("check", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);
+	check_sample = 0;
+	check_quiet = 0;
+	if ((rc = cli_parse_options(&check_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (n > 0)
+		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
 	if ((rc = cli_open_store(ctx, STORE_READONLY)) != EXIT_OK)
 		return rc;
-	rc = store_check(ctx->st, (size_t)sample, check_print, NULL, &res);
+	rc = store_check(ctx->st, (size_t)check_sample, check_print, NULL, &res);
 	if (rc)
 		return cli_fail(rc);
-	if (!quiet) {
+	if (!check_quiet && !ctx->quiet) {
 		if (res.compared < res.snapshots)
 			printf("ok: %zu of %zu snapshots checked", res.compared, res.snapshots);
 		else

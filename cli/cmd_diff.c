@@ -1,6 +1,4 @@
 /* cmd_diff.c: `ianawatch diff`: what changed between two snapshots, exit status like diff(1). */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,25 +11,55 @@
 /* A report of every record of the registry changing is ~10 MB of JSON; this leaves room. */
 #define DIFF_OUTPUT_CAP (256u * 1024 * 1024)
 
-static const char cmd_diff_usage[] =
-	"usage: ianawatch diff [FROM [TO]] [--format text|json|markdown] [--kind K,...]\n"
-	"                      [--protocol P] [--port N|N-M] [--name NAME]\n"
-	"\n"
+static cli_format diff_format;
+static diff_filter diff_args_filter;
+
+static int diff_parse_kinds(const char *arg, void *value)
+{
+	return diff_filter_parse_kinds(value, arg);
+}
+
+static int diff_parse_ports(const char *arg, void *value)
+{
+	return diff_filter_parse_ports(value, arg);
+}
+
+static const cli_option diff_options[] = {
+	{"format", 0, CLI_OPT_FORMAT, "F", "text (default; nothing when nothing changed), json, markdown",
+	 &diff_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
+	{"kind", 0, CLI_OPT_CALL, "K,...",
+	 "only these kinds: moved, renamed, assigned, deassigned, added,\n"
+	 "removed, modified, status (people: added, removed, modified)",
+	 &diff_args_filter, 0, 0, diff_parse_kinds},
+	{"protocol", 0, CLI_OPT_STRING, "P",
+	 "only changes on protocol P (records without protocol cover all)",
+	 &diff_args_filter.protocol, 0, 0, NULL},
+	{"port", 0, CLI_OPT_CALL, "N|N-M", "only changes on these ports", &diff_args_filter, 0, 0,
+	 diff_parse_ports},
+	{"name", 0, CLI_OPT_STRING, "NAME", "only changes of this service name",
+	 &diff_args_filter.name, 0, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec diff_spec = {
+	"diff",
+	"ianawatch diff [FROM [TO]] [--format text|json|markdown] [--kind K,...]\n"
+	"                      [--protocol P] [--port N|N-M] [--name NAME]",
 	"What changed in the registry from snapshot FROM to snapshot TO. FROM and TO are a\n"
 	"snapshot id, a date YYYY-MM-DD (the registry as it stood then), `latest` or `latest~N`.\n"
-	"No operand: the previous snapshot against the latest; one: FROM against the latest.\n"
-	"\n"
-	"  --format F      text (default; nothing when nothing changed), json, markdown\n"
-	"  --kind K,...    only these kinds: moved, renamed, assigned, deassigned, added,\n"
-	"                  removed, modified, status (people: added, removed, modified)\n"
-	"  --protocol P    only changes on protocol P (records without protocol cover all)\n"
-	"  --port N|N-M    only changes on these ports\n"
-	"  --name NAME     only changes of this service name\n"
-	"  -h, --help      this help\n"
-	"\n"
+	"No operand: the previous snapshot against the latest; one: FROM against the latest.",
+	diff_options,
 	"Options may stand before or after the operands. Exit status, like diff(1): 0 no\n"
-	"changes, 1 changes, 2 trouble (such as a bad command line); also 4 when FROM or TO\n"
-	"names no snapshot, and the other statuses of ianawatch(1) for database failures.\n";
+	"changes, 1 changes, 2 trouble (such as a bad command line, or output that could not be\n"
+	"written); also 4 when FROM or TO names no snapshot, and the other statuses of\n"
+	"ianawatch(1) for database failures.",
+};
+
+const cli_command_spec *cli_spec_diff(void)
+{
+	return &diff_spec;
+}
 
 /* Resolves spec and loads the snapshot's metadata. */
 static int cmd_diff_snapshot(store *st, const char *spec, const char *what,
@@ -48,78 +76,27 @@ static int cmd_diff_snapshot(store *st, const char *spec, const char *what,
 
 int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"kind", required_argument, NULL, 'k'},
-		{"protocol", required_argument, NULL, 'p'},
-		{"port", required_argument, NULL, 'P'},
-		{"name", required_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	store_snapshot from, to;
-	diff_filter filter;
-	cli_format format = FORMAT_TEXT;
 	iw_buf out = IW_BUF_INIT(DIFF_OUTPUT_CAP);
 	const char *from_spec = "latest~1", *to_spec = "latest";
-	int opt, rc, status = EXIT_TROUBLE, nargs, changed = 0;
+	int rc, status = EXIT_TROUBLE, nargs, changed = 0, i;
 
 	memset(&from, 0, sizeof(from));
 	memset(&to, 0, sizeof(to));
-	diff_filter_init(&filter);
-	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(cmd_diff_usage, stdout);
-			status = EXIT_OK;
-			goto out;
-		case 'f':
-			if ((rc = cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON |
-			                                   1u << FORMAT_MARKDOWN, &format))) {
-				status = rc;
-				goto out;
-			}
-			break;
-		case 'k':
-			if (diff_filter_parse_kinds(&filter, optarg)) {
-				status = cli_usage_error(argv[0], "%s", iw_error_last());
-				goto out;
-			}
-			break;
-		case 'p':
-			if (!*optarg) {
-				status = cli_usage_error(argv[0], "--protocol needs a protocol name");
-				goto out;
-			}
-			filter.protocol = optarg;
-			break;
-		case 'P':
-			if (diff_filter_parse_ports(&filter, optarg)) {
-				status = cli_usage_error(argv[0], "%s", iw_error_last());
-				goto out;
-			}
-			break;
-		case 'n':
-			if (!*optarg) {
-				status = cli_usage_error(argv[0], "--name needs a service name");
-				goto out;
-			}
-			filter.name = optarg;
-			break;
-		default:
-			status = cli_bad_option(argv[0], opt, argv);
-			goto out;
-		}
-	}
-	nargs = argc - optind;
-	if (nargs > 2) {
-		status = cli_usage_error(argv[0], "too many operands (expected [FROM [TO]])");
-		goto out;
-	}
+	diff_format = FORMAT_TEXT;
+	diff_filter_init(&diff_args_filter);
+	if ((rc = cli_parse_options(&diff_spec, ctx, argc, argv, &nargs)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (nargs > 2)
+		return cli_usage_error("too many operands (expected [FROM [TO]])");
+	for (i = 1; i <= nargs; i++)
+		if (strlen(argv[i]) > 4 * CLI_QUOTE_MAX)
+			return cli_usage_error("%s: %s is not a snapshot id, date, latest or latest~N",
+			                       i == 1 ? "FROM" : "TO", cli_quote(argv[i]));
 	if (nargs >= 1)
-		from_spec = argv[optind];
+		from_spec = argv[1];
 	if (nargs == 2)
-		to_spec = argv[optind + 1];
+		to_spec = argv[2];
 
 	if ((rc = cli_open_store(ctx, STORE_READONLY))) {
 		status = rc;
@@ -132,18 +109,15 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	}
 	/* The same rendering as fetch's report, from the library. */
 	if ((rc = report_stored_changes(&out, ctx->st, from.id, to.id, NULL, NULL,
-	                                format == FORMAT_JSON       ? REPORT_JSON
-	                                : format == FORMAT_MARKDOWN ? REPORT_MARKDOWN
+	                                diff_format == FORMAT_JSON       ? REPORT_JSON
+	                                : diff_format == FORMAT_MARKDOWN ? REPORT_MARKDOWN
 	                                                            : REPORT_TEXT,
-	                                &filter, &changed))) {
+	                                &diff_args_filter, &changed))) {
 		status = cli_fail(rc);
 		goto out;
 	}
-	if ((out.len && fwrite(out.data, 1, out.len, stdout) != out.len) || fflush(stdout)) {
-		cli_error("writing the report: %s", strerror(errno));
-		status = EXIT_TROUBLE;
-		goto out;
-	}
+	if (cli_output(&out))
+		goto out; /* main() reports the write error */
 	status = changed ? EXIT_CHANGES : EXIT_OK;
 out:
 	iw_buf_free(&out);

@@ -1,5 +1,4 @@
 /* cmd_export.c: `ianawatch export`: the registry as it stood on a date, for other programs. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -7,18 +6,38 @@
 #include "export/export.h"
 #include "common/banned.h"
 
-static const char export_usage[] =
-	"usage: ianawatch export [--at DATE] --format services|csv|json\n\n"
+static cli_format export_format;
+static const char *export_at;
+
+static const cli_option export_options[] = {
+	{"at", 0, CLI_OPT_DATE, "DATE", "YYYY-MM-DD", &export_at, 0, 0, NULL},
+	{"format", 0, CLI_OPT_FORMAT, "F",
+	 "services: an /etc/services file (services(5)), as distributions generate\n"
+	 "  it: one `name port/protocol # description` line per named record and\n"
+	 "  port (a range gives a line per port; a record without protocol a tcp\n"
+	 "  and a udp line)\n"
+	 "csv: the columns of IANA's own CSV, one row per record (RFC 4180)\n"
+	 "json: {\"snapshot\", \"records\", \"people\"}, records as in diff's JSON",
+	 &export_format, 1L << FORMAT_SERVICES | 1L << FORMAT_CSV | 1L << FORMAT_JSON, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec export_spec = {
+	"export",
+	"ianawatch export [--at DATE] --format services|csv|json",
 	"Writes the registry as it stood on DATE (the latest snapshot whose registry date is on\n"
-	"or before it; default: the latest snapshot) to standard output.\n\n"
-	"  --at DATE     YYYY-MM-DD\n"
-	"  --format F    services: an /etc/services file (services(5)), as distributions generate\n"
-	"                  it: one `name port/protocol # description` line per named record and\n"
-	"                  port (a range gives a line per port; a record without protocol a tcp\n"
-	"                  and a udp line)\n"
-	"                csv: the columns of IANA's own CSV, one row per record (RFC 4180)\n"
-	"                json: {\"snapshot\", \"records\", \"people\"}, records as in diff's JSON\n"
-	"  -h, --help    print this help\n";
+	"or before it; default: the latest snapshot) to standard output.",
+	export_options,
+	"Exit status: 0 written; 2 a bad command line or output that could not be written; 4 DATE\n"
+	"is before the first snapshot, or the database holds no snapshot; the other statuses of\n"
+	"ianawatch(1) for database failures.",
+};
+
+const cli_command_spec *cli_spec_export(void)
+{
+	return &export_spec;
+}
 
 /* The whole export is built in memory (a few megabytes) before any of it is written, so a
  * failure never leaves half a file behind. */
@@ -26,39 +45,24 @@ static const char export_usage[] =
 
 int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"at", required_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const unsigned formats = 1u << FORMAT_SERVICES | 1u << FORMAT_CSV | 1u << FORMAT_JSON;
-	cli_format fmt = FORMAT_TEXT;
-	const char *at = NULL;
-	int have_format = 0, c, rc;
+	cli_format fmt;
+	const char *at;
+	int n, rc;
 	store_snapshot snap = {0};
 	registry_doc *doc = NULL;
 	iw_buf out = IW_BUF_INIT(EXPORT_MAX_OUTPUT);
 	int64_t id;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a': at = optarg; break;
-		case 'F':
-			if ((rc = cli_parse_format(optarg, formats, &fmt)))
-				return rc;
-			have_format = 1;
-			break;
-		case 'h': fputs(export_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option("export", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("export", "unexpected argument '%s'", argv[optind]);
-	if (!have_format)
-		return cli_usage_error("export", "--format services, csv or json is required");
-	if (at && !iw_date_valid(at))
-		return cli_usage_error("export", "--at: '%s' is not a date (YYYY-MM-DD)", at);
+	export_format = FORMAT_TEXT; /* none of the allowed ones: --format is required */
+	export_at = NULL;
+	if ((rc = cli_parse_options(&export_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (n > 0)
+		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+	if (export_format == FORMAT_TEXT)
+		return cli_usage_error("--format services, csv or json is required");
+	fmt = export_format;
+	at = export_at;
 	if ((rc = cli_open_store(ctx, STORE_READONLY)))
 		return rc;
 	rc = at ? store_at_date(ctx->st, at, &id) : store_resolve(ctx->st, "latest", &id);
@@ -77,10 +81,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 		rc = cli_fail(rc);
 		goto out;
 	}
-	if ((out.len && fwrite(out.data, 1, out.len, stdout) != out.len) || fflush(stdout) != 0) {
-		cli_error("cannot write the export to standard output");
-		rc = EXIT_TROUBLE;
-	}
+	rc = cli_output(&out) ? EXIT_TROUBLE : EXIT_OK; /* main() reports a write error */
 out:
 	iw_buf_free(&out);
 	registry_doc_free(doc);

@@ -1,7 +1,7 @@
 /* cmd_history.c: `ianawatch history`: every state a port, range or service name went through. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "history/history.h"
@@ -11,9 +11,21 @@
 #define HISTORY_FLUSH (64u * 1024)
 #define HISTORY_OUTPUT_CAP (64u * 1024 * 1024)
 
-static const char cmd_history_usage[] =
-	"usage: ianawatch history PORT[/PROTO] | N-M[/PROTO] | NAME[/PROTO] [--format text|json]\n"
-	"\n"
+static cli_format history_format;
+
+static const cli_option history_options[] = {
+	{"format", 0, CLI_OPT_FORMAT, "F",
+	 "text (default) or json: {\"snapshots\": N, \"rows\": [{\"port\" (or \"name\"),\n"
+	 "\"protocol\", \"from\": SNAP, \"to\": SNAP, \"status\", \"entries\": [RECORD],\n"
+	 "\"other_records\", \"people\"}, ...]}, SNAP and RECORD as in `diff`",
+	 &history_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec history_spec = {
+	"history",
+	"ianawatch history PORT[/PROTO] | N-M[/PROTO] | NAME[/PROTO] [--format text|json]",
 	"Every state a port (each port of a range N-M, or a service name) went through across the\n"
 	"stored snapshots, oldest first: one row per run of consecutive snapshots in the same\n"
 	"state, from the registry date of its first snapshot to that of its last (\"now\" when it\n"
@@ -22,16 +34,18 @@ static const char cmd_history_usage[] =
 	"other records covering it (Reserved, Unassigned); a mere split of an Unassigned range is\n"
 	"no new state. Without /PROTO: every protocol of tcp, udp, sctp and dccp that some record\n"
 	"ever covered. A service name's state on a protocol is its entries there: assigned (one\n"
-	"has a port), registered (none has a port) or absent. Names are matched exactly.\n"
-	"\n"
-	"  --format F   text (default) or json: {\"snapshots\": N, \"rows\": [{\"port\" (or \"name\"),\n"
-	"               \"protocol\", \"from\": SNAP, \"to\": SNAP, \"status\", \"entries\": [RECORD],\n"
-	"               \"other_records\", \"people\"}, ...]}, SNAP and RECORD as in `diff`\n"
-	"  -h, --help   this help\n"
-	"\n"
+	"has a port), registered (none has a port) or absent. Names are matched exactly.",
+	history_options,
 	"Exit status: 0 done; 2 a bad command line (a port above 65535, an unknown protocol, an\n"
-	"empty name); 4 no record ever covered the port, no snapshot holds the name, or the\n"
-	"database holds no snapshot; the other statuses of ianawatch(1) for database failures.\n";
+	"empty name) or the output could not be written; 4 no record ever covered the port, no\n"
+	"snapshot holds the name, or the database holds no snapshot; the other statuses of\n"
+	"ianawatch(1) for database failures.",
+};
+
+const cli_command_spec *cli_spec_history(void)
+{
+	return &history_spec;
+}
 
 typedef struct cmd_history_out {
 	cli_format format;
@@ -39,78 +53,72 @@ typedef struct cmd_history_out {
 	size_t timelines, rows;
 } cmd_history_out;
 
-static void cmd_history_flush(iw_buf *b)
+/* A failed write stops the run: the rest would be lost too (main() says why). */
+static int cmd_history_flush(iw_buf *b)
 {
-	if (b->len)
-		fwrite(b->data, 1, b->len, stdout);
+	int rc = iw_buf_error(b);
+	if (rc == IW_OK && cli_output(b))
+		rc = iw_error_set(IW_EIO, "write error");
 	iw_buf_reset(b);
+	return rc;
 }
 
 static int cmd_history_timeline(const history_timeline *t, void *arg)
 {
 	cmd_history_out *o = arg;
 	size_t i;
-	int rc = IW_OK;
 
 	if (o->format == FORMAT_JSON) {
 		/* Opened with the first timeline: nothing at all is printed when nothing is found. */
 		if (!o->timelines)
-			rc = iw_buf_printf(&o->buf, "{\"snapshots\": %zu, \"rows\": [\n", t->nsnaps);
-		for (i = 0; i < t->nrows && !rc; i++) {
-			if (o->rows++ && (rc = iw_buf_adds(&o->buf, ",\n")))
-				break;
-			if (!(rc = iw_buf_addc(&o->buf, '{')) &&
-			    !(rc = history_render_json(&o->buf, t, &t->rows[i], 1)))
-				rc = iw_buf_addc(&o->buf, '}');
+			iw_buf_printf(&o->buf, "{\"snapshots\": %zu, \"rows\": [\n", t->nsnaps);
+		for (i = 0; i < t->nrows; i++) {
+			if (o->rows++)
+				iw_buf_adds(&o->buf, ",\n");
+			iw_buf_addc(&o->buf, '{');
+			history_render_json(&o->buf, t, &t->rows[i], 1);
+			iw_buf_addc(&o->buf, '}');
 		}
 	} else {
-		if (o->timelines && (rc = iw_buf_addc(&o->buf, '\n')))
-			return rc;
-		rc = history_render_text(&o->buf, t, 0);
+		if (o->timelines)
+			iw_buf_addc(&o->buf, '\n');
+		history_render_text(&o->buf, t, 0);
 	}
 	o->timelines++;
-	if (!rc && o->buf.len >= HISTORY_FLUSH)
-		cmd_history_flush(&o->buf);
-	return rc;
+	if (iw_buf_error(&o->buf))
+		return iw_buf_error(&o->buf);
+	return o->buf.len >= HISTORY_FLUSH ? cmd_history_flush(&o->buf) : IW_OK;
 }
 
 int cmd_history(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	cmd_history_out o;
 	history_query q;
-	int c, rc;
+	int n, rc;
 
-	o.format = FORMAT_TEXT;
-	o.timelines = o.rows = 0;
-	iw_buf_init(&o.buf, HISTORY_OUTPUT_CAP);
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'F':
-			if ((rc = cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
-			                           &o.format)))
-				return rc;
-			break;
-		case 'h': fputs(cmd_history_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option("history", c, argv);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("history", "give a port, a range N-M or a service name");
-	if (optind + 1 < argc)
-		return cli_usage_error("history", "unexpected argument '%s'", argv[optind + 1]);
-	if (history_parse_target(argv[optind], HISTORY_ALLOW_RANGE, &q))
-		return cli_usage_error("history", "%s", iw_error_last());
+	history_format = FORMAT_TEXT;
+	if ((rc = cli_parse_options(&history_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (n < 1)
+		return cli_usage_error("give a port, a range N-M or a service name");
+	if (n > 1)
+		return cli_usage_error("unexpected argument %s", cli_quote(argv[2]));
+	if (strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
+		return cli_usage_error("%s is too long for a port or a service name", cli_quote(argv[1]));
+	if (history_parse_target(argv[1], HISTORY_ALLOW_RANGE, &q))
+		return cli_usage_error("%s", iw_error_last());
 	if ((rc = cli_open_store(ctx, STORE_READONLY)))
 		return rc;
+	o.format = history_format;
+	o.timelines = o.rows = 0;
+	iw_buf_init(&o.buf, HISTORY_OUTPUT_CAP);
 	rc = history_run(ctx->st, &q, 0, cmd_history_timeline, &o);
 	if (!rc && o.format == FORMAT_JSON)
-		rc = iw_buf_adds(&o.buf, "\n]}\n");
-	cmd_history_flush(&o.buf);
+		iw_buf_adds(&o.buf, "\n]}\n");
+	if (!rc)
+		rc = cmd_history_flush(&o.buf);
 	iw_buf_free(&o.buf);
+	if (rc == IW_EIO && ferror(stdout))
+		return EXIT_TROUBLE; /* main() reports the write error */
 	return rc ? cli_fail(rc) : EXIT_OK;
 }

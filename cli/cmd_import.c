@@ -1,5 +1,5 @@
 /* cmd_import.c: `ianawatch import`: store registry documents from files as snapshots. */
-#include <getopt.h>
+#include <limits.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -12,20 +12,61 @@
 #include "ingest/ingest.h"
 #include "common/banned.h"
 
-static const char import_usage[] =
-	"usage: ianawatch import [--observed-at TIME] [--no-raw] [--force] FILE...\n"
-	"       ianawatch import --manifest TSV [--no-raw] [--force]\n\n"
+/* --observed-at: parsed while the command line is read, so a bad one stops the run early. */
+typedef struct import_when {
+	int given;
+	time_t at;
+} import_when;
+
+static import_when import_observed;
+static const char *import_manifest_path;
+static int import_no_raw, import_force, import_quiet;
+
+static int import_parse_time(const char *arg, void *value)
+{
+	import_when *w = value;
+	w->given = 1;
+	return iw_time_parse(arg, &w->at);
+}
+
+static const cli_option import_options[] = {
+	{"observed-at", 0, CLI_OPT_CALL, "TIME",
+	 "when the document was seen, ISO 8601 UTC (default: now; not\n"
+	 "later than a day from now)", &import_observed, 0, 0,
+	 import_parse_time},
+	{"manifest", 0, CLI_OPT_STRING, "TSV",
+	 "import the files listed in TSV, one `path<TAB>observed_at` per\n"
+	 "line (extra middle columns and a header line are allowed; relative\n"
+	 "paths are relative to the manifest)",
+	 &import_manifest_path, 0, 0, NULL},
+	{"no-raw", 0, CLI_OPT_FLAG, NULL, "do not keep the compressed original document",
+	 &import_no_raw, 0, 0, NULL},
+	{"force", 0, CLI_OPT_FLAG, NULL, "store documents that look implausible (future registry date,\n"
+	 "too many records or repeated records)", &import_force, 0,
+	 0, NULL},
+	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing but errors", &import_quiet, 0, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec import_spec = {
+	"import",
+	"ianawatch import [--observed-at TIME] [--no-raw] [--force] FILE...\n"
+	"       ianawatch import --manifest TSV [--no-raw] [--force]",
 	"Stores each registry document (FILE may be gzip-compressed; - is stdin) as a snapshot.\n"
-	"A document whose content is already stored is skipped; one observed before the newest\n"
-	"snapshot takes its place in time.\n\n"
-	"  --observed-at TIME  when the document was seen, ISO 8601 UTC (default: now)\n"
-	"  --manifest TSV      import the files listed in TSV, one `path<TAB>observed_at` per\n"
-	"                      line (extra middle columns and a header line are allowed; relative\n"
-	"                      paths are relative to the manifest)\n"
-	"  --no-raw            do not keep the compressed original document\n"
-	"  --force             store documents that look implausible\n"
-	"  -q, --quiet         print nothing but errors\n"
-	"  -h, --help          print this help\n";
+	"A document whose content is already stored is skipped; snapshots are ordered by the\n"
+	"registry's date, then observed time, so an older registry takes its place in time.",
+	import_options,
+	"Exit status: 0 every document stored or already stored; 2 a bad command line, or a file\n"
+	"that cannot be read; 3 a document that is no valid registry (the others are still\n"
+	"imported); 8 refused as implausible (see --force); 5 and 6 for database failures. With\n"
+	"several documents, the status of the first failure.",
+};
+
+const cli_command_spec *cli_spec_import(void)
+{
+	return &import_spec;
+}
 
 typedef struct import_state {
 	cli_ctx *ctx;
@@ -129,8 +170,8 @@ static int import_manifest(import_state *st, const char *manifest)
 		lineno++;
 		if (*p && *p != '#') {
 			if (import_manifest_line(p, &path, &when)) {
-				worst = cli_usage_error("import", "%s:%zu: expected path<TAB>observed_at",
-				                        manifest, lineno);
+				worst = cli_usage_error("%s:%zu: expected path<TAB>observed_at", manifest,
+				                        lineno);
 				goto out;
 			}
 			if (iw_time_parse(when, &t) != IW_OK) {
@@ -180,49 +221,42 @@ out:
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"observed-at", required_argument, NULL, 'o'},
-		{"manifest", required_argument, NULL, 'm'},
-		{"no-raw", no_argument, NULL, 'R'},
-		{"force", no_argument, NULL, 'f'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	import_state st;
-	const char *manifest = NULL, *observed = NULL;
 	time_t when;
-	int c, rc, worst = EXIT_OK;
+	int i, n, rc, worst = EXIT_OK;
 
+	memset(&import_observed, 0, sizeof(import_observed));
+	import_manifest_path = NULL;
+	import_no_raw = import_force = import_quiet = 0;
+	if ((rc = cli_parse_options(&import_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (import_manifest_path && (n > 0 || import_observed.given))
+		return cli_usage_error("--manifest takes no FILE and no --observed-at");
+	if (!import_manifest_path && n < 1)
+		return cli_usage_error("no FILE to import");
+	/* No system opens a longer name; the message would be cut before saying so. */
+	for (i = 1; i <= n; i++)
+		if (strlen(argv[i]) >= PATH_MAX)
+			return cli_usage_error("%s: file name too long", cli_quote(argv[i]));
+	if (import_manifest_path && strlen(import_manifest_path) >= PATH_MAX)
+		return cli_usage_error("%s: file name too long", cli_quote(import_manifest_path));
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
 	store_import_opts_init(&st.opts);
-	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': observed = optarg; break;
-		case 'm': manifest = optarg; break;
-		case 'R': st.opts.keep_raw = 0; break;
-		case 'f': st.opts.force = 1; break;
-		case 'q': st.quiet = 1; break;
-		case 'h': fputs(import_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option("import", c, argv);
-		}
-	}
-	if (manifest && (optind < argc || observed))
-		return cli_usage_error("import", "--manifest takes no FILE and no --observed-at");
-	if (!manifest && optind >= argc)
-		return cli_usage_error("import", "no FILE to import");
+	if (import_no_raw)
+		st.opts.keep_raw = 0;
+	st.opts.force = import_force;
+	st.quiet = import_quiet || ctx->quiet;
 	ingest_tune_malloc();
-	when = iw_now();
-	if (observed && iw_time_parse(observed, &when) != IW_OK)
-		return cli_usage_error("import", "--observed-at: %s", iw_error_last());
 	st.started = time(NULL);
 	st.progress = !st.quiet && isatty(STDERR_FILENO);
-	if (manifest)
-		return import_manifest(&st, manifest);
+	if (import_manifest_path)
+		return import_manifest(&st, import_manifest_path);
 	st.progress = 0;
-	for (; optind < argc; optind++) {
-		if ((rc = import_one(&st, argv[optind], when, !st.quiet)) != IW_OK && worst == EXIT_OK)
+	when = import_observed.given ? import_observed.at : iw_now();
+	for (i = 1; i <= n; i++) {
+		rc = import_one(&st, argv[i], when, !st.quiet);
+		if (rc != IW_OK && worst == EXIT_OK)
 			worst = cli_exit_for(rc);
 	}
 	return worst;

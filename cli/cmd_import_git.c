@@ -1,5 +1,4 @@
 /* cmd_import_git.c: `ianawatch import-git`: backfill the history from a git mirror's commits. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,22 +10,42 @@
 #include "gitsrc/gitsrc.h"
 #include "common/banned.h"
 
-static const char import_git_usage[] =
-	"usage: ianawatch import-git [--path FILE]... [--ref REF] [--no-raw] [-q] REPO\n\n"
+static cli_strings import_git_paths;
+static const char *import_git_ref;
+static int import_git_no_raw, import_git_quiet;
+
+static const cli_option import_git_options[] = {
+	{"path", 0, CLI_OPT_LIST, "FILE",
+	 "the file's path in the repository; repeat it for a file that moved\n"
+	 "(default: service-names-port-numbers.xml and\n"
+	 "iana-etc/service-names-port-numbers.xml)",
+	 &import_git_paths, 0, 0, NULL},
+	{"ref", 0, CLI_OPT_STRING, "REF", "the branch, tag or commit whose history to read (default: HEAD)",
+	 &import_git_ref, 0, 0, NULL},
+	{"no-raw", 0, CLI_OPT_FLAG, NULL, "do not keep the compressed original documents",
+	 &import_git_no_raw, 0, 0, NULL},
+	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing but errors", &import_git_quiet, 0, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec import_git_spec = {
+	"import-git",
+	"ianawatch import-git [--path FILE]... [--ref REF] [--no-raw] [-q] REPO",
 	"Imports every version of the registry file kept in the history of the local git\n"
 	"repository REPO, oldest first, each observed at its commit's (committer) time. Versions\n"
 	"whose content is already stored are skipped, so mirrors can be imported one after the\n"
 	"other, and again. History is followed through first parents (git log --first-parent):\n"
-	"what a merged branch brought in counts from the merge commit.\n\n"
-	"  --path FILE   the file's path in the repository; repeat it for a file that moved\n"
-	"                (default: service-names-port-numbers.xml and\n"
-	"                iana-etc/service-names-port-numbers.xml)\n"
-	"  --ref REF     the branch, tag or commit whose history to read (default: HEAD)\n"
-	"  --no-raw      do not keep the compressed original documents\n"
-	"  -q, --quiet   print nothing but errors\n"
-	"  -h, --help    print this help\n\n"
+	"what a merged branch brought in counts from the merge commit.",
+	import_git_options,
 	"A version that is not a valid registry is reported (commit and path) and skipped; the\n"
-	"exit status is then 3. Each snapshot's source is git:REPO@COMMIT:PATH.\n";
+	"exit status is then 3. Each snapshot's source is git:REPO@COMMIT:PATH.",
+};
+
+const cli_command_spec *cli_spec_import_git(void)
+{
+	return &import_git_spec;
+}
 
 typedef struct import_git_state {
 	cli_ctx *ctx;
@@ -146,46 +165,33 @@ out:
 
 int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"path", required_argument, NULL, 'p'},
-		{"ref", required_argument, NULL, 'r'},
-		{"no-raw", no_argument, NULL, 'R'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	import_git_state st;
-	const char **paths = NULL, *ref = NULL;
-	size_t npaths = 0, i;
+	size_t i;
 	gitsrc *g = NULL;
-	int c, rc, worst = EXIT_OK;
+	int n, rc, worst = EXIT_OK;
 
+	memset(&import_git_paths, 0, sizeof(import_git_paths));
+	import_git_ref = NULL;
+	import_git_no_raw = import_git_quiet = 0;
+	rc = cli_parse_options(&import_git_spec, ctx, argc, argv, &n);
+	if (rc == CLI_PARSED && n != 1)
+		rc = cli_usage_error(n < 1 ? "no REPO to import from" : "one REPO at a time");
+	if (rc != CLI_PARSED) {
+		free((void *)import_git_paths.v);
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	}
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;
 	store_import_opts_init(&st.opts);
-	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			paths = iw_realloc(paths, (npaths + 1) * sizeof(*paths));
-			paths[npaths++] = optarg;
-			break;
-		case 'r': ref = optarg; break;
-		case 'R': st.opts.keep_raw = 0; break;
-		case 'q': st.quiet = 1; break;
-		case 'h': fputs(import_git_usage, stdout); free(paths); return EXIT_OK;
-		default: free(paths); return cli_bad_option("import-git", c, argv);
-		}
-	}
-	if (optind >= argc || optind + 1 < argc) {
-		free(paths);
-		return cli_usage_error("import-git", optind >= argc ? "no REPO to import from"
-		                                                    : "one REPO at a time");
-	}
-	st.repo = argv[optind];
+	if (import_git_no_raw)
+		st.opts.keep_raw = 0;
+	st.quiet = import_git_quiet || ctx->quiet;
+	st.repo = argv[1];
 	ingest_tune_malloc();
-	rc = npaths ? gitsrc_open(&g, st.repo, ref, paths, npaths)
-	            : gitsrc_open(&g, st.repo, ref, gitsrc_default_paths, gitsrc_ndefault_paths);
-	free(paths);
+	rc = import_git_paths.n
+		? gitsrc_open(&g, st.repo, import_git_ref, import_git_paths.v, import_git_paths.n)
+		: gitsrc_open(&g, st.repo, import_git_ref, gitsrc_default_paths, gitsrc_ndefault_paths);
+	free((void *)import_git_paths.v);
 	if (rc)
 		return cli_fail(rc);
 	if ((worst = import_git_open_store(&st)) != EXIT_OK)

@@ -1,48 +1,61 @@
 /* cmd_snapshots.c: `ianawatch snapshots`: list the stored snapshots, oldest first. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
 #include "common/banned.h"
 
-static const char snapshots_usage[] =
-	"usage: ianawatch snapshots [--format text|json]\n\n"
+static cli_format snapshots_format;
+
+static const cli_option snapshots_options[] = {
+	{"format", 0, CLI_OPT_FORMAT, "F",
+	 "text (default) or json: an array of objects with id, registry_updated,\n"
+	 "observed_at, sha256, size, record_count, person_count, source, raw",
+	 &snapshots_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec snapshots_spec = {
+	"snapshots",
+	"ianawatch snapshots [--format text|json]",
 	"Lists the stored snapshots, oldest first: id, registry date, observed time, records,\n"
-	"SHA-256 and source.\n\n"
-	"  --format F   text (default) or json: an array of objects with id, registry_updated,\n"
-	"               observed_at, sha256, size, record_count, person_count, source, raw\n"
-	"  -h, --help   print this help\n";
+	"SHA-256 and source.",
+	snapshots_options,
+	"Exit status: 0 done; 2 a bad command line; 4 no database, or the database holds no\n"
+	"snapshot yet (as for `history` and `show`); the other statuses of ianawatch(1) for\n"
+	"database failures.",
+};
+
+const cli_command_spec *cli_spec_snapshots(void)
+{
+	return &snapshots_spec;
+}
 
 int cmd_snapshots(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	cli_format fmt = FORMAT_TEXT;
 	store_snapshot *v = NULL;
 	iw_buf out = IW_BUF_INIT(SIZE_MAX / 2);
 	size_t n = 0, i;
-	int c, rc;
+	cli_format fmt;
+	int nops, rc;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'F':
-			if ((rc = cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &fmt)))
-				return rc;
-			break;
-		case 'h': fputs(snapshots_usage, stdout); return EXIT_OK;
-		default: return cli_bad_option("snapshots", c, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("snapshots", "unexpected argument '%s'", argv[optind]);
+	snapshots_format = FORMAT_TEXT;
+	if ((rc = cli_parse_options(&snapshots_spec, ctx, argc, argv, &nops)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (nops > 0)
+		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+	fmt = snapshots_format;
 	if ((rc = cli_open_store(ctx, STORE_READONLY)))
 		return rc;
 	if ((rc = store_list_snapshots(ctx->st, &v, &n)))
 		return cli_fail(rc);
+	if (!n) {
+		/* As `history` and `show` say it: an empty list would look like a broken database. */
+		store_snapshots_free(v, n);
+		cli_error("the database holds no snapshot yet");
+		return EXIT_NOTFOUND;
+	}
 	if (fmt == FORMAT_JSON)
 		iw_buf_adds(&out, "[");
 	else if (n)
@@ -67,9 +80,11 @@ int cmd_snapshots(cli_ctx *ctx, int argc, char **argv)
 	}
 	if (fmt == FORMAT_JSON)
 		iw_buf_adds(&out, n ? "\n]\n" : "]\n");
-	if (out.data)
-		fwrite(out.data, 1, out.len, stdout);
+	if ((rc = iw_buf_error(&out)))
+		rc = cli_fail(rc);
+	else
+		rc = cli_output(&out) ? EXIT_TROUBLE : EXIT_OK;
 	iw_buf_free(&out);
 	store_snapshots_free(v, n);
-	return EXIT_OK;
+	return rc;
 }

@@ -1,6 +1,5 @@
 /* cmd_status.c: `ianawatch status`: when the last check, change and failure happened. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,24 +9,45 @@
 #include "reports/reports.h"
 #include "common/banned.h"
 
-static const char cmd_status_usage[] =
-	"usage: ianawatch status [--format text|json] [--max-age DAYS] [-q]\n"
-	"\n"
+static int status_parse_days(const char *s, void *out);
+
+static cli_format status_format;
+static double status_max_age;
+static int status_quiet;
+
+static const cli_option status_options[] = {
+	{"format", 0, CLI_OPT_FORMAT, "F",
+	 "text (default) or json: {\"last_check\", \"last_change\",\n"
+	 "\"last_failure\", \"snapshots\", \"max_age_days\", \"stale\"}",
+	 &status_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
+	{"max-age", 0, CLI_OPT_CALL, "DAYS",
+	 "exit 9 with a one-line message on stderr when no check has succeeded\n"
+	 "for more than DAYS days (fractions allowed), or never: a cron job or\n"
+	 "timer that silently stopped is caught by this",
+	 &status_max_age, 0, 0, status_parse_days},
+	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing on stdout (for monitoring with --max-age)",
+	 &status_quiet, 0, 0, NULL},
+	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+};
+
+static const cli_command_spec status_spec = {
+	"status",
+	"ianawatch status [--format text|json] [--max-age DAYS] [-q]",
 	"Tells, from the log `ianawatch fetch` keeps in the database: the last successful check\n"
 	"(a new snapshot, content already stored, or 304 not modified), the last change (the last\n"
 	"fetch that stored a snapshot), the last failure (download error, invalid document,\n"
 	"refusal) with its message, and how many snapshots are stored. Attempts that failed but\n"
-	"were retried successfully are not failures. A missing database is an empty history.\n"
-	"\n"
-	"  --format F      text (default) or json: {\"last_check\", \"last_change\",\n"
-	"                  \"last_failure\", \"snapshots\", \"max_age_days\", \"stale\"}\n"
-	"  --max-age DAYS  exit 9 with a one-line message on stderr when no check has succeeded\n"
-	"                  for more than DAYS days (fractions allowed), or never: a cron job or\n"
-	"                  timer that silently stopped is caught by this\n"
-	"  -q, --quiet     print nothing on stdout (for monitoring with --max-age)\n"
-	"  -h, --help      this help\n"
-	"\n"
-	"Exit status: 0; 9 when stale (--max-age); 5 when the database is unusable.\n";
+	"were retried successfully are not failures. A missing database is an empty history.",
+	status_options,
+	"Exit status: 0; 2 a bad command line or output that could not be written; 9 when stale\n"
+	"(--max-age); 5 when the database is unusable.",
+};
+
+const cli_command_spec *cli_spec_status(void)
+{
+	return &status_spec;
+}
 
 typedef struct status_info {
 	store_fetch_entry check, change, failure;
@@ -171,64 +191,37 @@ static void status_json(iw_buf *out, const status_info *si)
 }
 
 /* Parses DAYS: a non-negative number, fractions allowed, at most a century. */
-static int status_parse_days(const char *s, double *out)
+static int status_parse_days(const char *s, void *out)
 {
 	char *end;
 	double v;
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 36500)
-		return -1;
-	*out = v;
-	return 0;
+		return iw_error_set(IW_EINVAL, "expected a number of days from 0 to 36500, not %s",
+		                    cli_quote(s));
+	*(double *)out = v;
+	return IW_OK;
 }
 
 int cmd_status(cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"max-age", required_argument, NULL, 'm'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	status_info si;
-	cli_format format = FORMAT_TEXT;
+	cli_format format;
 	iw_buf out = IW_BUF_INIT((size_t)1 << 20);
-	int opt, rc, quiet = ctx->quiet, status = EXIT_TROUBLE;
+	int n, rc, quiet, status = EXIT_TROUBLE;
 
 	memset(&si, 0, sizeof(si));
-	si.max_age_days = -1;
-	while ((opt = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if ((rc = cli_parse_format(optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
-			                           &format))) {
-				status = rc;
-				goto out;
-			}
-			break;
-		case 'm':
-			if (status_parse_days(optarg, &si.max_age_days)) {
-				status = cli_usage_error(argv[0], "--max-age: expected a number of days, not "
-				                         "'%s'", optarg);
-				goto out;
-			}
-			break;
-		case 'q': quiet = 1; break;
-		case 'h':
-			fputs(cmd_status_usage, stdout);
-			status = EXIT_OK;
-			goto out;
-		default:
-			status = cli_bad_option(argv[0], opt, argv);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		status = cli_usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
+	status_format = FORMAT_TEXT;
+	status_max_age = -1;
+	status_quiet = 0;
+	if ((rc = cli_parse_options(&status_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc == CLI_HELPED ? EXIT_OK : rc;
+	if (n > 0)
+		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+	format = status_format;
+	quiet = status_quiet || ctx->quiet;
+	si.max_age_days = status_max_age;
 	si.now = iw_now();
 	rc = store_open(&ctx->st, ctx->db_path, STORE_READONLY);
 	if (rc == IW_ENOTFOUND) {
@@ -247,10 +240,12 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv)
 		status_json(&out, &si);
 	else
 		status_text(&out, &si);
-	if (!quiet && out.len && (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout))) {
-		cli_error("writing the status: %s", strerror(errno));
+	if ((rc = iw_buf_error(&out))) {
+		status = cli_fail(rc);
 		goto out;
 	}
+	if (!quiet && cli_output(&out))
+		goto out; /* main() reports the write error */
 	status = EXIT_OK;
 	if (si.stale) {
 		if (si.has_check) {

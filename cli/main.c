@@ -1,5 +1,5 @@
 /* main.c: ianawatch's entry point: global options, then dispatch through the command table. */
-#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,7 @@ static int cli_name_matches(const char *table, const char *arg)
 static void cli_usage(FILE *f)
 {
 	size_t i;
-	fprintf(f, "usage: ianawatch [--db PATH] [-v] [--version] [--help] COMMAND [ARGS]\n\n"
+	fprintf(f, "usage: ianawatch [--db PATH] [-v] [-q] [--version] [--help] COMMAND [ARGS]\n\n"
 	           "Keeps the history of IANA's Service Name and Transport Protocol Port Number\n"
 	           "Registry and reports what changed, in the registry's own terms.\n\ncommands:\n");
 	for (i = 0; i < CLI_NCOMMANDS; i++) {
@@ -47,77 +47,94 @@ static void cli_usage(FILE *f)
 	           "  --db PATH    the database (default: $IANAWATCH_DB, else\n"
 	           "               $XDG_DATA_HOME/ianawatch/ianawatch.db)\n"
 	           "  -v           say what is being done, on stderr\n"
+	           "  -q           print nothing but errors (where a command prints a summary)\n"
 	           "  --version    print the version and exit\n"
 	           "  --help       print this help and exit\n\n"
-	           "`ianawatch COMMAND --help` describes a command; man ianawatch has the details,\n"
-	           "including the exit statuses.\n");
+	           "Global options may also follow the command. `ianawatch COMMAND --help`\n"
+	           "describes a command; man ianawatch has the details, including the exit statuses.\n");
+}
+
+/* The options before the command. Returns -1 to go on with argv[*next], else an exit status. */
+static int cli_global_options(cli_ctx *ctx, int argc, char **argv, int *next)
+{
+	int i;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--db") || !strncmp(a, "--db=", 5)) {
+			const char *v = a[4] == '=' ? a + 5 : NULL;
+			if (!v && i + 1 >= argc) {
+				cli_error("option '--db' needs a value (see ianawatch --help)");
+				return EXIT_USAGE;
+			}
+			if (!v)
+				v = argv[++i];
+			if (!*v) {
+				cli_error("--db needs a path, not an empty string (see ianawatch --help)");
+				return EXIT_USAGE;
+			}
+			ctx->db_path = v;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			ctx->verbose++;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			ctx->quiet = 1;
+		} else if (!strcmp(a, "--version")) {
+			return cli_version(ctx);
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			cli_usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else {
+			cli_error("unknown global option %s (see ianawatch --help)", cli_quote(a));
+			return EXIT_USAGE;
+		}
+	}
+	*next = i;
+	return -1;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	static char name[32];
 	cli_ctx ctx;
 	char *default_db = NULL;
 	const char *env;
-	size_t i;
-	int c, rc = EXIT_USAGE;
+	size_t i, j;
+	int first = 1, rc;
 
+	/* A closed pipe is a write error like any other (cli_close_stdout()), not a silent death
+	 * halfway through a fetch that has more to record. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.argc_all = argc;
 	ctx.argv_all = argv;
-	/* '+' stops at the command name: what follows belongs to the command (git style). */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			ctx.db_path = optarg;
-			break;
-		case 'v':
-			ctx.verbose++;
-			break;
-		case 'V':
-			return cli_version(&ctx);
-		case 'h':
-			cli_usage(stdout);
-			return EXIT_OK;
-		default:
-			cli_error("unknown global option '%s' (see ianawatch --help)", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
+	if ((rc = cli_global_options(&ctx, argc, argv, &first)) != -1)
+		return cli_close_stdout(rc);
+	if (first >= argc) {
 		cli_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!ctx.db_path && (env = getenv("IANAWATCH_DB")) && *env)
-		ctx.db_path = env;
-	if (!ctx.db_path)
-		ctx.db_path = default_db = store_default_path();
-
 	for (i = 0; i < CLI_NCOMMANDS; i++)
-		if (cli_name_matches(cli_commands[i].name, argv[optind]))
+		if (cli_name_matches(cli_commands[i].name, argv[first]))
 			break;
 	if (i == CLI_NCOMMANDS) {
-		cli_error("'%s' is not a command (see ianawatch --help)", argv[optind]);
-		goto out;
+		cli_error("%s is not a command (see ianawatch --help)", cli_quote(argv[first]));
+		return EXIT_USAGE;
 	}
-	{
-		/* Each command parses its own options from its name on, with getopt restarted. */
-		int first = optind;
-		optind = 0;
-		opterr = 0;
-		rc = cli_commands[i].run(&ctx, argc - first, argv + first);
+	snprintf(name, sizeof(name), "%s", cli_commands[i].name);
+	for (j = 0; name[j]; j++)
+		if (name[j] == '_')
+			name[j] = '-';
+	cli_command_name = name;
+	if (!ctx.db_path && (env = getenv("IANAWATCH_DB")) && *env)
+		ctx.db_path = env;
+	if (!ctx.db_path && !(ctx.db_path = default_db = store_default_path())) {
+		cli_error("%s", iw_error_last());
+		return EXIT_USAGE;
 	}
-	store_free(ctx.st);
-	ctx.st = NULL;
-out:
+	rc = cli_commands[i].run(&ctx, argc - first, argv + first);
 	store_free(ctx.st);
 	free(default_db);
-	return rc;
+	return cli_close_stdout(rc);
 }

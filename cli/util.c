@@ -1,6 +1,5 @@
-/* util.c: what every subcommand shares: opening the store, errors, exit statuses, options. */
+/* util.c: what every subcommand shares: opening the store, messages, exit statuses, output. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <unistd.h>
 #include <stdarg.h>
@@ -11,15 +10,46 @@
 #include "cli/cli.h"
 #include "common/banned.h"
 
+const char *cli_command_name;
+
+/* The errno of the first failed write to stdout, for the one message main() prints. */
+static int cli_write_errno;
+
+/* The message prefix: every line a command prints on stderr names the command. What stdout
+ * holds goes out first, so that the two streams interleave in order. */
+static void cli_prefix(void)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 && !cli_write_errno)
+		cli_write_errno = errno ? errno : EIO;
+	if (cli_command_name)
+		fprintf(stderr, "ianawatch %s: ", cli_command_name);
+	else
+		fputs("ianawatch: ", stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fputs("ianawatch: ", stderr);
+	cli_prefix();
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+const char *cli_quote(const char *s)
+{
+	/* Rotating, so that one message can quote several arguments. */
+	static char bufs[4][CLI_QUOTE_MAX + 8];
+	static unsigned next;
+	char *b = bufs[next++ % 4];
+	size_t n = strlen(s);
+	if (n <= CLI_QUOTE_MAX)
+		snprintf(b, sizeof(bufs[0]), "'%s'", s);
+	else
+		snprintf(b, sizeof(bufs[0]), "'%.*s...'", CLI_QUOTE_MAX, s);
+	return b;
 }
 
 int cli_exit_for(int code)
@@ -55,44 +85,60 @@ int cli_open_store(cli_ctx *ctx, int flags)
 	return EXIT_OK;
 }
 
-int cli_parse_format(const char *s, unsigned allowed, cli_format *out)
-{
-	static const char *const names[] = {"text", "json", "markdown", "services", "csv"};
-	iw_buf list = IW_BUF_INIT(256);
-	size_t i;
-	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
-		if (!(allowed & (1u << i)))
-			continue;
-		if (!strcmp(s, names[i])) {
-			*out = (cli_format)i;
-			iw_buf_free(&list);
-			return EXIT_OK;
-		}
-		iw_buf_printf(&list, "%s%s", list.len ? ", " : "", names[i]);
-	}
-	cli_error("unknown format '%s' (expected one of: %s)", s, list.data ? list.data : "");
-	iw_buf_free(&list);
-	return EXIT_USAGE;
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
+int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	fflush(stdout);
-	fprintf(stderr, "ianawatch %s: ", cmd);
+	cli_prefix();
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see ianawatch %s --help)\n", cmd);
+	if (cli_command_name)
+		fprintf(stderr, " (see ianawatch %s --help)\n", cli_command_name);
+	else
+		fputs(" (see ianawatch --help)\n", stderr);
 	return EXIT_USAGE;
 }
 
-int cli_bad_option(const char *cmd, int c, char **argv)
+int cli_output(const iw_buf *b)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "?";
-	if (c == ':')
-		return cli_usage_error(cmd, "option '%s' needs a value", arg);
-	return cli_usage_error(cmd, "unknown option '%s'", arg);
+	return cli_write(b->data, b->len);
+}
+
+int cli_write(const void *data, size_t len)
+{
+	if (!len)
+		return 0;
+	errno = 0;
+	if (fwrite(data, 1, len, stdout) != len) {
+		if (!cli_write_errno)
+			cli_write_errno = errno ? errno : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_close_stdout(int rc)
+{
+	int err = cli_write_errno, failed = ferror(stdout) || cli_write_errno;
+	errno = 0;
+	if (fflush(stdout) != 0) {
+		failed = 1;
+		if (!err)
+			err = errno;
+	}
+	errno = 0;
+	if (fclose(stdout) != 0) {
+		failed = 1;
+		if (!err)
+			err = errno;
+	}
+	if (!failed)
+		return rc;
+	/* A reader that stopped early (`ianawatch history 1-1000 | head`) wanted no more: that is
+	 * no news worth a message, but the output is incomplete all the same. */
+	if (err != EPIPE)
+		cli_error("write error: %s", err ? strerror(err) : "output lost");
+	return rc != EXIT_OK && rc != EXIT_CHANGES ? rc : EXIT_TROUBLE;
 }
 
 int cli_parse_long(const char *s, long min, long max, long *out)

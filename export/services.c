@@ -105,18 +105,15 @@ static int services_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int services_header(iw_buf *out, const store_snapshot *snap, const registry_doc *doc)
+static void services_header(iw_buf *out, const store_snapshot *snap, const registry_doc *doc)
 {
-	int rc;
-	if ((rc = iw_buf_printf(out, "# /etc/services: IANA's Service Name and Transport Protocol "
-	                        "Port Number Registry\n# as of %s", doc->updated ? doc->updated
-	                                                                      : "(undated)")))
-		return rc;
-	if (snap && (rc = iw_buf_printf(out, " (ianawatch snapshot %lld, observed %s,\n# sha256 %s)",
-	                                (long long)snap->id, snap->observed_at, snap->sha256)))
-		return rc;
-	return iw_buf_adds(out, ".\n#\n# See also services(5) and IANA's official page:\n"
-	                   "# https://www.iana.org/assignments/service-names-port-numbers\n#\n");
+	iw_buf_printf(out, "# /etc/services: IANA's Service Name and Transport Protocol "
+	              "Port Number Registry\n# as of %s", doc->updated ? doc->updated : "(undated)");
+	if (snap)
+		iw_buf_printf(out, " (ianawatch snapshot %lld, observed %s,\n# sha256 %s)",
+		              (long long)snap->id, snap->observed_at, snap->sha256);
+	iw_buf_adds(out, ".\n#\n# See also services(5) and IANA's official page:\n"
+	            "# https://www.iana.org/assignments/service-names-port-numbers\n#\n");
 }
 
 int export_services(iw_buf *out, const store_snapshot *snap, const registry_doc *doc)
@@ -129,8 +126,7 @@ int export_services(iw_buf *out, const store_snapshot *snap, const registry_doc 
 	memset(&o, 0, sizeof(o));
 	/* At most two entries (tcp and udp) per record, allocated once: lines point into it. */
 	o.e = iw_calloc(doc->nrecords * 2 + 1, sizeof(*o.e));
-	if ((rc = services_header(out, snap, doc)))
-		goto out;
+	services_header(out, snap, doc);
 	for (i = 0; i < doc->nrecords; i++) {
 		const registry_record *r = &doc->records[i];
 		if (!r->f[REG_NAME] || r->port == REGISTRY_NO_PORT)
@@ -150,14 +146,15 @@ int export_services(iw_buf *out, const store_snapshot *snap, const registry_doc 
 		    !strcmp(prev->e->name, x->e->name))
 			continue;
 		iw_buf_reset(&where);
-		if ((rc = iw_buf_printf(&where, "%d/%s", (int)x->port, x->e->proto)))
+		iw_buf_printf(&where, "%d/%s", (int)x->port, x->e->proto);
+		if ((rc = iw_buf_error(&where)))
 			goto out;
-		rc = x->e->desc
-			? iw_buf_printf(out, "%-16s %-10s # %s\n", x->e->name, where.data, x->e->desc)
-			: iw_buf_printf(out, "%-16s %s\n", x->e->name, where.data);
-		if (rc)
-			goto out;
+		if (x->e->desc)
+			iw_buf_printf(out, "%-16s %-10s # %s\n", x->e->name, where.data, x->e->desc);
+		else
+			iw_buf_printf(out, "%-16s %s\n", x->e->name, where.data);
 	}
+	rc = iw_buf_error(out);
 out:
 	for (i = 0; i < o.ne; i++) {
 		free(o.e[i].name);

@@ -433,7 +433,7 @@ static char *fetch_header(CURL *h, const char *name)
 
 /* Whether url parses and names http or https, so that a typo is the user's error (IW_EINVAL),
  * not a network failure worth retrying. */
-static int fetch_check_url(const char *url, const char *shown)
+int fetch_url_check(const char *url, const char *shown)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL;
@@ -469,7 +469,7 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 	if (!o || !o->url || !*o->url)
 		return iw_error_set(IW_EINVAL, "fetch: no URL given");
 	shown = fetch_redact(o->url);
-	err = fetch_check_url(o->url, shown);
+	err = fetch_url_check(o->url, shown);
 	if (err)
 		goto out;
 	if (o->attempts < 1 || o->max_body == 0 ||

@@ -125,6 +125,11 @@ void fetch_result_free(fetch_result *res);
  * credentials or does not parse. */
 char *fetch_url_redact(const char *url);
 
+/* IW_OK when url parses and names http or https; else IW_EINVAL with a message naming
+ * `shown` (the redacted URL). What fetch_url() checks first, for callers that validate a
+ * command line before they touch anything. Needs no fetch_global_init(). */
+int fetch_url_check(const char *url, const char *shown);
+
 /* The libcurl this program runs with and its TLS library, as "libcurl 7.88.1 (OpenSSL/3.0.15)",
  * for `--version`. A static string, formatted on the first call (call it from one thread). */
 const char *fetch_library_version(void);

@@ -183,7 +183,7 @@ static int walk_visit(walk *w, size_t node, const unsigned char *prefix, size_t 
 		                         outlen) != IW_OK)
 			snprintf(why, sizeof(why), "%s", iw_error_last());
 	} else {
-		snprintf(why, sizeof(why), "cannot read it: %s", sqlite3_errmsg(store_db(w->s)));
+		snprintf(why, sizeof(why), "cannot read it: %s", sqlite3_errmsg(w->s->db));
 	}
 	sqlite3_reset(w->blob);
 	rc = w->fn(w->arg, nd->id, *out, *outlen, *out ? NULL : why);
@@ -316,7 +316,7 @@ static void check_problem(check *c, const char *fmt, ...)
 	char line[1024];
 	va_list ap;
 	c->res->problems++;
-	if (c->listed++ >= CHECK_LIST_MAX)
+	if (c->listed++ >= CHECK_LIST_MAX || !c->fn)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -328,7 +328,7 @@ static void check_problem(check *c, const char *fmt, ...)
 static void check_kind_done(check *c, const char *kind)
 {
 	char line[200];
-	if (c->listed > CHECK_LIST_MAX) {
+	if (c->listed > CHECK_LIST_MAX && c->fn) {
 		snprintf(line, sizeof(line), "%s: %zu more problems of this kind not listed", kind,
 		         c->listed - CHECK_LIST_MAX);
 		c->fn(c->arg, line);
@@ -338,7 +338,7 @@ static void check_kind_done(check *c, const char *kind)
 
 static void check_sqlerr(check *c, const char *what)
 {
-	check_problem(c, "%s: %s", what, sqlite3_errmsg(store_db(c->s)));
+	check_problem(c, "%s: %s", what, sqlite3_errmsg(c->s->db));
 }
 
 static void check_sqlite(check *c)

@@ -167,7 +167,7 @@ static int import_item_id(import_ctx *c, const unsigned char *hash, int is_recor
 	}
 	if ((rc = import_step_done(c, c->ins_item, "insert version")))
 		return rc;
-	*id = sqlite3_last_insert_rowid(store_db(c->s));
+	*id = sqlite3_last_insert_rowid(c->s->db);
 	return IW_OK;
 }
 
@@ -319,6 +319,82 @@ out:
 	return rc;
 }
 
+/* Whole months from date a to date b (YYYY-MM-DD), 0 when b is not later. */
+static double import_months_between(const char *a, const char *b)
+{
+	time_t ta, tb;
+	if (iw_time_parse(a, &ta) || iw_time_parse(b, &tb) || tb <= ta)
+		return 0;
+	return (double)(tb - ta) / (30.44 * 86400);
+}
+
+/* The registry grows by well under 1 % a month (14,000 records in 2017, 14,500 in 2026): a
+ * document with max_growth (10 %) more records than the newest snapshot, plus a point per
+ * month between their dates and STORE_GROWTH_SLACK records, is not a plausible successor. */
+static int import_check_growth(const registry_doc *doc, int64_t newest_records,
+                               const char *newest_date, double max_growth)
+{
+	double months = import_months_between(newest_date, doc->updated);
+	double bound = (double)newest_records * (1 + max_growth + months / 100) + STORE_GROWTH_SLACK;
+	if ((double)doc->nrecords <= bound)
+		return IW_OK;
+	return iw_error_set(IW_EREFUSED, "refusing a document with %zu records: the newest snapshot "
+	                    "(registry %s) has %lld, and more than %.0f looks like a broken or "
+	                    "forged registry (--force stores it anyway)", doc->nrecords, newest_date,
+	                    (long long)newest_records, bound);
+}
+
+/* The real registry repeats one record (rdp, without protocol or port) by name, protocol and
+ * port; a document repeating many is broken. Names the first repeated record. */
+static int import_check_duplicates(const registry_doc *doc)
+{
+	size_t i, dups = 0;
+	const registry_record *first = NULL;
+	for (i = 0; i < doc->nrecords; i++) {
+		if (doc->records[i].occurrence == 0)
+			continue;
+		if (!first)
+			first = &doc->records[i];
+		dups++;
+	}
+	if (dups <= STORE_MAX_DUPLICATES)
+		return IW_OK;
+	if (first->port == REGISTRY_NO_PORT)
+		return iw_error_set(IW_EREFUSED, "refusing a document with %zu repeated records (the "
+		                    "registry has %d at most), the first '%s' (%s) without a port "
+		                    "(--force stores it anyway)", dups, STORE_MAX_DUPLICATES,
+		                    first->f[REG_NAME] ? first->f[REG_NAME] : "",
+		                    first->f[REG_PROTOCOL] ? first->f[REG_PROTOCOL] : "no protocol");
+	return iw_error_set(IW_EREFUSED, "refusing a document with %zu repeated records (the "
+	                    "registry has %d at most), the first '%s' on %d/%s (--force stores it "
+	                    "anyway)", dups, STORE_MAX_DUPLICATES,
+	                    first->f[REG_NAME] ? first->f[REG_NAME] : "", first->port,
+	                    first->f[REG_PROTOCOL] ? first->f[REG_PROTOCOL] : "");
+}
+
+/* Known content is a rollback when a later snapshot is stored: refused under refuse_older. */
+static int import_check_known(store *s, int64_t id, const store_import_opts *opts)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (opts->force || !opts->refuse_older)
+		return IW_OK;
+	if ((rc = store_prepare(s, &st, "SELECT k.registry_updated, n.registry_updated, n.id "
+	                        "FROM snapshot k, snapshot n WHERE k.id = ? AND n.pos > k.pos "
+	                        "ORDER BY n.pos DESC LIMIT 1")))
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = iw_error_set(IW_EREFUSED, "refusing a rollback: this is the content of snapshot "
+		                  "%lld (registry %s), older than the newest, snapshot %lld (registry "
+		                  "%s) (--force accepts it)", (long long)id,
+		                  (const char *)sqlite3_column_text(st, 0),
+		                  (long long)sqlite3_column_int64(st, 2),
+		                  (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int import_run(store *s, void *arg)
 {
 	import_ctx *c = arg;
@@ -333,7 +409,7 @@ static int import_run(store *s, void *arg)
 	if (rc == IW_OK) {
 		c->res->snapshot_id = existing;
 		c->res->created = 0;
-		return IW_OK;
+		return import_check_known(s, existing, c->opts);
 	}
 	if (rc != IW_ENOTFOUND)
 		return rc;
@@ -342,10 +418,15 @@ static int import_run(store *s, void *arg)
 	iw_time_format(c->opts->observed_at, observed);
 	if ((rc = store_count_snapshots(s, &n)))
 		return rc;
-	/* Ties in observed time go after what is already stored. */
-	if ((rc = store_prepare(s, &st, "SELECT count(*) FROM snapshot WHERE observed_at <= ?")))
+	/* The registry's own date orders the history, the observed time its same-day
+	 * re-publications, the content's hash (unique) whatever remains: any import order of any
+	 * set of documents gives the same positions (STORE_ORDER). */
+	if ((rc = store_prepare(s, &st, "SELECT count(*) FROM snapshot WHERE "
+	                        "(registry_updated, observed_at, sha256) < (?, ?, ?)")))
 		return rc;
-	sqlite3_bind_text(st, 1, observed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, c->doc->updated, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, observed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->sha, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		rc = store_sqlerr(s, "place snapshot");
 		goto out;
@@ -372,6 +453,9 @@ static int import_run(store *s, void *arg)
 			                  (long long)newest_records, c->opts->min_ratio * 100);
 			goto out;
 		}
+		if (!c->opts->force && c->opts->max_growth > 0 &&
+		    (rc = import_check_growth(c->doc, newest_records, newest_date, c->opts->max_growth)))
+			goto out;
 		if (!c->opts->force && c->opts->refuse_older && strcmp(c->doc->updated, newest_date) < 0) {
 			rc = iw_error_set(IW_EREFUSED, "refusing a registry dated %s: the newest snapshot is "
 			                  "dated %s (--force stores it anyway)", c->doc->updated, newest_date);
@@ -432,7 +516,7 @@ static int import_run(store *s, void *arg)
 		rc = store_sqlerr(s, "add snapshot");
 		goto out;
 	}
-	c->res->snapshot_id = sqlite3_last_insert_rowid(store_db(s));
+	c->res->snapshot_id = sqlite3_last_insert_rowid(s->db);
 	c->res->created = 1;
 	sqlite3_finalize(st);
 	st = NULL;
@@ -452,11 +536,33 @@ out:
 	return rc;
 }
 
+/* Checks that need no database: a document cannot have been observed, nor published, in the
+ * future (beyond STORE_CLOCK_SKEW); either would put it after every real snapshot for good. */
+static int import_plausible_time(const registry_doc *doc, const store_import_opts *opts)
+{
+	time_t limit = iw_now() + STORE_CLOCK_SKEW;
+	char when[21], lim[21], limit_date[11];
+
+	iw_time_format(limit, lim);
+	if (opts->observed_at > limit) {
+		iw_time_format(opts->observed_at, when);
+		return iw_error_set(IW_EINVAL, "observed time %s is in the future (allowing a day of "
+		                    "clock skew, the latest accepted is %s)", when, lim);
+	}
+	snprintf(limit_date, sizeof(limit_date), "%.10s", lim);
+	if (!opts->force && doc->updated && strcmp(doc->updated, limit_date) > 0)
+		return iw_error_set(IW_EREFUSED, "refusing a registry dated %s: that is in the future "
+		                    "(later than %s, a day from now; --force stores it anyway)",
+		                    doc->updated, limit_date);
+	return IW_OK;
+}
+
 void store_import_opts_init(store_import_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->observed_at = iw_now();
 	o->keep_raw = 1;
+	o->max_growth = STORE_MAX_GROWTH;
 }
 
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
@@ -467,6 +573,9 @@ int store_import(store *s, const registry_doc *doc, const unsigned char *data, s
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	if ((rc = import_plausible_time(doc, opts)) ||
+	    (!opts->force && (rc = import_check_duplicates(doc))))
+		return rc;
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	c.doc = doc;
@@ -480,7 +589,7 @@ int store_import(store *s, const registry_doc *doc, const unsigned char *data, s
 	/* Known content costs no write lock at all. */
 	rc = store_find_sha256(s, c.sha, &res->snapshot_id);
 	if (rc == IW_OK)
-		return IW_OK;
+		return import_check_known(s, res->snapshot_id, opts);
 	if (rc != IW_ENOTFOUND)
 		return rc;
 	iw_error_clear();

@@ -163,11 +163,30 @@ int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
 }
 
+int store_versions_ended(store *s, int64_t pos, store_version_list *out)
+{
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	                     " FROM record_span s JOIN record r ON r.id = s.record_id "
+	                     "WHERE s.last_pos BETWEEN ?1 AND ?2 ORDER BY s.first_pos, r.id", NULL, 0,
+	                     pos > 1 ? (int)(pos - 1) : 0, out);
+}
+
 int store_versions_for_name(store *s, const char *name, store_version_list *out)
 {
 	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
 	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE r.name = ?1 ORDER BY s.first_pos, r.id", name, 0, 0, out);
+	                     "WHERE r.name = ?1 COLLATE NOCASE ORDER BY s.first_pos, r.id", name, 0, 0,
+	                     out);
+}
+
+int store_versions_for_person(store *s, const char *pid, store_version_list *out)
+{
+	/* Lists are '\n'-separated ids: pad both sides so that an id matches only whole. */
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
+	                     "WHERE instr(lower(char(10) || coalesce(r.assignee, '') || char(10) || "
+	                     "coalesce(r.contact, '') || char(10)), lower(char(10) || ?1 || "
+	                     "char(10))) > 0 ORDER BY s.first_pos, r.id", pid, 0, 0, out);
 }
 
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out,

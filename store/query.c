@@ -68,15 +68,6 @@ out:
 	return rc;
 }
 
-void store_person_list_free(store_person_list *l)
-{
-	if (!l)
-		return;
-	free(l->v);
-	registry_doc_free(l->strings);
-	memset(l, 0, sizeof(*l));
-}
-
 int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_person_list *out)
 {

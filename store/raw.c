@@ -187,6 +187,32 @@ static int raw_neighbour(store *s, int64_t pos, int after, int64_t *id, int *has
 	return rc;
 }
 
+/* Whether the chain of bases from id (itself included) reaches target. */
+static int raw_chain_has(store *s, int64_t id, int64_t target, int *found)
+{
+	sqlite3_stmt *st = NULL;
+	size_t steps = 0;
+	int rc = store_prepare(s, &st, "SELECT base_id FROM raw_delta WHERE snapshot_id = ?"), sr;
+	*found = 0;
+	while (!rc && id && steps++ < RAW_MAX_CHAIN) {
+		if (id == target) {
+			*found = 1;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, id);
+		sr = sqlite3_step(st);
+		if (sr == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		else if (sr == SQLITE_DONE)
+			id = 0;
+		else
+			rc = store_sqlerr(s, "follow raw documents");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Stores the raw document of id: a delta against base, or self-contained when base is 0.
  * An earlier self-contained row of id (now getting a successor) is replaced. */
 static int raw_write(store *s, int64_t id, int64_t base, const unsigned char *z, size_t zlen)
@@ -310,7 +336,7 @@ int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, 
 	unsigned char *base = NULL, *z = NULL, *prev = NULL;
 	size_t baselen = 0, zlen = 0, prevlen = 0;
 	int64_t succ = 0, pred = 0;
-	int succ_based = 0, pred_based = 1, rc;
+	int succ_based = 0, pred_based = 1, pred_in_chain = 0, rc;
 
 	/* The newest raw document is self-contained, older ones are deltas against the next, so
 	 * the document a nightly run needs is always one decompression away. */
@@ -319,6 +345,12 @@ int store_raw_put(store *s, int64_t id, int64_t pos, const unsigned char *data, 
 		goto out;
 	if (!pred || pred_based)
 		pred = 0; /* nothing self-contained before it to re-encode */
+	/* After a reordering (migration 2) the successor may be a delta of pred: re-encoding pred
+	 * against the new document would close a loop. */
+	if (pred && succ && (rc = raw_chain_has(s, succ, pred, &pred_in_chain)))
+		goto out;
+	if (pred_in_chain)
+		pred = 0;
 	raw_job_wait(job);
 	if (job && job->data == data && !succ && !job->rc && job->pred_id == pred &&
 	    (!pred || job->z_pred)) {

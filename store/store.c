@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -14,10 +15,16 @@
 /* 'IANW': marks a SQLite file as an ianawatch database. */
 #define STORE_APPLICATION_ID 0x49414e57
 
-/* migrations[i] takes the schema from version i to i + 1. Never edit a released entry: add one. */
-static const char *const store_migrations[] = {
+/* migrations[i] takes the schema from version i to i + 1, in one transaction each: its SQL,
+ * then its function. Never edit a released entry: add one. */
+typedef struct store_migration {
+	const char *sql;
+	int (*fn)(store *s);
+} store_migration;
+
+static const store_migration store_migrations[] = {
 	/* 0 -> 1: the first release. */
-	"CREATE TABLE snapshot ("
+	{"CREATE TABLE snapshot ("
 	"  id INTEGER PRIMARY KEY,"
 	"  pos INTEGER NOT NULL,"                /* rank by observed time, 1-based */
 	"  registry_updated TEXT NOT NULL,"
@@ -81,7 +88,37 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX fetch_log_outcome ON fetch_log(outcome, at);"
 	/* Facts derived on write, e.g. max_range: the widest port range of any record, which
 	 * bounds the index scan of a port query. */
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value);",
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value);", NULL},
+	/* 1 -> 2: snapshots ordered by the registry's date, not by when they were observed
+	 * (issue 13); the index serves the placement of each import. */
+	{"DROP INDEX snapshot_date;"
+	 "CREATE INDEX snapshot_order ON snapshot(" STORE_ORDER ");", store_reorder},
+	/* 2 -> 3: names and people as users type them, case-insensitively (issue 12). */
+	{"DROP INDEX record_name;"
+	 "CREATE INDEX record_name ON record(name COLLATE NOCASE);"
+	 "CREATE INDEX person_pid_nocase ON person(pid COLLATE NOCASE);"
+	 "CREATE INDEX person_name ON person(name COLLATE NOCASE);", NULL},
+	/* 3 -> 4: full-text search over every version of every record and person (issue 12).
+	 * Contentless (the text is in record and person already; versions are never deleted),
+	 * kept up to date by triggers, filled here for what is already stored. Person ids in
+	 * assignee and contact split into words at '_' (Bernie_Volz: bernie, volz). */
+	{"CREATE VIRTUAL TABLE record_fts USING fts5(name, description, notes, people, refs, "
+	 "  content='');"
+	 "CREATE VIRTUAL TABLE person_fts USING fts5(pid, name, org, uri, content='');"
+	 "CREATE TRIGGER record_fts_insert AFTER INSERT ON record BEGIN"
+	 "  INSERT INTO record_fts (rowid, name, description, notes, people, refs) VALUES"
+	 "  (new.id, new.name, new.description, new.notes,"
+	 "   coalesce(new.assignee, '') || ' ' || coalesce(new.contact, ''), new.refs);"
+	 "END;"
+	 "CREATE TRIGGER person_fts_insert AFTER INSERT ON person BEGIN"
+	 "  INSERT INTO person_fts (rowid, pid, name, org, uri) VALUES"
+	 "  (new.id, new.pid, new.name, new.org, new.uri);"
+	 "END;"
+	 "INSERT INTO record_fts (rowid, name, description, notes, people, refs)"
+	 "  SELECT id, name, description, notes,"
+	 "  coalesce(assignee, '') || ' ' || coalesce(contact, ''), refs FROM record;"
+	 "INSERT INTO person_fts (rowid, pid, name, org, uri)"
+	 "  SELECT id, pid, name, org, uri FROM person;", NULL},
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))
@@ -121,13 +158,20 @@ int store_exec(store *s, const char *sql)
 
 int store_begin(store *s)
 {
+	int rc;
 	/* IMMEDIATE takes the write lock now, so two writers never interleave; busy_timeout makes
 	 * the second one wait briefly before it gives up. */
+	if ((rc = store_has_moved(s)))
+		return rc;
 	return store_exec(s, "BEGIN IMMEDIATE");
 }
 
 int store_commit(store *s)
 {
+	int rc;
+	/* Rows committed to a file that is no longer at its path would be lost without a word. */
+	if ((rc = store_has_moved(s)))
+		return rc;
 	return store_exec(s, "COMMIT");
 }
 
@@ -184,20 +228,29 @@ static int store_migrate(store *s)
 	if (!s->writable)
 		return iw_error_set(IW_EDB, "%s: database schema version %d needs an upgrade; run a "
 		                    "writing command such as `ianawatch import` first", s->path, version);
-	if ((rc = store_begin(s)))
-		return rc;
-	/* Re-read under the write lock: another process may have migrated meanwhile. */
-	if ((rc = store_pragma_int(s, "PRAGMA user_version", &version)))
-		goto out;
-	for (i = version; i < STORE_NMIGRATIONS && i < STORE_SCHEMA_VERSION; i++) {
-		if ((rc = store_exec(s, store_migrations[i])))
+	/* One transaction per step: each leaves a database a build of that version can use. */
+	for (i = version; i < STORE_SCHEMA_VERSION; i++) {
+		if ((rc = store_begin(s)))
+			return rc;
+		/* Re-read under the write lock: another process may have migrated meanwhile. */
+		if ((rc = store_pragma_int(s, "PRAGMA user_version", &version)))
+			goto out;
+		if (version <= i) {
+			if (i >= STORE_NMIGRATIONS) {
+				rc = iw_error_set(IW_ERROR, "no migration from schema version %d", i);
+				goto out;
+			}
+			if ((store_migrations[i].sql && (rc = store_exec(s, store_migrations[i].sql))) ||
+			    (store_migrations[i].fn && (rc = store_migrations[i].fn(s))))
+				goto out;
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d",
+			         i + 1, STORE_APPLICATION_ID);
+			if ((rc = store_exec(s, sql)))
+				goto out;
+		}
+		if ((rc = store_commit(s)))
 			goto out;
 	}
-	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d; PRAGMA application_id = %d",
-	         STORE_SCHEMA_VERSION, STORE_APPLICATION_ID);
-	if ((rc = store_exec(s, sql)))
-		goto out;
-	rc = store_commit(s);
 out:
 	if (rc)
 		store_rollback(s);
@@ -208,20 +261,130 @@ char *store_default_path(void)
 {
 	const char *xdg = getenv("XDG_DATA_HOME");
 	const char *home = getenv("HOME");
+	struct passwd *pw;
 	if (xdg && xdg[0] == '/')
 		return iw_asprintf("%s/ianawatch/ianawatch.db", xdg);
-	return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", home && *home ? home : ".");
+	if (home && home[0] == '/')
+		return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", home);
+	/* Under cron or a service manager HOME may be unset: the password database knows the
+	 * home; a path relative to wherever the job happens to run never is one. */
+	pw = getpwuid(getuid());
+	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
+		return iw_asprintf("%s/.local/share/ianawatch/ianawatch.db", pw->pw_dir);
+	iw_error_set(IW_EINVAL, "no home folder to keep the database in ($HOME is not an absolute "
+	             "path and user %lu has none): give --db PATH or set IANAWATCH_DB",
+	             (unsigned long)getuid());
+	return NULL;
+}
+
+static int store_file_exists(const char *path, const char *suffix)
+{
+	char *p = iw_asprintf("%s%s", path, suffix);
+	int r = access(p, F_OK) == 0;
+	free(p);
+	return r;
+}
+
+/* Whether the folder holding path accepts new files (the -wal and -shm SQLite adds). */
+static int store_dir_writable(const char *path)
+{
+	char *dir = iw_strdup(path), *slash = strrchr(dir, '/');
+	int r;
+	if (!slash)
+		r = access(".", W_OK) == 0;
+	else {
+		if (slash == dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		r = access(dir, W_OK) == 0;
+	}
+	free(dir);
+	return r;
+}
+
+/* path as a file: URI with ?immutable=1, for a database on read-only media. */
+static char *store_immutable_uri(const char *path)
+{
+	iw_buf b;
+	const char *p;
+	char *out = NULL;
+	iw_buf_init(&b, 3 * strlen(path) + 64);
+	iw_buf_adds(&b, "file:");
+	for (p = path; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '%' || c == '?' || c == '#' || c < 0x21 || c >= 0x7f)
+			iw_buf_printf(&b, "%%%02X", c);
+		else
+			iw_buf_addc(&b, (char)c);
+	}
+	iw_buf_adds(&b, "?immutable=1");
+	if (iw_buf_error(&b) == IW_OK)
+		out = iw_buf_detach(&b, NULL);
+	iw_buf_free(&b);
+	return out;
+}
+
+/* Opens the connection. A reader must leave behind no -wal or -shm that was not there: when
+ * none is there and the file could be written, it opens read-write but query_only, so that
+ * SQLite, closing the last connection, removes what it created (a read-only connection cannot).
+ * Otherwise it opens read-only; on read-only media, where SQLite cannot create the -shm a WAL
+ * database needs, it reads the file as immutable (nobody can be writing it there). */
+static int store_connect(store *s, const char *path)
+{
+	int ro_media, rc, flags;
+	if (s->writable)
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	else if (!store_file_exists(path, "-wal") && !store_file_exists(path, "-shm") &&
+	         access(path, W_OK) == 0 && store_dir_writable(path))
+		flags = SQLITE_OPEN_READWRITE;
+	else
+		flags = SQLITE_OPEN_READONLY;
+	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK && !s->writable && flags == SQLITE_OPEN_READONLY &&
+	    !store_dir_writable(path) && !store_file_exists(path, "-shm")) {
+		/* Probe: a WAL database there fails its first read with SQLITE_CANTOPEN. */
+		ro_media = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+		                        NULL) == SQLITE_CANTOPEN;
+		if (ro_media) {
+			char *uri = store_immutable_uri(path);
+			sqlite3_close_v2(s->db);
+			s->db = NULL;
+			if (!uri)
+				return iw_error_set(IW_ENOMEM, "%s: path too long", path);
+			rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			                     SQLITE_OPEN_NOMUTEX, NULL);
+			free(uri);
+		}
+	}
+	if (rc != SQLITE_OK)
+		return iw_error_set(IW_EDB, "%s: cannot open the database: %s", path,
+		                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	return IW_OK;
+}
+
+int store_has_moved(store *s)
+{
+	int moved = 0;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
+		return iw_error_set(IW_EDB, "%s: the database file was moved or removed while "
+		                    "ianawatch was using it; nothing more was written", s->path);
+	return IW_OK;
 }
 
 int store_open(store **out, const char *path, int flags)
 {
 	store *s = iw_calloc(1, sizeof(*s));
-	int rc = IW_OK, oflags;
+	int rc = IW_OK;
 	struct stat sb;
 
 	*out = NULL;
 	s->path = iw_strdup(path);
 	s->writable = (flags & (STORE_WRITE | STORE_CREATE)) != 0;
+	if (!*path) {
+		rc = iw_error_set(IW_EINVAL, "an empty database path");
+		goto out;
+	}
 	if (stat(path, &sb) != 0) {
 		char *dir, *slash;
 		if (!(flags & STORE_CREATE)) {
@@ -245,21 +408,21 @@ int store_open(store **out, const char *path, int flags)
 		rc = iw_error_set(IW_EDB, "%s: the database is read-only (%s)", path, strerror(errno));
 		goto out;
 	}
-	oflags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = iw_error_set(IW_EDB, "%s: cannot open the database: %s", path,
-		                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	if ((rc = store_connect(s, path)))
 		goto out;
-	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 0);
-	if ((rc = store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")))
+	if ((rc = store_exec(s, s->writable ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL"
+	                                    : "PRAGMA query_only = ON")))
 		goto out;
 	if ((rc = store_migrate(s)))
 		goto out;
 	/* WAL lets readers see a consistent snapshot set while a writer works. Only once the file
-	 * is known to be ours: switching rewrites the header of whatever SQLite file it is. */
-	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL")))
+	 * is known to be ours: switching rewrites the header of whatever SQLite file it is. The
+	 * log is cut back to STORE_WAL_LIMIT at each checkpoint, so a bulk import leaves no
+	 * hundred-megabyte -wal behind. */
+	if (s->writable && (rc = store_exec(s, "PRAGMA journal_mode = WAL; "
+	                                    "PRAGMA journal_size_limit = " STORE_WAL_LIMIT)))
 		goto out;
 	/* A reader's queries must agree with each other: in one read transaction for the store's
 	 * life, it sees the database as of its first query, however many writers commit meanwhile
@@ -281,11 +444,6 @@ void store_free(store *s)
 		sqlite3_close_v2(s->db);
 	free(s->path);
 	free(s);
-}
-
-sqlite3 *store_db(store *s)
-{
-	return s->db;
 }
 
 void store_snapshot_clear(store_snapshot *s)

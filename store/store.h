@@ -3,8 +3,9 @@
  *
  * Every snapshot is one imported document. Record and person versions are stored once, with
  * the spans of consecutive snapshots ("positions") in which they appear, so a decade of nightly
- * snapshots costs a few rows per change. Snapshots are ordered by observed time; `pos` is the
- * 1-based rank in that order (it shifts when an older document is imported later), `id` never
+ * snapshots costs a few rows per change. Snapshots are ordered by the registry's own date,
+ * then by observed time, then by SHA-256 (see store_import()); `pos` is the 1-based rank in
+ * that order (it shifts when an older document is imported later), `id` never
  * changes. The raw documents are kept zstd-compressed, each older one as a delta against the
  * next, so the newest is always one decompression away.
  *
@@ -32,7 +33,7 @@ enum {
 };
 
 /* The schema version this build writes; a database with a higher one is refused. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 4
 
 /* The default path: $XDG_DATA_HOME/ianawatch/ianawatch.db, else ~/.local/share/...
  * Returns a malloc()ed string. */
@@ -57,6 +58,15 @@ typedef struct store_snapshot {
 void store_snapshot_clear(store_snapshot *s); /* frees source */
 void store_snapshots_free(store_snapshot *v, size_t n);
 
+/* Clock skew allowed between this machine and the registry or the given observed time. */
+#define STORE_CLOCK_SKEW 86400
+
+/* Plausibility bounds (see store_import_opts; --force skips them). */
+#define STORE_MAX_GROWTH 0.10     /* 10 % more records than the newest snapshot */
+#define STORE_GROWTH_SLACK 64     /* records, for registries too small for percentages */
+#define STORE_MAX_DUPLICATES 16   /* records repeating another's name, protocol and port (the
+                                     real registry has one: rdp) */
+
 typedef struct store_import_opts {
 	const char *source;   /* recorded as provenance */
 	time_t observed_at;   /* when the document was seen */
@@ -64,7 +74,12 @@ typedef struct store_import_opts {
 	int force;            /* skip the plausibility checks below */
 	double min_ratio;     /* refuse a document with fewer records than this fraction of the
 	                         newest snapshot's (0 to skip; fetch uses 0.9) */
-	int refuse_older;     /* refuse a registry date older than the newest snapshot's */
+	double max_growth;    /* refuse a document with more records than the newest snapshot's
+	                         times (1 + max_growth + 1 % per month between their registry
+	                         dates), plus STORE_GROWTH_SLACK (default STORE_MAX_GROWTH; 0 to
+	                         skip) */
+	int refuse_older;     /* refuse a registry date older than the newest snapshot's, and
+	                         known content older than the newest snapshot (a rollback) */
 	struct store_raw_job *raw_job; /* optional: the raw archive compressed ahead of time */
 } store_import_opts;
 
@@ -86,7 +101,15 @@ int store_raw_job_start(const char *db_path, const unsigned char *data, size_t l
                         store_raw_job **out);
 void store_raw_job_free(store_raw_job *job);
 
-/* Stores doc (parsed from data[0..len)) as a snapshot. */
+/* Stores doc (parsed from data[0..len)) as a snapshot, at its place in the history: snapshots
+ * are ordered by the registry's date (doc->updated), then by observed time (the registry's
+ * same-day re-publications), then by SHA-256, so that any import order of the same documents
+ * gives the same positions. Unless opts->force, refuses (IW_EREFUSED) more than
+ * STORE_MAX_DUPLICATES repeated records (naming the first) and the growth and age bounds of
+ * opts; content already stored gives created = 0, or IW_EREFUSED under opts->refuse_older when
+ * a later snapshot exists (a rollback). Fails with IW_EINVAL when opts->observed_at is later than now
+ * (iw_now()) plus STORE_CLOCK_SKEW, and, unless opts->force, with IW_EREFUSED when the
+ * registry date is later than that. */
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
                  const store_import_opts *opts, store_import_result *res);
 
@@ -127,10 +150,76 @@ typedef struct store_version_list {
 } store_version_list;
 
 void store_version_list_free(store_version_list *l);
-/* Every version of every record covering port [lo, hi] (any protocol), or, with name != NULL,
- * named `name`, with its spans. */
+/* Every version of every record covering port [lo, hi] (any protocol), or named `name`
+ * (case-insensitively, as DNS labels compare: "CompressNET" finds compressnet), with its
+ * spans; or, for store_versions_for_person(), listing person id `pid` (case-insensitively) as
+ * assignee or contact. The list is the caller's (store_version_list_free()); an empty list
+ * is IW_OK. */
 int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out);
 int store_versions_for_name(store *s, const char *name, store_version_list *out);
+int store_versions_for_person(store *s, const char *pid, store_version_list *out);
+
+/* One stored version of a person, with the positions where it is present. */
+typedef struct store_person_version {
+	int64_t person_id;
+	int64_t first_pos, last_pos;   /* last_pos capped at the newest position */
+	registry_person p;             /* strings owned by the list's doc */
+} store_person_version;
+
+typedef struct store_person_list {
+	store_person_version *v;
+	size_t n;
+	registry_doc *strings;         /* owns the strings */
+} store_person_list;
+
+void store_person_list_free(store_person_list *l);
+/* Every version of every person whose id or name (in any version) is `who`, compared
+ * case-insensitively ("Bernie_Volz", "bernie volz"), ordered by id, then time. IW_ENOTFOUND
+ * (error set) when there is none. *out is the caller's (store_person_list_free()). */
+int store_person_versions(store *s, const char *who, store_person_list *out);
+
+/* "Did you mean": up to STORE_SUGGESTIONS stored service names (STORE_SUGGEST_NAMES) or
+ * person ids (STORE_SUGGEST_PEOPLE, matched against ids and names) nearest to query by edit
+ * distance, case-insensitive, nearest first, none farther than a third of the query's length
+ * (at least 2) and none equal to it. *out (n strings) is the caller's: free with
+ * store_suggestions_free(); NULL when there is none. */
+#define STORE_SUGGESTIONS 3
+typedef enum store_suggest_kind { STORE_SUGGEST_NAMES, STORE_SUGGEST_PEOPLE } store_suggest_kind;
+int store_suggest(store *s, store_suggest_kind kind, const char *query, char ***out, size_t *n);
+void store_suggestions_free(char **v, size_t n);
+
+/* One search result: an entry (the versions of a named record with one name, any case, and
+ * protocol; of an unnamed one, one protocol and port) or a person, whose stored versions
+ * matched. Strings owned by the list's doc. */
+typedef struct store_search_hit {
+	int is_person;
+	const char *name;          /* the record's name (NULL when unnamed), or the person id */
+	const char *protocol;      /* NULL for a person or a record without one */
+	int port, port_end;        /* lowest port and highest port_end of the matching versions;
+	                              REGISTRY_NO_PORT for a person or no port */
+	int64_t first_pos, last_pos; /* the positions the matching versions span */
+	double score;              /* relevance (FTS5 bm25, sign flipped): higher is better */
+	size_t versions;           /* matching versions */
+	const char *text;          /* a description (record) or name (person) to show */
+} store_search_hit;
+
+typedef struct store_search_list {
+	store_search_hit *v;
+	size_t n;
+	registry_doc *strings;     /* owns the strings */
+} store_search_list;
+
+void store_search_list_free(store_search_list *l);
+/* Full-text search (SQLite FTS5, schema 4) over every version of every record (name,
+ * description, notes, assignee and contact ids, references) and person (id, name,
+ * organisation, uri). text is words, all required, each matched as a word (case and accents
+ * ignored; no query syntax). Hits grouped as described above, best first; none is IW_OK with
+ * n = 0. IW_EINVAL when text has no word. *out is the caller's (store_search_list_free()). */
+int store_search(store *s, const char *text, store_search_list *out);
+
+/* Every version with its spans that ended before position pos (last_pos < pos): what the
+ * registry held once and no longer held at pos (compare's de-assignment dates). */
+int store_versions_ended(store *s, int64_t pos, store_version_list *out);
 /* Every person version with id `pid` and its spans (for resolving names per snapshot). */
 int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out, registry_doc *strings);
 
@@ -157,21 +246,8 @@ typedef enum store_span_which {
 int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_version_list *out);
 
-/* One stored person version with a span of positions where it is present. */
-typedef struct store_person_version {
-	int64_t person_id;
-	int64_t first_pos, last_pos;
-	registry_person p;       /* strings owned by the list's doc */
-} store_person_version;
-
-typedef struct store_person_list {
-	store_person_version *v;
-	size_t n;
-	registry_doc *strings;   /* owns the strings */
-} store_person_list;
-
-void store_person_list_free(store_person_list *l);
-/* The person versions with a span as `which` says; as store_record_spans(). */
+/* The person versions (store_person_list, above) with a span as `which` says; as
+ * store_record_spans(). */
 int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_person_list *out);
 
@@ -311,7 +387,7 @@ typedef void (*store_check_fn)(void *arg, const char *problem);
  * its snapshot's size and SHA-256; and, for every snapshot with a raw document (or `sample` of
  * them, spread evenly, always including the newest; 0 for all), that the records and people
  * reconstructed from the spans equal a fresh parse of the document.
- * Each problem goes to fn. Returns IW_OK when there are none, IW_EDB (with a message counting
+ * Each problem goes to fn (NULL: only counted). Returns IW_OK when there are none, IW_EDB (with a message counting
  * them) when there are; *out is filled either way.
  */
 int store_check(store *s, size_t sample, store_check_fn fn, void *arg, store_check_result *out);

@@ -20,9 +20,21 @@ struct store {
 	int read_owned;  /* the outermost one opened the transaction */
 };
 
-/* The connection, for the store's own files (s->db); not public: readers outside store/ use
- * the queries of store.h. */
-sqlite3 *store_db(store *s);
+/* The history order of snapshots (columns of table snapshot): the registry's own date, then
+ * the observed time for same-day re-publications, then the content's hash. */
+#define STORE_ORDER "registry_updated, observed_at, sha256"
+
+/* Migration 1 -> 2: renumbers the positions in STORE_ORDER and rebuilds every span to match.
+ * Runs inside the caller's transaction. */
+int store_reorder(store *s);
+
+/* The most a checkpointed write-ahead log keeps on disk (PRAGMA journal_size_limit), bytes. */
+#define STORE_WAL_LIMIT "16777216"
+
+/* IW_EDB when the database file was renamed or unlinked since it was opened
+ * (SQLITE_FCNTL_HAS_MOVED): store_begin() and store_commit() refuse to go on then. */
+int store_has_moved(store *s);
+
 /* Sets the error from the connection's message and returns IW_EDB. */
 int store_sqlerr(store *s, const char *what);
 int store_prepare(store *s, sqlite3_stmt **st, const char *sql);

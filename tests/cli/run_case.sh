@@ -40,6 +40,10 @@ fi
 
 command=${command//@DATA@/$data}
 command=${command//@TMP@/$scratch}
+if [[ $command == *@LONG@* ]]; then
+	long=$(head -c 100000 /dev/zero | tr '\0' x)
+	command=${command//@LONG@/$long}
+fi
 eval "set -- $command"
 cd "$data"
 if [ -n "$stdin_file" ]; then
@@ -48,6 +52,10 @@ else
 	"$bin" --db "$db" "$@" < /dev/null > "$scratch/stdout" 2> "$scratch/stderr"
 fi
 got_exit=$?
+# What the command left in the scratch folder (the runner's own files aside), for "--- files".
+(cd "$scratch" && ls -A | grep -vx -e stdout -e stderr -e fixture.log -e home) > "$scratch/files.list.tmp"
+grep -vx files.list.tmp "$scratch/files.list.tmp" > "$scratch/files" || true
+rm -f "$scratch/files.list.tmp"
 # Scratch paths differ per run: show them as @TMP@.
 sed -i "s|$scratch|@TMP@|g" "$scratch/stdout" "$scratch/stderr"
 
@@ -72,6 +80,7 @@ check() { # check NAME FILE
 }
 check stdout "$scratch/stdout"
 check stderr "$scratch/stderr"
+check files "$scratch/files"
 if [ "$got_exit" != "$want_exit" ]; then
 	echo "$name: exit status $got_exit, expected $want_exit"; echo "--- stderr:"; cat "$scratch/stderr"; fail=1
 fi

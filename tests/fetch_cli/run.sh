@@ -320,9 +320,16 @@ begin "unreachable server: EXIT_NET"
 db=$(fresh refused)
 expect_failure "$db" 7 error 2 "http://127.0.0.1:1/x" --url "http://127.0.0.1:1/x" --attempts 2
 
-begin "bad URL scheme: usage error, logged"
+begin "bad URL scheme: usage error before the lock or the database is touched (issue 13)"
 db=$(fresh scheme)
-expect_failure "$db" 2 error 1 "only http:// and https://" --url "ftp://127.0.0.1/x"
+sum=$(sha256sum < "$db")
+iw "$db" fetch --url "ftp://127.0.0.1/x"
+expect_rc 2
+expect_no_output
+expect_err "only http:// and https://"
+expect_one_err_line
+[ "$(sha256sum < "$db")" = "$sum" ] || fail "the database changed"
+[ ! -e "$db.lock" ] || fail "a lock file was created"
 
 # ---- plausibility ---------------------------------------------------------------------------
 begin "far fewer records: refused without --force"
@@ -359,10 +366,10 @@ db=$(fresh busy)
 	--attempts 1 > "$work/a.out" 2> "$work/a.err" &
 a_pid=$!
 for _ in $(seq 100); do
-	grep -q "ianawatch: fetching" "$work/a.err" 2>/dev/null && break
+	grep -q "ianawatch fetch: fetching" "$work/a.err" 2>/dev/null && break
 	sleep 0.05
 done
-grep -q "ianawatch: fetching" "$work/a.err" || fail "the first run never started fetching"
+grep -q "ianawatch fetch: fetching" "$work/a.err" || fail "the first run never started fetching"
 before=$(state "$db")
 logs_before=$(logrows "$db")
 IANAWATCH_LOCK_WAIT_MS=300 iw "$db" fetch --url "$U/f/2025-02-13.xml"
@@ -383,7 +390,7 @@ db=$(fresh wait)
 	--attempts 1 > "$work/a.out" 2> "$work/a.err" &
 a_pid=$!
 for _ in $(seq 100); do
-	grep -q "ianawatch: fetching" "$work/a.err" 2>/dev/null && break
+	grep -q "ianawatch fetch: fetching" "$work/a.err" 2>/dev/null && break
 	sleep 0.05
 done
 IANAWATCH_LOCK_WAIT_MS=8000 iw "$db" fetch --url "$U/f/2025-02-13.xml" --exit-code

@@ -58,18 +58,18 @@ check "contents stored from a file are recognised" "$rc: $out" \
 # (The parser's own words after the line number are its business.)
 out=$("$iw" --db db import-git -q --ref broken mirror 2>&1); rc=$?
 check "a version that is no registry: one line naming commit and path, exit 3" \
-	"$rc: $(echo "$out" | wc -l) ${out%%:3368:*}" "3: 1 ianawatch: git:mirror@$c6:iana-etc/$f"
+	"$rc: $(echo "$out" | wc -l) ${out%%:3368:*}" "3: 1 ianawatch import-git: git:mirror@$c6:iana-etc/$f"
 
 out=$("$iw" --db db3 import-git --ref "$c3" --path "$f" mirror 2>&1); rc=$?
 check "--ref bounds the history" "$rc: $out" \
 	"0: mirror: 2 new snapshots, 0 already stored, 0 failed (2 versions in 3 commits)"
 
 out=$("$iw" --db db4 import-git --path nothing.xml mirror 2>&1); rc=$?
-check "no commit has the path: exit 4" "$rc: $out" "4: ianawatch: mirror: no commit of 'HEAD' has nothing.xml"
+check "no commit has the path: exit 4" "$rc: $out" "4: ianawatch import-git: mirror: no commit of 'HEAD' has nothing.xml"
 [ -e db4 ] && { echo "FAIL a failed import-git created a database"; fail=1; }
 mkdir nowhere
 out=$("$iw" --db db4 import-git nowhere 2>&1); rc=$?
-check "not a repository: exit 4" "$rc: $out" "4: ianawatch: nowhere: not a git repository"
+check "not a repository: exit 4" "$rc: $out" "4: ianawatch import-git: nowhere: not a git repository"
 
 # cat: the original bytes, whose SHA-256 is the snapshot's.
 for id in 1 2 3; do

@@ -104,7 +104,7 @@ for f in "$h"/*; do
 			bad "$name (db: $with_db): exit $rc, expected $want_rc: $(head -c 300 "$tmp/err")"
 		elif ! grep -qF -- "$want_msg" "$tmp/err"; then
 			bad "$name (db: $with_db): message lacks '$want_msg': $(head -c 300 "$tmp/err")"
-		elif [ "$lines" != 1 ] || ! grep -q "^ianawatch: .*$name" "$tmp/err"; then
+		elif [ "$lines" != 1 ] || ! grep -q "^ianawatch import: .*$name" "$tmp/err"; then
 			bad "$name (db: $with_db): not one line naming the file: $(head -c 300 "$tmp/err")"
 		elif [ -s "$tmp/out" ]; then
 			bad "$name (db: $with_db): printed on stdout: $(head -c 200 "$tmp/out")"

@@ -1,0 +1,252 @@
+/* services.c: reading local services files, /etc/services and nmap-services alike. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "watch_int.h"
+#include "common/banned.h"
+
+void watch_arena_free(watch_arena *a)
+{
+	size_t i;
+	if (!a)
+		return;
+	free(a->text);
+	free(a->aliases);
+	for (i = 0; i < a->nsubs; i++)
+		watch_services_free(a->subs[i]);
+	free(a->subs);
+	free(a);
+}
+
+static int services_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Splits the line [p, end) in place into at most max fields; returns how many. */
+static size_t services_fields(char *p, char *end, char **f, size_t max)
+{
+	size_t n = 0;
+	while (p < end) {
+		while (p < end && services_is_space(*p))
+			p++;
+		if (p >= end || *p == '#')
+			break;
+		if (n < max)
+			f[n] = p;
+		n++;
+		while (p < end && !services_is_space(*p) && *p != '#')
+			p++;
+		if (p < end && *p == '#') {
+			*p = '\0';
+			break;
+		}
+		if (p < end)
+			*p++ = '\0';
+	}
+	return n;
+}
+
+static int services_is_frequency(const char *s)
+{
+	int digits = 0, point = 0;
+	for (; *s; s++) {
+		if (*s == '.' && !point)
+			point = 1;
+		else if (isdigit((unsigned char)*s))
+			digits++;
+		else
+			return 0;
+	}
+	return digits && point;
+}
+
+/* Parses "port/proto" (one port, read by the registry's own parser); returns 0 and sets *port
+ * and *proto (pointing into s), or -1. */
+static int services_port_proto(char *s, int32_t *port, char **proto)
+{
+	char *slash = strchr(s, '/');
+	int32_t lo, hi;
+	if (!slash || !slash[1] ||
+	    registry_port_parse(s, (size_t)(slash - s), &lo, &hi) != REGISTRY_PORT_OK || lo != hi)
+		return -1;
+	*port = lo;
+	*proto = slash + 1;
+	return 0;
+}
+
+static int services_name_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+static void services_warn(watch_warn_fn warn, void *arg, const char *file, unsigned line,
+                          const char *fmt, ...) IW_PRINTF(5, 6);
+static void services_warn(watch_warn_fn warn, void *arg, const char *file, unsigned line,
+                          const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(arg, file, line, msg);
+}
+
+/* Decides the format from the third fields of the data lines. */
+static watch_services_format services_detect(const char *data, size_t len)
+{
+	size_t freq = 0, other = 0, lines = 0;
+	const char *p = data, *end = data + len;
+	while (p < end && lines < 200) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		char buf[512], *f[3];
+		size_t n = (size_t)(le - p) < sizeof(buf) - 1 ? (size_t)(le - p) : sizeof(buf) - 1;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (services_fields(buf, buf + n, f, 3) >= 3) {
+			lines++;
+			if (services_is_frequency(f[2]))
+				freq++;
+			else
+				other++;
+		}
+		p = le + 1;
+	}
+	return freq > other ? WATCH_FORMAT_NMAP : WATCH_FORMAT_SERVICES;
+}
+
+int watch_services_parse(const char *data, size_t len, const char *name, watch_warn_fn warn,
+                         void *arg, watch_services **out)
+{
+	watch_services *f = iw_calloc(1, sizeof(*f));
+	size_t alloc = 0, *alias_start = NULL, *alias_count = NULL, i;
+	char *p, *end;
+	unsigned line = 0;
+
+	*out = NULL;
+	f->arena = iw_calloc(1, sizeof(*f->arena));
+	f->arena->text = iw_malloc(len + 1);
+	memcpy(f->arena->text, data, len);
+	f->arena->text[len] = '\0';
+	f->format = services_detect(data, len);
+	p = f->arena->text;
+	end = p + len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		char *fld[64], *proto;
+		int32_t port;
+		size_t nf, k;
+		int pi;
+		watch_service *sv;
+
+		line++;
+		*le = '\0';
+		nf = services_fields(p, le, fld, 64);
+		p = le + 1;
+		if (nf == 0)
+			continue;
+		if (nf < 2) {
+			services_warn(warn, arg, name, line, "expected 'name port/protocol', got '%s'", fld[0]);
+			f->skipped++;
+			continue;
+		}
+		if (services_port_proto(fld[1], &port, &proto)) {
+			services_warn(warn, arg, name, line,
+			              "'%s' is not port/protocol (a port 0 to %d)", fld[1],
+			              REGISTRY_PORT_MAX);
+			f->skipped++;
+			continue;
+		}
+		if (!services_name_ok(fld[0])) {
+			services_warn(warn, arg, name, line, "a name with control characters");
+			f->skipped++;
+			continue;
+		}
+		if ((pi = registry_protocol_index_ci(proto)) < 0) {
+			f->other_protocols++;
+			continue;
+		}
+		if (f->format == WATCH_FORMAT_NMAP) {
+			if (nf >= 3 && !services_is_frequency(fld[2])) {
+				services_warn(warn, arg, name, line,
+				              "'%s' is not a frequency (nmap-services)", fld[2]);
+				f->skipped++;
+				continue;
+			}
+			if (!strcmp(fld[0], "unknown"))
+				continue;
+		}
+		if (f->n == alloc) {
+			alloc = alloc ? alloc * 2 : 256;
+			f->v = iw_realloc(f->v, alloc * sizeof(*f->v));
+			alias_start = iw_realloc(alias_start, alloc * sizeof(*alias_start));
+			alias_count = iw_realloc(alias_count, alloc * sizeof(*alias_count));
+		}
+		sv = &f->v[f->n];
+		memset(sv, 0, sizeof(*sv));
+		sv->name = fld[0];
+		sv->protocol = registry_protocols[pi];
+		sv->proto = pi;
+		sv->port = port;
+		sv->line = line;
+		alias_start[f->n] = f->arena->naliases;
+		alias_count[f->n] = 0;
+		if (f->format == WATCH_FORMAT_SERVICES) {
+			for (k = 2; k < nf && k < 64; k++) {
+				if (!services_name_ok(fld[k]))
+					continue;
+				watch_arena *a = f->arena;
+				if (a->naliases == a->aliases_alloc) {
+					a->aliases_alloc = a->aliases_alloc ? a->aliases_alloc * 2 : 256;
+					a->aliases = iw_realloc(a->aliases, a->aliases_alloc * sizeof(*a->aliases));
+				}
+				a->aliases[a->naliases++] = fld[k];
+				alias_count[f->n]++;
+			}
+		}
+		f->n++;
+	}
+	/* Aliases point into one array that grew meanwhile: attach them now. */
+	for (i = 0; i < f->n; i++) {
+		f->v[i].naliases = alias_count[i];
+		f->v[i].aliases = alias_count[i] ? f->arena->aliases + alias_start[i] : NULL;
+	}
+	free(alias_start);
+	free(alias_count);
+	*out = f;
+	return IW_OK;
+}
+
+int watch_services_read(const char *path, watch_warn_fn warn, void *arg, watch_services **out)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc;
+	*out = NULL;
+	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+		return rc;
+	rc = watch_services_parse((const char *)data, len,
+	                          strcmp(path, "-") ? path : "(standard input)", warn, arg, out);
+	free(data);
+	return rc;
+}
+
+void watch_services_free(watch_services *f)
+{
+	if (!f)
+		return;
+	free(f->v);
+	watch_arena_free(f->arena);
+	free(f);
+}
