@@ -63,6 +63,18 @@ static void ports_json_str(iw_buf *b, const char *s)
 	iw_buf_addc(b, '"');
 }
 
+/* A search link's query value, percent-encoded but for RFC 3986's unreserved characters. */
+static void ports_query(iw_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			iw_buf_addc(b, (char)c);
+		else
+			iw_buf_printf(b, "%%%02X", c);
+	}
+}
+
 /* Whether hay holds needle, ASCII letters in any case. */
 static int ports_has(const char *hay, const char *needle)
 {
@@ -165,7 +177,7 @@ static void ports_person_link(iw_buf *b, const history_row *row, const char *id)
 {
 	const history_person_ref *ref = ports_person_ref(row, id);
 	iw_buf_adds(b, "<a href=\"../search.html?q=");
-	ports_esc(b, id);
+	ports_query(b, id);
 	iw_buf_adds(b, "\">");
 	if (ref && ref->person && ref->person->f[PERSON_NAME]) {
 		ports_esc(b, ref->person->f[PERSON_NAME]);
@@ -245,7 +257,7 @@ static void ports_entry(ports_ctx *c, const history_row *row, const registry_rec
 	iw_buf_adds(b, "<dt>Name</dt><dd>");
 	if (e->f[REG_NAME]) {
 		iw_buf_adds(b, "<a href=\"../search.html?q=");
-		ports_esc(b, e->f[REG_NAME]);
+		ports_query(b, e->f[REG_NAME]);
 		iw_buf_adds(b, "\">");
 		ports_esc(b, e->f[REG_NAME]);
 		iw_buf_adds(b, "</a>");
