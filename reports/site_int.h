@@ -38,6 +38,7 @@ typedef struct site_run {
 	site_pair *pairs;      /* n entries, [0] unused */
 	long *assigned;        /* n entries; -1 while unknown */
 	report_site_stats *stats;
+	const report_watch *watch; /* report --watch: change sets narrowed (issue 15) */
 } site_run;
 
 /* The snapshot at index j of the range. */
