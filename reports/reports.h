@@ -201,20 +201,35 @@ void report_axis_nice(long lo, long hi, int max_ticks, report_axis *out);
 #define REPORT_CHART_TOP 12
 #define REPORT_CHART_BOTTOM 212
 
+/* Two snapshots further apart than this many days leave a stretch with no snapshot: the charts
+ * draw it as a gap (hatched, labelled), never as a line across it, and the changes found over
+ * it as one band over the whole stretch, never piled into the month it ends in. */
+#define REPORT_CHART_GAP_DAYS 62
+
 typedef struct report_chart_point {
-	time_t t;     /* the snapshot's registry date */
-	long value;   /* assigned port numbers */
+	time_t t;          /* the snapshot's registry date */
+	long value;        /* assigned port numbers */
+	const char *href;  /* the change set leading to it, or NULL (then no dot is drawn) */
 } report_chart_point;
 
 typedef struct report_chart_month {
-	int year, month;
+	int year, month;   /* a calendar month, when `gap` is 0 */
 	long counts[DIFF_NSHOWN]; /* by diff_kind, moved and renamed included */
+	/* A change set across a stretch with no snapshot: t0 and t1 are its two snapshots'
+	 * registry dates; year and month are ignored. */
+	int gap;
+	time_t t0, t1;
+	const char *href;  /* its change sets (a page or an anchor of the index), or NULL */
 } report_chart_month;
 
-/* An <svg> element: a line of the points over time (one point: a dot in the middle). */
+/* An <svg> element: assigned port numbers over time at real dates, a line through consecutive
+ * snapshots, broken (and the stretch hatched) where a gap lies between two; a linked dot per
+ * point with href; one point alone: a dot in the middle. */
 int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n);
-/* An <svg> element: one stacked bar per month (consecutive months, empty ones included),
- * a class k0..k7 per shown kind (diff_kind); "No change in this period" when every count is 0. */
+/* An <svg> element: one stacked bar per month with changes, at its real place on the time
+ * axis, a class k0..k7 per shown kind (diff_kind); a gap's changes as a hatched band over it,
+ * labelled with their number; "No change in this period" when there is no change at all.
+ * Bars with an href are links. */
 int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n);
 
 #endif
