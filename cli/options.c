@@ -9,6 +9,11 @@
 static const char *const cli_format_names[] = {"text", "json", "markdown", "services", "csv"};
 #define CLI_NFORMATS (sizeof(cli_format_names) / sizeof(*cli_format_names))
 
+const char *cli_format_name(unsigned f)
+{
+	return f < CLI_NFORMATS ? cli_format_names[f] : NULL;
+}
+
 /* The global options, also accepted after the command (`import --manifest X --db t.db`). */
 enum { CLI_GLOBAL_DB = 1, CLI_GLOBAL_VERBOSE, CLI_GLOBAL_QUIET };
 
