@@ -47,6 +47,7 @@ static void iw_error_store(const char *msg, size_t len)
 }
 
 /* Formats into a buffer of the message's size, then stores it. */
+static void iw_error_vstore(const char *fmt, va_list ap) IW_PRINTF(1, 0);
 static void iw_error_vstore(const char *fmt, va_list ap)
 {
 	char small[IW_ERROR_MAX], *big;
