@@ -270,7 +270,8 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out)
 			fprintf(out, "  %-*s   %.*s\n", (int)width, first ? left : "",
 			        (int)(nl ? (size_t)(nl - h) : strlen(h)), h);
 			first = 0;
-			h = nl + 1;
+			if (nl) /* NULL + 1 is undefined (UBSan, found by fuzzing) */
+				h = nl + 1;
 		} while (nl);
 	}
 	if (spec->epilogue)
