@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "diff/diff.h"
+#include "watch/watch.h"
 #include "common/banned.h"
 
 /* What completes an option's value or a command's operands. */
@@ -14,6 +15,7 @@ typedef enum completion_class {
 	COMPLETE_OTHER,  /* a value nothing can suggest (a port, a URL) */
 	COMPLETE_FORMAT, /* one of the option's formats */
 	COMPLETE_KINDS,  /* change kinds, comma-separated (diff/diff.h's words) */
+	COMPLETE_SEVERITY, /* a severity (watch/watch.h's words) */
 	COMPLETE_DATE,   /* a snapshot's registry date, from `ianawatch snapshots` */
 	COMPLETE_FILE,
 	COMPLETE_DIR,
@@ -64,6 +66,8 @@ static completion_class completion_option_class(const cli_option *o)
 	}
 	if (o->long_name && !strcmp(o->long_name, "kind"))
 		return COMPLETE_KINDS;
+	if (o->long_name && !strcmp(o->long_name, "min-severity"))
+		return COMPLETE_SEVERITY;
 	return o->arg_name ? completion_word_class(o->arg_name, strlen(o->arg_name))
 	                   : COMPLETE_OTHER;
 }
@@ -116,6 +120,13 @@ static void completion_formats(const cli_option *o, iw_buf *b)
 			iw_buf_printf(b, "%s%s", b->len ? " " : "", name);
 }
 
+static void completion_severities(iw_buf *b)
+{
+	size_t i;
+	for (i = 0; i < WATCH_NSEVERITIES; i++)
+		iw_buf_printf(b, "%s%s", i ? " " : "", watch_severity_names[i]);
+}
+
 static void completion_kinds(iw_buf *b)
 {
 	size_t i;
@@ -163,9 +174,11 @@ static void completion_bash_value_case(iw_buf *b, const char *pattern, const cli
 	if (c == COMPLETE_NONE)
 		return;
 	iw_buf_printf(b, "\t\t%s)", pattern);
-	if (c == COMPLETE_FORMAT || c == COMPLETE_KINDS) {
+	if (c == COMPLETE_FORMAT || c == COMPLETE_KINDS || c == COMPLETE_SEVERITY) {
 		if (c == COMPLETE_FORMAT)
 			completion_formats(o, &words);
+		else if (c == COMPLETE_SEVERITY)
+			completion_severities(&words);
 		else
 			completion_kinds(&words);
 		iw_buf_printf(b, " %s \"%s\";",
@@ -332,6 +345,10 @@ static void completion_zsh_action(iw_buf *b, completion_class c, const cli_optio
 	case COMPLETE_KINDS:
 		completion_kinds(&words);
 		iw_buf_printf(b, "_sequence compadd - %s", words.data ? words.data : "");
+		break;
+	case COMPLETE_SEVERITY:
+		completion_severities(&words);
+		iw_buf_printf(b, "(%s)", words.data ? words.data : "");
 		break;
 	case COMPLETE_DATE:
 		iw_buf_adds(b, "_ianawatch_snapshot_dates");

@@ -86,6 +86,9 @@ expect "csv" ianawatch export --format = c    # --format=c, split at '=' by bash
 expect "moved modified" ianawatch diff --kind mo
 expect "deassigned,renamed" ianawatch diff --kind deassigned,ren
 expect "added assigned" ianawatch diff 2025-01-23 --kind a
+# Severities (watch/watch.h's words).
+expect "low medium high" ianawatch diff --min-severity ""
+expect "high" ianawatch fetch --min-severity = h
 # A value nothing can suggest: no candidates rather than operands.
 expect "" ianawatch diff --port ""
 
