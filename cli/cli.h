@@ -162,6 +162,10 @@ typedef struct cli_command_spec {
 int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char **argv,
                       int *nops);
 
+/* The word of format f on the command line ("markdown"); NULL past the last format. A FORMAT
+ * option accepts the formats f whose bit (1L << f) is in its `min`. */
+const char *cli_format_name(unsigned f);
+
 /* The usage text of spec, as --help prints it. */
 void cli_render_usage(const cli_command_spec *spec, FILE *out);
 
