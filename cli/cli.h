@@ -159,6 +159,7 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out);
 	X(cat, "write a snapshot's original document") \
 	X(export, "the registry on a date as /etc/services, CSV or JSON") \
 	X(diff, "what changed between two snapshots") \
+	X(log, "every change between consecutive snapshots of a period") \
 	X(history, "every state a port or service name went through") \
 	X(show, "a port or service name as it stood on a date") \
 	X(compare, "check a local services file against the registry and its history") \
