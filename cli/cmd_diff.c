@@ -74,11 +74,36 @@ static int cmd_diff_snapshot(store *st, const char *spec, const char *what,
 	return 0;
 }
 
+/* A date beyond the newest snapshot compares the newest: say where the history ends. */
+static int cmd_diff_data_ends(store *st, const char *const specs[2])
+{
+	store_snapshot newest;
+	int64_t id;
+	int rc, i;
+	for (i = 0; i < 2; i++)
+		if (strlen(specs[i]) == 10 && iw_date_valid(specs[i]))
+			break;
+	if (i == 2)
+		return 0;
+	memset(&newest, 0, sizeof(newest));
+	if ((rc = store_resolve(st, "latest", &id)) || (rc = store_get_snapshot(st, id, &newest)))
+		return cli_fail(rc);
+	for (i = 0; i < 2; i++)
+		if (strlen(specs[i]) == 10 && iw_date_valid(specs[i]) &&
+		    strcmp(specs[i], newest.registry_updated) > 0) {
+			cli_error("the history ends at %s (snapshot %lld)", newest.registry_updated,
+			          (long long)newest.id);
+			break;
+		}
+	store_snapshot_clear(&newest);
+	return 0;
+}
+
 int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 {
 	store_snapshot from, to;
 	iw_buf out = IW_BUF_INIT(DIFF_OUTPUT_CAP);
-	const char *from_spec = "latest~1", *to_spec = "latest";
+	const char *from_spec = "latest~1", *to_spec = "latest", *specs[2];
 	int rc, status = EXIT_TROUBLE, nargs, changed = 0, i;
 
 	memset(&from, 0, sizeof(from));
@@ -104,6 +129,12 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = cmd_diff_snapshot(ctx->st, from_spec, "FROM", &from)) ||
 	    (rc = cmd_diff_snapshot(ctx->st, to_spec, "TO", &to))) {
+		status = rc;
+		goto out;
+	}
+	specs[0] = from_spec;
+	specs[1] = to_spec;
+	if ((rc = cmd_diff_data_ends(ctx->st, specs))) {
 		status = rc;
 		goto out;
 	}
