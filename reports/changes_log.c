@@ -76,16 +76,21 @@ int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps
 	log_piece *v = NULL;
 	size_t n = 0, alloc = 0, i;
 	int64_t first = o->first < 2 ? 2 : o->first, pos, count;
-	int rc = IW_OK;
+	int rc = IW_OK, single_changed = 0;
 
 	*nsets = 0;
 	if (o->first < 1 || o->last > (int64_t)nsnaps)
 		return iw_error_set(IW_EINVAL, "log: no snapshot positions %lld..%lld among %zu",
 		                    (long long)o->first, (long long)o->last, nsnaps);
+	if (o->single && (o->first != o->last || o->first < 2))
+		return iw_error_set(IW_EINVAL, "log: one change set needs one position after the first");
 	/* The snapshots the period's change sets run between. */
 	count = o->last < o->first ? 0 : o->last - (o->first > 1 ? o->first - 1 : 1) + 1;
 	if (first <= o->last) {
-		if ((rc = report_walk_open(s, snaps, nsnaps, first - 1, o->last, &w)))
+		/* One pair: load what it needs rather than both snapshots. */
+		rc = first == o->last ? report_walk_open_step(s, snaps, nsnaps, first, &w)
+		                      : report_walk_open(s, snaps, nsnaps, first - 1, o->last, &w);
+		if (rc)
 			goto out;
 		while ((rc = report_walk_next(w, &pos, NULL)) == IW_OK) {
 			diff_result *d = NULL;
@@ -94,6 +99,15 @@ int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps
 				continue;
 			if ((rc = log_step_diff(w, o, &d)))
 				goto out;
+			if (o->single) {
+				/* diff's own output: rendered even when empty (JSON always prints). */
+				rc = log_render(out, &snaps[pos - 2], &snaps[pos - 1], d, o->format);
+				single_changed = !diff_result_empty(d);
+				diff_result_free(d);
+				if (rc)
+					goto out;
+				continue;
+			}
 			if (diff_result_empty(d)) {
 				diff_result_free(d);
 				continue;
@@ -114,6 +128,10 @@ int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps
 		if (rc != IW_ENOTFOUND)
 			goto out;
 		rc = IW_OK;
+	}
+	if (o->single) {
+		*nsets = (size_t)single_changed;
+		goto out;
 	}
 	if ((rc = log_assemble(out, o, v, n, count)))
 		goto out;

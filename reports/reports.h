@@ -87,6 +87,10 @@ typedef struct report_log_opts {
 	const diff_filter *filter;                 /* NULL: keep every change */
 	int (*narrow)(void *arg, diff_result *d);  /* NULL: none */
 	void *arg;
+	/* first == last: the one change set alone, exactly as report_stored_changes() renders
+	 * it (JSON even when empty, no envelope); *nsets is 1 when it holds a change. Loads
+	 * only what that pair needs (what `diff` of two consecutive snapshots uses). */
+	int single;
 } report_log_opts;
 
 int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps,

@@ -37,6 +37,9 @@ typedef struct walk_iv {
 
 struct report_walk {
 	registry_doc *strings, *pstrings; /* own every string of every record, person version */
+	registry_doc **extra;             /* report_walk_open_step(): the other lists' strings */
+	size_t nextra;
+	int partial;                      /* only what one pair needs is loaded */
 	const store_snapshot *snaps;
 	size_t nsnaps;
 	walk_rec *recs;               /* sorted by (first, canonical order) */
@@ -282,6 +285,22 @@ static void walk_start(report_walk *w)
 	walk_sort_live(&w->plive, w->people, sizeof(*w->people), walk_keyed_person_qcmp);
 }
 
+/* Sorts what was loaded and allocates the live lists and indexes. */
+static void walk_ready(report_walk *w)
+{
+	if (w->nrecs > 1)
+		qsort(w->recs, w->nrecs, sizeof(*w->recs), walk_rec_qcmp);
+	if (w->npeople > 1)
+		qsort(w->people, w->npeople, sizeof(*w->people), walk_person_qcmp);
+	w->rlive.v = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+	w->rlive.prev = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+	w->plive.v = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	w->plive.prev = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	walk_pair_index(w);
+	w->cover = iw_calloc(REGISTRY_NPROTOS, sizeof(*w->cover));
+	w->nprotos = iw_calloc(65536, 1);
+}
+
 int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t first,
                      int64_t last, report_walk **out)
 {
@@ -306,17 +325,136 @@ int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64
 	store_read_end(s);
 	if (rc)
 		goto out;
+	walk_ready(w);
+	*out = w;
+	w = NULL;
+out:
+	report_walk_free(w);
+	return rc;
+}
+
+/* Appends the versions of l meeting [lo, hi] (and, when portless, only those without a port)
+ * to the walk's records, keeping l's strings. */
+static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo, int64_t hi,
+                              int portless)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++) {
+		const store_version *v = &l->v[i];
+		walk_rec *r;
+		if (v->first_pos > hi || v->last_pos < lo ||
+		    (portless && v->rec.port != REGISTRY_NO_PORT))
+			continue;
+		if (w->nrecs == w->recs_alloc) {
+			w->recs_alloc = w->recs_alloc ? w->recs_alloc * 2 : 64;
+			w->recs = iw_realloc(w->recs, w->recs_alloc * sizeof(*w->recs));
+		}
+		r = &w->recs[w->nrecs++];
+		r->span.first = v->first_pos;
+		r->span.last = v->last_pos;
+		r->rec = v->rec;
+		r->assigning = v->rec.port >= 0 && v->rec.port_end >= v->rec.port &&
+		               v->rec.port_end <= 65535 && registry_record_kind(&v->rec) == REGISTRY_ASSIGNING;
+	}
+	w->extra = iw_realloc(w->extra, (w->nextra + 1) * sizeof(*w->extra));
+	w->extra[w->nextra++] = l->strings;
+	l->strings = NULL;
+	store_version_list_free(l);
+}
+
+/* The same version span found by two queries is kept once (sorted, so repeats are
+ * neighbours: same span, equal content). */
+static void walk_unique_records(report_walk *w)
+{
+	size_t i, out = 0;
 	if (w->nrecs > 1)
 		qsort(w->recs, w->nrecs, sizeof(*w->recs), walk_rec_qcmp);
-	if (w->npeople > 1)
-		qsort(w->people, w->npeople, sizeof(*w->people), walk_person_qcmp);
-	w->rlive.v = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-	w->rlive.prev = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-	w->plive.v = iw_malloc((w->npeople + 1) * sizeof(size_t));
-	w->plive.prev = iw_malloc((w->npeople + 1) * sizeof(size_t));
-	walk_pair_index(w);
-	w->cover = iw_calloc(REGISTRY_NPROTOS, sizeof(*w->cover));
-	w->nprotos = iw_calloc(65536, 1);
+	for (i = 0; i < w->nrecs; i++) {
+		if (out && w->recs[out - 1].span.first == w->recs[i].span.first &&
+		    w->recs[out - 1].span.last == w->recs[i].span.last &&
+		    !registry_record_cmp(&w->recs[out - 1].rec, &w->recs[i].rec))
+			continue;
+		w->recs[out++] = w->recs[i];
+	}
+	w->nrecs = out;
+}
+
+/* A step changing more versions than this loads both whole positions instead: one query
+ * beats one per changed range. */
+#define WALK_STEP_MAX 64
+
+static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
+{
+	store_version_list gone, came, l;
+	store_version_list *both[2];
+	size_t i;
+	int rc, side;
+
+	memset(&gone, 0, sizeof(gone));
+	memset(&came, 0, sizeof(came));
+	*fallback = 0;
+	if ((rc = store_record_spans(s, STORE_SPANS_ENDING, pos - 1, pos - 1, &gone)) ||
+	    (rc = store_record_spans(s, STORE_SPANS_STARTING, pos, pos, &came)))
+		goto out;
+	if (gone.n + came.n > WALK_STEP_MAX) {
+		*fallback = 1;
+		goto out;
+	}
+	both[0] = &gone;
+	both[1] = &came;
+	/* What shares a port or a portless key with a changed version, at either position. */
+	for (side = 0; side < 2; side++)
+		for (i = 0; i < both[side]->n; i++) {
+			const registry_record *r = &both[side]->v[i].rec;
+			if (r->port == REGISTRY_NO_PORT && !r->f[REG_NAME]) {
+				*fallback = 1;
+				goto out;
+			}
+			if (r->port == REGISTRY_NO_PORT)
+				rc = store_versions_for_name(s, r->f[REG_NAME], &l);
+			else
+				rc = store_versions_for_ports(s, r->port, r->port_end, &l);
+			if (rc)
+				goto out;
+			walk_take_records(w, &l, pos - 1, pos, r->port == REGISTRY_NO_PORT);
+		}
+	for (side = 0; side < 2; side++)
+		walk_take_records(w, both[side], pos - 1, pos, 0);
+	walk_unique_records(w);
+	rc = walk_load_people(w, s);
+out:
+	store_version_list_free(&gone);
+	store_version_list_free(&came);
+	return rc;
+}
+
+int report_walk_open_step(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t pos,
+                          report_walk **out)
+{
+	report_walk *w;
+	int rc, fallback = 0;
+
+	*out = NULL;
+	if (pos < 2 || (size_t)pos > nsnaps)
+		return iw_error_set(IW_EINVAL, "site: no step to snapshot position %lld among %zu",
+		                    (long long)pos, nsnaps);
+	w = iw_calloc(1, sizeof(*w));
+	w->snaps = snaps;
+	w->nsnaps = nsnaps;
+	w->first = pos - 1;
+	w->last = pos;
+	w->partial = 1;
+	if ((rc = store_read_begin(s)))
+		goto out;
+	rc = walk_load_step(w, s, pos, &fallback);
+	store_read_end(s);
+	if (rc)
+		goto out;
+	if (fallback) {
+		report_walk_free(w);
+		return report_walk_open(s, snaps, nsnaps, pos - 1, pos, out);
+	}
+	walk_ready(w);
 	*out = w;
 	w = NULL;
 out:
@@ -368,6 +506,8 @@ int report_walk_doc(report_walk *w, const registry_doc **doc)
 	size_t i;
 	if (!w->pos)
 		return iw_error_set(IW_EINVAL, "site: the walk has not started");
+	if (w->partial)
+		return iw_error_set(IW_EINVAL, "site: a walk of one step holds no whole document");
 	if (!w->doc) {
 		w->doc = walk_doc_new(w, w->pos, &w->plive, 0);
 		for (i = 0; i < w->rlive.n; i++)
@@ -763,6 +903,7 @@ int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc 
 
 void report_walk_free(report_walk *w)
 {
+	size_t i;
 	int p;
 	if (!w)
 		return;
@@ -771,6 +912,9 @@ void report_walk_free(report_walk *w)
 	registry_doc_free(w->pair[1]);
 	registry_doc_free(w->strings);
 	registry_doc_free(w->pstrings);
+	for (i = 0; i < w->nextra; i++)
+		registry_doc_free(w->extra[i]);
+	free(w->extra);
 	free(w->recs);
 	free(w->people);
 	free(w->rlive.v);

@@ -3,7 +3,9 @@
 # log --reverse --format json is the concatenation of `diff A B --format json` over every pair of
 # consecutive snapshots that changed, in the log's envelope; text and Markdown, newest first,
 # are the diffs' renderings with a blank line between. The log reads spans, diff loads whole
-# documents, so this proves the span path equal to the documents' diff.
+# documents (IANAWATCH_DIFF_WHOLE=1), so this proves the span path equal to the documents'
+# diff; then `diff` of each consecutive pair as users run it (the span path for one step)
+# must print the same bytes as the whole documents' diff.
 # Usage: log_equals_diff.sh BINARY [DB]   (without DB: the committed real snapshots)
 set -u
 iw=$1
@@ -30,17 +32,25 @@ n=${#ids[@]}
 changed=()
 for ((i = 1; i < n; i++)); do
 	a=${ids[i - 1]} b=${ids[i]}
-	"$iw" --db "$db" diff "$a" "$b" --format json > "$tmp/json.$i"
+	IANAWATCH_DIFF_WHOLE=1 "$iw" --db "$db" diff "$a" "$b" --format json > "$tmp/json.$i"
 	rc=$?
+	"$iw" --db "$db" diff "$a" "$b" --format json > "$tmp/step.json"
+	step_rc=$?
+	if [ "$step_rc" != "$rc" ] || ! cmp -s "$tmp/step.json" "$tmp/json.$i"; then
+		bad "diff $a $b (one step, from spans) differs from the whole documents' diff"
+	fi
 	if [ "$rc" = 1 ]; then
 		changed+=("$i")
-		"$iw" --db "$db" diff "$a" "$b" > "$tmp/text.$i"
-		"$iw" --db "$db" diff "$a" "$b" --format markdown > "$tmp/md.$i"
+		IANAWATCH_DIFF_WHOLE=1 "$iw" --db "$db" diff "$a" "$b" > "$tmp/text.$i"
+		IANAWATCH_DIFF_WHOLE=1 "$iw" --db "$db" diff "$a" "$b" --format markdown > "$tmp/md.$i"
+		"$iw" --db "$db" diff "$a" "$b" > "$tmp/step.text"
+		cmp -s "$tmp/step.text" "$tmp/text.$i" ||
+			bad "diff $a $b (one step, text) differs from the whole documents' diff"
 	elif [ "$rc" != 0 ]; then
 		bad "diff $a $b: exit $rc"
 	fi
 done
-echo "ok $((n - 1)) consecutive diffs, ${#changed[@]} with changes"
+echo "ok $((n - 1)) consecutive diffs, ${#changed[@]} with changes; each from spans equal to the whole documents' diff"
 
 {
 	printf '{"snapshots": %d, "change_sets": [' "$n"
