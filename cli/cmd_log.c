@@ -69,7 +69,8 @@ static const cli_option log_options[] = {
 	 "only changes of entries whose name, description or notes contain TEXT\n"
 	 "(any case)",
 	 &log_grep, 0, 0, NULL},
-	{"watch", 0, CLI_OPT_STRING, "FILE", "only changes touching the watch list FILE (see compare)",
+	{"watch", 0, CLI_OPT_STRING, "FILE", "only changes touching the watch list FILE (ianawatch(1),\n"
+	 "WATCH LISTS)",
 	 &log_watch, 0, 0, NULL},
 	{"min-severity", 0, CLI_OPT_STRING, "S", "only changes of severity S or higher: low, medium, high",
 	 &log_min, 0, 0, NULL},
