@@ -1,6 +1,7 @@
 /* site_walk.c: every stored document of a range of positions, rebuilt step by step from spans. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/common.h"
 #include "site_int.h"
@@ -68,6 +69,7 @@ struct report_walk {
 };
 
 static void walk_pair_index(report_walk *w);
+static int walk_iv_qcmp(const void *pa, const void *pb);
 
 static int walk_rec_qcmp(const void *pa, const void *pb)
 {
@@ -379,6 +381,11 @@ static void walk_unique_records(report_walk *w)
 	w->nrecs = out;
 }
 
+static int walk_name_qcmp(const void *pa, const void *pb)
+{
+	return strcasecmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
 /* A step changing more versions than this loads both whole positions instead: one query
  * beats one per changed range. */
 #define WALK_STEP_MAX 64
@@ -387,7 +394,9 @@ static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
 {
 	store_version_list gone, came, l;
 	store_version_list *both[2];
-	size_t i;
+	walk_iv *iv = NULL;
+	const char **names = NULL;
+	size_t i, k, niv = 0, nnames = 0;
 	int rc, side;
 
 	memset(&gone, 0, sizeof(gone));
@@ -402,7 +411,10 @@ static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
 	}
 	both[0] = &gone;
 	both[1] = &came;
-	/* What shares a port or a portless key with a changed version, at either position. */
+	/* What shares a port or a portless name with a changed version, at either position: one
+	 * query per stretch of changed ports (merged) and per name. */
+	iv = iw_malloc((gone.n + came.n + 1) * sizeof(*iv));
+	names = iw_malloc((gone.n + came.n + 1) * sizeof(*names));
 	for (side = 0; side < 2; side++)
 		for (i = 0; i < both[side]->n; i++) {
 			const registry_record *r = &both[side]->v[i].rec;
@@ -410,19 +422,40 @@ static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
 				*fallback = 1;
 				goto out;
 			}
-			if (r->port == REGISTRY_NO_PORT)
-				rc = store_versions_for_name(s, r->f[REG_NAME], &l);
-			else
-				rc = store_versions_for_ports(s, r->port, r->port_end, &l);
-			if (rc)
-				goto out;
-			walk_take_records(w, &l, pos - 1, pos, r->port == REGISTRY_NO_PORT);
+			if (r->port == REGISTRY_NO_PORT) {
+				names[nnames++] = r->f[REG_NAME];
+			} else {
+				iv[niv].lo = r->port;
+				iv[niv++].hi = r->port_end;
+			}
 		}
+	if (niv > 1)
+		qsort(iv, niv, sizeof(*iv), walk_iv_qcmp);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), walk_name_qcmp);
+	for (i = 0; i < niv; i = k) {
+		int32_t hi = iv[i].hi;
+		for (k = i + 1; k < niv && iv[k].lo <= hi + 1; k++)
+			if (iv[k].hi > hi)
+				hi = iv[k].hi;
+		if ((rc = store_versions_for_ports(s, iv[i].lo, hi, &l)))
+			goto out;
+		walk_take_records(w, &l, pos - 1, pos, 0);
+	}
+	for (i = 0; i < nnames; i++) {
+		if (i && !strcasecmp(names[i - 1], names[i]))
+			continue;
+		if ((rc = store_versions_for_name(s, names[i], &l)))
+			goto out;
+		walk_take_records(w, &l, pos - 1, pos, 1);
+	}
 	for (side = 0; side < 2; side++)
 		walk_take_records(w, both[side], pos - 1, pos, 0);
 	walk_unique_records(w);
 	rc = walk_load_people(w, s);
 out:
+	free(iv);
+	free(names);
 	store_version_list_free(&gone);
 	store_version_list_free(&came);
 	return rc;
