@@ -33,6 +33,7 @@ FILE=${BENCH_GIT_FILE:-service-names-port-numbers.xml}
 T="$BENCH_DATA/tmp"
 IW=$IANAWATCH
 RESULTS="$BENCH_WORK/log-results.txt"
+mkdir -p "$BENCH_WORK"
 q() { printf '%q' "$1"; }
 
 [[ -f "$DB" ]] || bench_die "no database at $DB (import --manifest builds one)"
@@ -86,6 +87,9 @@ D_MED=$(bench_csv_field "$T/log-diff.csv" diff median)
 M_MED=$(bench_csv_field "$T/log-diff.csv" diff-mid median)
 G_MED=$(bench_csv_field "$T/log-git.csv" git-log-p median)
 P_MED=$(bench_csv_field "$T/log-git.csv" diff-loop median)
+# CPU time (user + system), which a loaded machine does not inflate as it does the wall clock.
+cpu() { awk -v u="$(bench_csv_field "$1" "$2" user)" -v s="$(bench_csv_field "$1" "$2" system)" \
+	'BEGIN { printf "%.1f ms", (u + s) * 1000 }'; }
 SPEEDUP=$(awk -v g="$G_MED" -v l="$L_MED" 'BEGIN { printf "%.0f", g / l }')
 LOOP_SPEEDUP=$(awk -v g="$P_MED" -v l="$L_MED" 'BEGIN { printf "%.0f", g / l }')
 {
@@ -93,9 +97,12 @@ LOOP_SPEEDUP=$(awk -v g="$P_MED" -v l="$L_MED" 'BEGIN { printf "%.0f", g / l }')
 		"load $LOAD_BEFORE -> $LOAD_AFTER)"
 	echo "  log equals every consecutive diff: $EQUAL"
 	printf '  %-52s %12s\n' "ianawatch log --format json (median)" "$(bench_ms "$L_MED")"
+	printf '  %-52s %12s\n' "  CPU (user + system, mean)" "$(cpu "$T/log.csv" log)"
 	printf '  %-52s %12s\n' "git log -p (median)" "$(bench_secs "$G_MED")"
+	printf '  %-52s %12s\n' "  CPU (user + system, mean)" "$(cpu "$T/log-git.csv" git-log-p)"
 	printf '  %-52s %12s\n' "diff on every consecutive pair, a shell loop" "$(bench_secs "$P_MED")"
 	printf '  %-52s %12s\n' "ianawatch diff latest~1 latest --format json" "$(bench_ms "$D_MED")"
+	printf '  %-52s %12s\n' "  CPU (user + system, mean)" "$(cpu "$T/log-diff.csv" diff)"
 	printf '  %-52s %12s\n' "ianawatch diff N N+1 (mid-history) --format json" "$(bench_ms "$M_MED")"
 	printf '  %-52s %12s\n' "speed-up of log over git log -p" "${SPEEDUP}x"
 	printf '  %-52s %12s\n' "speed-up of log over the diff loop" "${LOOP_SPEEDUP}x"

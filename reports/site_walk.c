@@ -64,6 +64,8 @@ struct report_walk {
 	size_t *wide, nwide;
 	size_t *sel[2], nsel[2], *psel[2], npsel[2];
 	int64_t *stamp[2], *pstamp[2]; /* the position at which a version was last selected */
+	size_t rstep, pstep;          /* report_walk_next()'s place in rby_last, pby_last */
+	size_t *scratch, scratch_alloc;
 	registry_doc *pair[2];        /* report_walk_pair()'s documents */
 	registry_doc *doc;            /* report_walk_doc()'s document */
 };
@@ -184,54 +186,6 @@ static int walk_keyed_person_qcmp(const void *pa, const void *pb)
 	const walk_keyed *a = pa, *b = pb;
 	return walk_person_cmp(&((const walk_person *)a->item)->p,
 	                       &((const walk_person *)b->item)->p);
-}
-
-/*
- * Moves the live list to position pos: drops the versions whose span ended before it and
- * merges in those starting at it (items[*next...], already in order). Entering versions are
- * few, so each is placed by binary search. The list before the step stays in l->prev.
- */
-static void walk_step_list(walk_live *l, const void *items, size_t size, size_t nitems,
-                           size_t *next, int64_t pos, int (*cmp)(const void *, const void *),
-                           void (*on_change)(report_walk *, size_t, int), report_walk *w)
-{
-	const char *base = items;
-	size_t *old = l->v, *nv = l->prev, i = 0, e, out = 0, end = *next;
-#define WALK_SPAN(k) ((const walk_span *)(const void *)(base + (k) * size))
-	while (end < nitems && WALK_SPAN(end)->first == pos)
-		end++;
-	for (e = *next; e <= end; e++) {
-		size_t lo = i, hi = l->n;
-		/* The stretch of the old list before entering version e (all of it after the last). */
-		while (e < end && lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (cmp(base + old[mid] * size, base + e * size) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (e == end)
-			lo = l->n;
-		for (; i < lo; i++) {
-			if (WALK_SPAN(old[i])->last < pos) {
-				if (on_change)
-					on_change(w, old[i], 0);
-			} else {
-				nv[out++] = old[i];
-			}
-		}
-		if (e < end) {
-			nv[out++] = e;
-			if (on_change)
-				on_change(w, e, 1);
-		}
-	}
-	l->prev = old;
-	l->nprev = l->n;
-	l->v = nv;
-	l->n = out;
-	*next = end;
-#undef WALK_SPAN
 }
 
 static int walk_rec_cmp_v(const void *a, const void *b)
@@ -508,6 +462,112 @@ static registry_doc *walk_doc_new(const report_walk *w, int64_t pos, const walk_
 	return doc;
 }
 
+/* Where version x stands in the live list (v, n), sorted by cmp; x is in it. */
+static size_t walk_live_find(const size_t *v, size_t n, const char *base, size_t size, size_t x,
+                             int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n, i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp(base + v[mid] * size, base + x * size) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && v[lo] == x)
+		return lo;
+	for (i = 0; i < n; i++) /* never expected: equal content is one version */
+		if (v[i] == x)
+			return i;
+	return n;
+}
+
+static int walk_size_qcmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/*
+ * Moves the live list to position pos: drops the versions whose span ended before it and
+ * merges in those starting at it. The list before the step stays in l->prev. The versions
+ * leaving at pos (last position pos - 1, from
+ * by_last[*leave...]) and entering (items[*next...]) are few, so they are placed by binary
+ * search and the rest of the list is copied in stretches, without reading each version.
+ */
+static void walk_step_fast(walk_live *l, const void *items, size_t size, size_t nitems,
+                           size_t *next, const size_t *by_last, size_t nby, size_t *leave,
+                           int64_t pos, int (*cmp)(const void *, const void *),
+                           void (*on_change)(report_walk *, size_t, int), report_walk *w,
+                           size_t **scratch, size_t *scratch_alloc)
+{
+	const char *base = items;
+	size_t *old = l->v, *nv = l->prev, end = *next, nl = 0, k, e, out = 0, from = 0;
+	size_t *gone;
+#define WALK_SPAN(k) ((const walk_span *)(const void *)(base + (k) * size))
+	while (*leave < nby && WALK_SPAN(by_last[*leave])->last < pos - 1)
+		(*leave)++;
+	for (k = *leave; k < nby && WALK_SPAN(by_last[k])->last == pos - 1; k++)
+		nl++;
+	while (end < nitems && WALK_SPAN(end)->first == pos)
+		end++;
+	if (nl + 1 > *scratch_alloc) {
+		*scratch_alloc = nl + 1;
+		*scratch = iw_realloc(*scratch, *scratch_alloc * sizeof(**scratch));
+	}
+	gone = *scratch;
+	for (k = 0; k < nl; k++) {
+		size_t x = by_last[*leave + k];
+		/* Versions that started after the walk's first position but ended before this one
+		 * are not in the list (spans start no later than they end). */
+		gone[k] = walk_live_find(old, l->n, base, size, x, cmp);
+		if (on_change && gone[k] < l->n)
+			on_change(w, x, 0);
+	}
+	if (nl > 1)
+		qsort(gone, nl, sizeof(*gone), walk_size_qcmp);
+	/* Merge: old[from..] up to each event, skipping the gone, inserting the entering. */
+	k = 0;
+	for (e = *next; e <= end; e++) {
+		size_t at = l->n;
+		if (e < end) {
+			size_t lo = from, hi = l->n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (cmp(base + old[mid] * size, base + e * size) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			at = lo;
+		}
+		while (from < at) {
+			size_t stop = k < nl && gone[k] < at ? gone[k] : at;
+			if (stop > from) {
+				memcpy(nv + out, old + from, (stop - from) * sizeof(*nv));
+				out += stop - from;
+				from = stop;
+			}
+			if (k < nl && gone[k] == from && from < at) {
+				from++;
+				k++;
+			}
+		}
+		if (e < end) {
+			nv[out++] = e;
+			if (on_change)
+				on_change(w, e, 1);
+		}
+	}
+	*leave += nl;
+	l->prev = old;
+	l->nprev = l->n;
+	l->v = nv;
+	l->n = out;
+	*next = end;
+#undef WALK_SPAN
+}
+
 int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
 {
 	if (w->pos >= w->last)
@@ -523,10 +583,12 @@ int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
 		w->pos++;
 		w->renter = w->rnext;
 		w->penter = w->pnext;
-		walk_step_list(&w->rlive, w->recs, sizeof(*w->recs), w->nrecs, &w->rnext, w->pos,
-		               walk_rec_cmp_v, walk_rec_changed, w);
-		walk_step_list(&w->plive, w->people, sizeof(*w->people), w->npeople, &w->pnext,
-		               w->pos, walk_person_cmp_v, NULL, w);
+		walk_step_fast(&w->rlive, w->recs, sizeof(*w->recs), w->nrecs, &w->rnext,
+		               w->rby_last, w->nrecs, &w->rstep, w->pos, walk_rec_cmp_v,
+		               walk_rec_changed, w, &w->scratch, &w->scratch_alloc);
+		walk_step_fast(&w->plive, w->people, sizeof(*w->people), w->npeople, &w->pnext,
+		               w->pby_last, w->npeople, &w->pstep, w->pos, walk_person_cmp_v, NULL, w,
+		               &w->scratch, &w->scratch_alloc);
 	}
 	*pos = w->pos;
 	if (assigned)
@@ -958,6 +1020,7 @@ void report_walk_free(report_walk *w)
 	free(w->nprotos);
 	free(w->rby_last);
 	free(w->pby_last);
+	free(w->scratch);
 	free(w->wide);
 	for (p = 0; p < 2; p++) {
 		free(w->sel[p]);
