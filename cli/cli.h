@@ -162,6 +162,8 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out);
 	X(log, "every change between consecutive snapshots of a period") \
 	X(history, "every state a port or service name went through") \
 	X(show, "a port or service name as it stood on a date") \
+	X(search, "full-text search over every version of every record and person") \
+	X(person, "a person's record over time and every entry they held") \
 	X(compare, "check a local services file against the registry and its history") \
 	X(fetch, "download the registry and report what changed") \
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \

@@ -15,7 +15,9 @@ static const cli_option export_options[] = {
 	 "services: an /etc/services file (services(5)), as distributions generate\n"
 	 "  it: one `name port/protocol # description` line per named record and\n"
 	 "  port (a range gives a line per port; a record without protocol a tcp\n"
-	 "  and a udp line)\n"
+	 "  and a udp line); names exactly as the registry writes them, except\n"
+	 "  one with blanks, which a line cannot hold: its first word, with the\n"
+	 "  registry's name in the comment\n"
 	 "csv: the columns of IANA's own CSV, one row per record (RFC 4180)\n"
 	 "json: {\"snapshot\", \"records\", \"people\"}, records as in diff's JSON",
 	 &export_format, 1L << FORMAT_SERVICES | 1L << FORMAT_CSV | 1L << FORMAT_JSON, 0, NULL},

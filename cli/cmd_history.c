@@ -34,11 +34,16 @@ static const cli_command_spec history_spec = {
 	"other records covering it (Reserved, Unassigned); a mere split of an Unassigned range is\n"
 	"no new state. Without /PROTO: every protocol of tcp, udp, sctp and dccp that some record\n"
 	"ever covered. A service name's state on a protocol is its entries there: assigned (one\n"
-	"has a port), registered (none has a port) or absent. Names are matched exactly.",
+	"has a port), registered (none has a port) or absent. Names are matched\n"
+	"case-insensitively, as DNS labels are (3com-nsd finds 3Com-nsd); an unknown name gets up\n"
+	"to three suggestions. Notes are shown whole, wrapped; the registry's registration and\n"
+	"modification dates follow an entry when it has them; a row that begins with the first\n"
+	"stored snapshot says so, since the state may be older.",
 	history_options,
 	"Exit status: 0 done; 2 a bad command line (a port above 65535, an unknown protocol, an\n"
-	"empty name) or the output could not be written; 4 no record ever covered the port, no\n"
-	"snapshot holds the name, or the database holds no snapshot; the other statuses of\n"
+	"empty name) or the output could not be written; 4 no record ever covered the port (ports\n"
+	"49152-65535 are the registry's Dynamic/Private range, never assigned), no snapshot holds\n"
+	"the name, or the database holds no snapshot; the other statuses of\n"
 	"ianawatch(1) for database failures.",
 };
 

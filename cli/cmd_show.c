@@ -36,12 +36,15 @@ static const cli_command_spec show_spec = {
 	"(Reserved, Unassigned); without /PROTO, every protocol of tcp, udp, sctp and dccp that\n"
 	"some record ever covered. A name: its entries per protocol, with status assigned,\n"
 	"registered (no port) or absent. Person references show the person's name and\n"
-	"organisation as that snapshot records them. Names are matched exactly.",
+	"organisation as that snapshot records them. Every port has a status: one no record\n"
+	"covers is unassigned (ports 49152-65535 are the registry's Dynamic/Private range, never\n"
+	"assigned). Names are matched case-insensitively, as DNS labels are; an unknown name\n"
+	"gets up to three suggestions. A DATE after the newest snapshot shows the newest and\n"
+	"says on stderr where the data ends.",
 	show_options,
 	"Exit status: 0 done; 2 a bad command line (a port above 65535, an unknown protocol, an\n"
 	"empty name, a malformed date) or the output could not be written; 4 DATE is before the\n"
-	"first snapshot, no record ever covered the port, no snapshot holds the name, or the\n"
-	"database holds no snapshot; the other statuses of ianawatch(1) for database failures.",
+	"first snapshot, no snapshot holds the name, or the database holds no snapshot; the other statuses of ianawatch(1) for database failures.",
 };
 
 const cli_command_spec *cli_spec_show(void)
@@ -82,6 +85,24 @@ static int cmd_show_timeline(const history_timeline *t, void *arg)
 	return iw_buf_error(&o->buf);
 }
 
+/* A date past the newest snapshot answers with the newest: say where the data ends, since the
+ * registry may have changed since. */
+static int cmd_show_data_ends(store *st, int64_t id, const char *date)
+{
+	store_snapshot snap = {0};
+	int rc = store_get_snapshot(st, id, &snap);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	if (!rc)
+		rc = store_positions(st, &ids, &n);
+	if (!rc && n && ids[n - 1] == id && strcmp(date, snap.registry_updated) > 0)
+		cli_error("note: the stored snapshots end on %s (registry date); %s is later, so this "
+		          "is the registry as of %s", snap.registry_updated, date, snap.registry_updated);
+	free(ids);
+	store_snapshot_clear(&snap);
+	return rc;
+}
+
 int cmd_show(cli_ctx *ctx, int argc, char **argv)
 {
 	cmd_show_out o;
@@ -108,6 +129,8 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 	o.timelines = 0;
 	iw_buf_init(&o.buf, SHOW_OUTPUT_CAP);
 	rc = show_at ? store_at_date(ctx->st, show_at, &id) : IW_OK;
+	if (!rc && show_at)
+		rc = cmd_show_data_ends(ctx->st, id, show_at);
 	if (!rc)
 		rc = history_run(ctx->st, &q, id, cmd_show_timeline, &o);
 	if (!rc && o.format == FORMAT_JSON)

@@ -35,8 +35,9 @@ static const cli_command_spec status_spec = {
 	"status",
 	"ianawatch status [--format text|json] [--max-age DAYS] [-q]",
 	"Tells, from the log `ianawatch fetch` keeps in the database: the last successful check\n"
-	"(a new snapshot, content already stored, or 304 not modified), the last change (the last\n"
-	"fetch that stored a snapshot), the last failure (download error, invalid document,\n"
+	"(a new snapshot, content already stored, or 304 not modified), the last change (the\n"
+	"newest snapshot and when it was observed, whatever stored it: a fetch, or `import` and\n"
+	"`import-git`, whose outcome is \"imported\"), the last failure (download error, invalid document,\n"
 	"refusal) with its message, and how many snapshots are stored. Attempts that failed but\n"
 	"were retried successfully are not failures. A missing database is an empty history.",
 	status_options,
@@ -54,6 +55,11 @@ typedef struct status_info {
 	int has_check, has_change, has_failure;
 	store_snapshot change_snap;
 	int has_change_snap;
+	/* The newest snapshot, whatever stored it (fetch, import, import-git): the last change
+	 * when the fetch log does not name it. */
+	store_snapshot newest;
+	int has_newest;
+	time_t newest_at;
 	size_t snapshots;
 	time_t now;
 	double max_age_days;      /* < 0: not asked */
@@ -71,6 +77,8 @@ static int status_last(store *st, store_fetch_which which, store_fetch_entry *e,
 static int status_load(store *st, status_info *si)
 {
 	store_snapshot *all = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0;
 	int rc;
 
 	if ((rc = status_last(st, STORE_FETCH_LAST_SUCCESS, &si->check, &si->has_check)) ||
@@ -84,8 +92,21 @@ static int status_load(store *st, status_info *si)
 	if (si->has_change && si->change.snapshot_id > 0 &&
 	    store_get_snapshot(st, si->change.snapshot_id, &si->change_snap) == IW_OK)
 		si->has_change_snap = 1;
+	if ((rc = store_positions(st, &ids, &nids)))
+		return rc;
+	if (nids && store_get_snapshot(st, ids[nids - 1], &si->newest) == IW_OK &&
+	    iw_time_parse(si->newest.observed_at, &si->newest_at) == IW_OK)
+		si->has_newest = 1;
+	free(ids);
 	iw_error_clear();
 	return IW_OK;
+}
+
+/* The newest snapshot was not stored by the last fetch that stored one (imported, or
+ * imported since): it is the last change, seen when it was observed. */
+static int status_by_import(const status_info *si)
+{
+	return si->has_newest && (!si->has_change || si->change.snapshot_id != si->newest.id);
 }
 
 /* "12 min ago", "5 h ago", "3 days ago", "in the future" (a clock set back). */
@@ -116,7 +137,12 @@ static void status_text(iw_buf *out, const status_info *si)
 	} else {
 		iw_buf_adds(out, "last success:  never\n");
 	}
-	if (si->has_change) {
+	if (status_by_import(si)) {
+		status_age(si->now, si->newest_at, age, sizeof(age));
+		iw_buf_printf(out, "last change:   %s (%s), snapshot %lld (registry %s), imported from "
+		              "%s\n", si->newest.observed_at, age, (long long)si->newest.id,
+		              si->newest.registry_updated, si->newest.source ? si->newest.source : "?");
+	} else if (si->has_change) {
 		iw_time_format(si->change.at, when);
 		status_age(si->now, si->change.at, age, sizeof(age));
 		iw_buf_printf(out, "last change:   %s (%s), snapshot %lld", when, age,
@@ -162,7 +188,14 @@ static void status_json(iw_buf *out, const status_info *si)
 		iw_buf_adds(out, "null");
 	}
 	iw_buf_adds(out, ",\n \"last_change\": ");
-	if (si->has_change) {
+	if (status_by_import(si)) {
+		iw_buf_printf(out, "{\"at\": \"%s\", \"url\": null, \"http_status\": null, "
+		              "\"outcome\": \"imported\", \"source\": ", si->newest.observed_at);
+		iw_buf_add_json_str(out, si->newest.source);
+		iw_buf_adds(out, ", \"snapshot\": ");
+		store_json_snapshot(out, &si->newest);
+		iw_buf_adds(out, "}");
+	} else if (si->has_change) {
 		status_json_entry_head(out, &si->change);
 		iw_buf_adds(out, ", \"snapshot\": ");
 		if (si->has_change_snap)
@@ -264,5 +297,6 @@ out:
 	store_fetch_entry_clear(&si.change);
 	store_fetch_entry_clear(&si.failure);
 	store_snapshot_clear(&si.change_snap);
+	store_snapshot_clear(&si.newest);
 	return status;
 }

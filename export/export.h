@@ -13,8 +13,12 @@
  *  - one line `name port/protocol` per named record with a port; no aliases: every name the
  *    registry lists for a port gets its own line, in the document's canonical order (so
  *    getservbyport() finds the alphabetically first name of a port);
- *  - the name lowercased with '_' as '-' (as iana-etc does; lookups are case-sensitive and
- *    service names are not); whitespace or '#' in a name, which would break the line, as '-';
+ *  - the name exactly as the registry writes it (acmaint_dbd, 914c/g, 3Com-nsd: iana-etc
+ *    lowercases and turns '_' into '-', inventing names no registration has, while
+ *    getservbyname() compares names exactly); a name a services line cannot hold (with
+ *    whitespace or '#': "Apple Remote Desktop (Net Assistant)", "Escale (Newton Dock)")
+ *    gives its first word (Apple, Escale: the rule iana-etc applies to protocol names), and
+ *    its comment keeps the registry's name: `# registry name "..."` then `: description`;
  *  - a range gives one line per port (iana-etc writes the first port only, which leaves
  *    getservbyport() blind to the rest; the registry has 8 named ranges, 312 ports in 2025);
  *  - a named record without protocol (old registrations such as active-net 3322-3325) gives a
@@ -22,7 +26,8 @@
  *  - every named record counts, including those whose description says "historic" or
  *    "deprecated" (iana-etc drops them; the registry still assigns the name, see
  *    registry_record_kind()); unnamed records (Reserved, Unassigned) give no line;
- *  - the same name, port and protocol twice gives one line;
+ *  - the same name (case aside, as the document first spells it), port and protocol twice
+ *    gives one line;
  *  - the comment `# description` when the description is shorter than 70 characters, as
  *    iana-etc does, to keep lines short;
  *  - columns as iana-etc: "%-16s %-10s"; a header comment names the registry date and the

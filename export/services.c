@@ -1,6 +1,7 @@
 /* services.c: the registry at one snapshot as an /etc/services file (choices in export.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/common.h"
 #include "export/export.h"
@@ -14,10 +15,12 @@
 
 /* One named record on one protocol; its ports share it. */
 typedef struct services_entry {
-	char *name;          /* normalised, owned */
-	char *proto;         /* normalised, owned */
+	char *name;          /* as the registry writes it, or its first word; owned */
+	char *proto;         /* lowercase, owned */
 	int proto_rank;
 	const char *desc;    /* borrowed; NULL for no comment */
+	const char *registry_name; /* borrowed: the name it was cut from, for the comment; NULL
+	                              when the name is the registry's */
 } services_entry;
 
 typedef struct services_line {
@@ -33,14 +36,33 @@ typedef struct services_out {
 	size_t n, alloc;
 } services_out;
 
-/* Lowercase, '_' as '-' (after iana-etc), and nothing that would end the name early. */
-static char *services_name(const char *s)
+/* What ends a field of a services line: whitespace, or '#' (a comment). */
+static int services_breaks(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+	       c == '#';
+}
+
+/* The name as the registry writes it, when a services line can hold it (acmaint_dbd, 914c/g,
+ * 3Com-nsd: getservbyname() compares exactly, so nothing is lowercased or rewritten); else
+ * its first word, the rule iana-etc applies to protocol names ("Apple Remote Desktop (Net
+ * Assistant)" is Apple), with *cut set. NULL when not even a first word is left. */
+static char *services_name(const char *s, int *cut)
+{
+	size_t n = 0;
+	while (s[n] && !services_breaks(s[n]))
+		n++;
+	*cut = s[n] != '\0';
+	return n ? iw_strndup(s, n) : NULL;
+}
+
+static char *services_proto(const char *s)
 {
 	char *n = iw_strdup(s), *p;
 	for (p = n; *p; p++) {
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
-		else if (*p == '_' || *p == ' ' || *p == '\t' || *p == '#')
+		else if (services_breaks(*p))
 			*p = '-';
 	}
 	return n;
@@ -66,10 +88,16 @@ static int services_proto_rank(const char *proto)
 /* Adds the entry of r on proto and a line for each of its ports. */
 static int services_add(services_out *o, const registry_record *r, const char *proto)
 {
-	services_entry *e = &o->e[o->ne++];
+	services_entry *e;
 	int32_t p;
-	e->name = services_name(r->f[REG_NAME]);
-	e->proto = services_name(proto);
+	int cut;
+	char *name = services_name(r->f[REG_NAME], &cut);
+	if (!name)
+		return IW_OK;
+	e = &o->e[o->ne++];
+	e->name = name;
+	e->registry_name = cut ? r->f[REG_NAME] : NULL;
+	e->proto = services_proto(proto);
 	e->proto_rank = services_proto_rank(e->proto);
 	e->desc = r->f[REG_DESCRIPTION];
 	if (e->desc && services_chars(e->desc) >= SERVICES_MAX_COMMENT)
@@ -100,7 +128,9 @@ static int services_cmp(const void *a, const void *b)
 		return x->e->proto_rank < y->e->proto_rank ? -1 : 1;
 	if ((c = strcmp(x->e->proto, y->e->proto)))
 		return c;
-	if ((c = strcmp(x->e->name, y->e->name)))
+	/* Alphabetically, case aside (3Com-nsd keeps its place); names equal but for case are one
+	 * name (RFC 6335), kept as the document first spells it. */
+	if ((c = strcasecmp(x->e->name, y->e->name)))
 		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
@@ -143,13 +173,17 @@ int export_services(iw_buf *out, const store_snapshot *snap, const registry_doc 
 	for (i = 0; i < o.n; i++) {
 		const services_line *x = &o.v[i], *prev = i ? &o.v[i - 1] : NULL;
 		if (prev && prev->port == x->port && !strcmp(prev->e->proto, x->e->proto) &&
-		    !strcmp(prev->e->name, x->e->name))
+		    !strcasecmp(prev->e->name, x->e->name))
 			continue;
 		iw_buf_reset(&where);
 		iw_buf_printf(&where, "%d/%s", (int)x->port, x->e->proto);
 		if ((rc = iw_buf_error(&where)))
 			goto out;
-		if (x->e->desc)
+		if (x->e->registry_name)
+			iw_buf_printf(out, "%-16s %-10s # registry name \"%s\"%s%s\n", x->e->name,
+			              where.data, x->e->registry_name, x->e->desc ? ": " : "",
+			              x->e->desc ? x->e->desc : "");
+		else if (x->e->desc)
 			iw_buf_printf(out, "%-16s %-10s # %s\n", x->e->name, where.data, x->e->desc);
 		else
 			iw_buf_printf(out, "%-16s %s\n", x->e->name, where.data);

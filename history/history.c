@@ -129,6 +129,7 @@ typedef struct history_ctx {
 	history_fn fn;
 	void *arg;
 	size_t emitted;
+	int at;                         /* one snapshot (show): every port has a status */
 } history_ctx;
 
 static uint64_t history_hash(const char *id, int64_t pos)
@@ -504,6 +505,7 @@ static int history_ports(history_ctx *c)
 		sorted[i] = &c->versions.v[i];
 	qsort(sorted, n, sizeof(*sorted), history_version_port_qcmp);
 	for (x = q->port_lo; x <= q->port_hi && !rc; x++) {
+		size_t before = c->emitted;
 		for (i = 0, j = 0; i < nactive; i++)
 			if (active[i]->rec.port_end >= x)
 				active[j++] = active[i];
@@ -518,9 +520,15 @@ static int history_ports(history_ctx *c)
 			for (i = 0; i < nactive; i++)
 				if (registry_record_covers_proto(&active[i]->rec, p))
 					history_cand_push(c, active[i]);
-			if (c->ncand)
+			if (c->ncand || (c->at && q->proto >= 0))
 				rc = history_emit(c, x, NULL, registry_protocols[p]);
 		}
+		/* The status rule gives every port a status: on one snapshot, a port no record ever
+		 * covered is unassigned on every protocol. */
+		c->ncand = 0;
+		if (c->at && c->emitted == before)
+			for (p = 0; p < REGISTRY_NPROTOS && !rc; p++)
+				rc = history_emit(c, x, NULL, registry_protocols[p]);
 	}
 	free(sorted);
 	free(active);
@@ -564,20 +572,47 @@ static int history_names(history_ctx *c)
 	}
 	qsort(groups, ng, sizeof(*groups), history_proto_qcmp);
 	for (g = 0; g < ng && !rc; g++) {
+		const store_version *latest = NULL;
 		c->ncand = 0;
 		for (i = 0; i < n; i++)
-			if (!registry_strcmp_null(c->versions.v[i].rec.f[REG_PROTOCOL], groups[g]))
+			if (!registry_strcmp_null(c->versions.v[i].rec.f[REG_PROTOCOL], groups[g])) {
 				history_cand_push(c, &c->versions.v[i]);
-		rc = history_emit(c, REGISTRY_NO_PORT, c->q->name, groups[g]);
+				if (!latest || c->versions.v[i].last_pos > latest->last_pos)
+					latest = &c->versions.v[i];
+			}
+		/* Names match case-insensitively: the header spells the name as the registry last
+		 * did ("history compressnet" and "history CompressNET" read the same). */
+		rc = history_emit(c, REGISTRY_NO_PORT,
+		                  latest && latest->rec.f[REG_NAME] ? latest->rec.f[REG_NAME]
+		                                                    : c->q->name, groups[g]);
 	}
 	free(groups);
 	return rc;
 }
 
+/* "; did you mean a, b or c?" after a name no snapshot holds. */
+static void history_suggest(const history_ctx *c, char *out, size_t size)
+{
+	char **sugg = NULL;
+	size_t n = 0, i, len;
+	out[0] = '\0';
+	if (store_suggest(c->st, STORE_SUGGEST_NAMES, c->q->name, &sugg, &n) != IW_OK || !n)
+		return;
+	snprintf(out, size, "; did you mean ");
+	for (i = 0; i < n; i++) {
+		len = strlen(out);
+		snprintf(out + len, size - len, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		         sugg[i]);
+	}
+	len = strlen(out);
+	snprintf(out + len, size - len, "?");
+	store_suggestions_free(sugg, n);
+}
+
 static int history_not_found(const history_ctx *c)
 {
 	const history_query *q = c->q;
-	char what[HISTORY_MAX_NAME + 64], among[64];
+	char what[HISTORY_MAX_NAME + 64], among[64], sugg[3 * HISTORY_MAX_NAME + 64];
 	/* Even for one snapshot (show), a timeline exists when any snapshot has one. */
 	if (c->nsnaps == 1)
 		snprintf(among, sizeof(among), "the only stored snapshot");
@@ -586,8 +621,9 @@ static int history_not_found(const history_ctx *c)
 	if (q->name[0]) {
 		snprintf(what, sizeof(what), "%s%s%s", q->name, q->proto >= 0 ? "/" : "",
 		         q->proto >= 0 ? registry_protocols[q->proto] : "");
-		return iw_error_set(IW_ENOTFOUND, "no entry named '%s' in %s (names are matched "
-		                    "exactly, case included)", what, among);
+		history_suggest(c, sugg, sizeof(sugg));
+		return iw_error_set(IW_ENOTFOUND, "no entry named '%s' in %s (case ignored)%s", what,
+		                    among, sugg);
 	}
 	if (q->port_lo == q->port_hi)
 		snprintf(what, sizeof(what), "port %d", (int)q->port_lo);
@@ -597,7 +633,8 @@ static int history_not_found(const history_ctx *c)
 		snprintf(what + strlen(what), sizeof(what) - strlen(what), "/%s",
 		         registry_protocols[q->proto]);
 	return iw_error_set(IW_ENOTFOUND, "no record covers %s in %s: it was never assigned or "
-	                    "reserved", what, among);
+	                    "reserved%s", what, among,
+	                    q->port_lo >= HISTORY_DYNAMIC_LO ? HISTORY_DYNAMIC_NOTE : "");
 }
 
 int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, void *arg)
@@ -622,6 +659,7 @@ int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, 
 	for (i = 0; i < c.nsnaps; i++)
 		if (at_id && c.ids[i] == at_id)
 			c.lo = c.hi = (int64_t)i + 1;
+	c.at = at_id != 0;
 	if (at_id == HISTORY_LATEST)
 		c.lo = c.hi = (int64_t)c.nsnaps;
 	else if (!at_id) {

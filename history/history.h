@@ -55,7 +55,8 @@ extern const char *const history_status_names[HISTORY_NSTATUS];
 typedef struct history_query {
 	int32_t port_lo, port_hi; /* ports asked for; REGISTRY_NO_PORT (both) for a name */
 	int proto;                /* index in registry_protocols, or -1 for every protocol */
-	char name[HISTORY_MAX_NAME + 1]; /* the service name, matched exactly; "" for ports */
+	char name[HISTORY_MAX_NAME + 1]; /* the service name, matched case-insensitively; "" for
+	                                    ports */
 } history_query;
 
 /* history_parse_target() flags. */
@@ -116,6 +117,12 @@ typedef struct history_timeline {
  * none). A non-zero return stops the run and is returned by history_run(). */
 typedef int (*history_fn)(const history_timeline *t, void *arg);
 
+/* The registry's Dynamic/Private range (RFC 6335 section 6): IANA assigns no port there, so
+ * no record covering one is the rule, not a gap; messages and `show` say so. */
+#define HISTORY_DYNAMIC_LO 49152
+#define HISTORY_DYNAMIC_NOTE \
+	" (49152-65535 is the registry's Dynamic and/or Private Ports range, RFC 6335: never assigned)"
+
 /* history_run()'s at_id for the newest snapshot. */
 #define HISTORY_LATEST (-1)
 
@@ -123,9 +130,13 @@ typedef int (*history_fn)(const history_timeline *t, void *arg);
  * Computes the timelines q asks for. With at_id == 0, over every stored snapshot (history);
  * with a snapshot id (or HISTORY_LATEST), at that snapshot only: every timeline then has
  * exactly one row (show).
- * A port (and protocol) no record ever covered, or a name no snapshot holds, has no timeline;
- * when nothing at all is found the result is IW_ENOTFOUND with a message saying so, as it is
- * for an empty database or an unknown snapshot id.
+ * Over every snapshot, a port (and protocol) no record ever covered, or a name no snapshot
+ * holds, has no timeline; when nothing at all is found the result is IW_ENOTFOUND with a
+ * message saying so (with up to three "did you mean" names, and the Dynamic/Private range
+ * named for ports from 49152), as it is for an empty database or an unknown snapshot id. At
+ * one snapshot every port has a status (issue 13): a port and protocol no record ever
+ * covered is one "unassigned" row, on the protocol asked or, without one, on each of tcp,
+ * udp, sctp and dccp when no record ever covered the port on any.
  */
 int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, void *arg);
 
@@ -135,8 +146,10 @@ int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, 
  * Text, for people. history: a header ("3/tcp", "compressnet/udp") and one line per row:
  *   "  2017-03-10 .. 2025-01-23  assigned    compressnet  Compression Process (Bernie Volz)"
  * (the registry dates of the row's first and last snapshots, "now" when it runs to the latest),
- * further entries and records on continuation lines, "changed: f, ..." when only fields not
- * shown differ. show (`detailed`): "3/tcp: assigned" then every field of each entry.
+ * further entries and records on continuation lines, each with its registration and
+ * modification dates and whole notes, wrapped at 100 columns (never cut); "since the first
+ * snapshot (DATE)" under a row that begins there; "changed: f, ..." when only fields not
+ * shown differ. show's text explains ports from 49152 as the Dynamic/Private range. show (`detailed`): "3/tcp: assigned" then every field of each entry.
  * Appends to out; returns IW_OK or the buffer's error.
  */
 int history_render_text(iw_buf *out, const history_timeline *t, int detailed);
@@ -145,7 +158,8 @@ int history_render_text(iw_buf *out, const history_timeline *t, int detailed);
  * The JSON members of one row, without braces, so that callers embed them:
  *   "port": 3, "protocol": "tcp"   (a name timeline: "name": ..., "protocol": ...)
  *   "from": SNAP, "to": SNAP       (only with `span`)
- *   "status": S, "entries": [RECORD, ...],
+ *   "status": S, "range": "dynamic/private" (only for ports 49152-65535),
+ *   "entries": [RECORD, ...],
  *   "other_records": [{"kind": "reserving"|"unassigning", "description", "notes"}, ...],
  *   "people": {ID: {"name", "org", "uri", "updated"} or null, ...}
  * SNAP and RECORD are the diff's (store_json_snapshot(), registry_json_record()).

@@ -73,26 +73,6 @@ static void history_number(iw_buf *out, const registry_record *r)
 		iw_buf_printf(out, "%d-%d", (int)r->port, (int)r->port_end);
 }
 
-/* Notes can run to a page (80/tcp); a timeline line shows their start, `show` all of them. */
-#define HISTORY_NOTES_CLIP 72
-
-/* Where to cut s (n > max bytes) to its first `max` bytes: after a word, never inside a UTF-8
- * sequence, without trailing blanks. */
-static size_t history_clip_at(const char *s, size_t max)
-{
-	size_t cut = max, i;
-	for (i = max; i > max / 2; i--)
-		if (s[i] == ' ') {
-			cut = i;
-			break;
-		}
-	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-		cut--;
-	while (cut > 0 && s[cut - 1] == ' ')
-		cut--;
-	return cut;
-}
-
 static int history_id_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -126,21 +106,24 @@ static void history_note(iw_buf *out, const history_row *row, const char *s)
 	}
 }
 
-/* A record's notes as history_note() reads them, clipped to max bytes and " ..." (0: whole).
- * Rendered in place, then cut back: the names read in change the length. */
-static void history_notes(iw_buf *out, const history_row *row, const char *s, size_t max)
+
+/* The registry's own dates of a record, when it has them: " [registered D, modified D]". */
+static void history_record_dates(iw_buf *out, const registry_record *r)
 {
-	size_t start = out->len;
-	history_note(out, row, s);
-	if (!max || iw_buf_error(out) || out->len - start <= max)
+	const char *reg = r->f[REG_REGISTRATION_DATE], *mod = r->f[REG_MODIFICATION_DATE];
+	if (!reg && !mod)
 		return;
-	out->len = start + history_clip_at(out->data + start, max);
-	out->data[out->len] = '\0';
-	iw_buf_adds(out, " ...");
+	iw_buf_adds(out, " [");
+	if (reg)
+		iw_buf_printf(out, "registered %s", reg);
+	if (mod)
+		iw_buf_printf(out, "%smodified %s", reg ? ", " : "", mod);
+	iw_buf_addc(out, ']');
 }
 
 /* One line about an entry in a timeline: what tells it apart in this timeline (its name, or
- * for a name's timeline its number), then description, people and notes. */
+ * for a name's timeline its number), then description, people, the registry's dates and the
+ * whole notes. */
 static void history_entry_summary(iw_buf *out, const history_timeline *t, const history_row *row,
                                   const registry_record *r)
 {
@@ -164,20 +147,20 @@ static void history_entry_summary(iw_buf *out, const history_timeline *t, const 
 		history_list(out, row, people, "; ", 1);
 		iw_buf_addc(out, ')');
 	}
+	history_record_dates(out, r);
 	if (r->f[REG_NOTES]) {
 		iw_buf_adds(out, " -- ");
-		history_notes(out, row, r->f[REG_NOTES], HISTORY_NOTES_CLIP);
+		history_note(out, row, r->f[REG_NOTES]);
 	}
 }
 
-/* A record that is not an entry: its description and notes, whole or clipped. */
-static void history_other_summary(iw_buf *out, const history_row *row, const registry_record *r,
-                                  size_t clip)
+/* A record that is not an entry: its description and whole notes. */
+static void history_other_summary(iw_buf *out, const history_row *row, const registry_record *r)
 {
 	iw_buf_adds(out, r->f[REG_DESCRIPTION] ? r->f[REG_DESCRIPTION] : "(no description)");
 	if (r->f[REG_NOTES]) {
 		iw_buf_adds(out, " -- ");
-		history_notes(out, row, r->f[REG_NOTES], clip);
+		history_note(out, row, r->f[REG_NOTES]);
 	}
 }
 
@@ -192,6 +175,44 @@ static void history_item_start(iw_buf *out, const history_row *row, size_t *item
 		iw_buf_printf(out, "\n%*s", HISTORY_INDENT, "");
 }
 
+/* Timeline lines are wrapped to this many columns; the continuation of an item is indented
+ * two more than its start. A word longer than a line stays whole. */
+#define HISTORY_WRAP 100
+
+static size_t history_columns(const char *s, size_t n)
+{
+	size_t cols = 0, i;
+	for (i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return cols;
+}
+
+/* Appends the item text s (rendered whole) wrapped at word boundaries: nothing is ever cut. */
+static void history_item_put(iw_buf *out, const history_row *row, size_t *items, const char *s)
+{
+	size_t width = HISTORY_WRAP - HISTORY_INDENT, col = 0;
+	history_item_start(out, row, items);
+	while (*s) {
+		size_t sp = strspn(s, " "), n = strcspn(s + sp, " \n"), w = history_columns(s + sp, n);
+		if (col && col + sp + w > width) {
+			iw_buf_printf(out, "\n%*s", HISTORY_INDENT + 2, "");
+			col = 2;
+		} else if (col) {
+			iw_buf_add(out, s, sp);
+			col += sp;
+		}
+		s += sp;
+		iw_buf_add(out, s, n);
+		col += w;
+		s += n;
+		if (*s == '\n') {
+			iw_buf_printf(out, "\n%*s", HISTORY_INDENT + 2, "");
+			col = 2;
+			s++;
+		}
+	}
+}
+
 static void history_text_row(iw_buf *out, const history_timeline *t, const history_row *row)
 {
 	char span[64];
@@ -202,17 +223,30 @@ static void history_text_row(iw_buf *out, const history_timeline *t, const histo
 	         (size_t)row->last_pos == t->nsnaps ? "now"
 	                                             : t->snaps[row->last_pos - 1].registry_updated);
 	iw_buf_printf(out, "  %-*s  %s", HISTORY_SPAN_WIDTH, span, history_status_names[row->status]);
-	for (i = 0; i < row->nentries; i++) {
-		history_item_start(out, row, &items);
-		history_entry_summary(out, t, row, row->entries[i]);
-	}
-	for (i = 0; i < row->nothers; i++) {
-		history_item_start(out, row, &items);
-		history_other_summary(out, row, row->others[i], HISTORY_NOTES_CLIP);
+	for (i = 0; i < row->nentries + row->nothers; i++) {
+		size_t start = out->len;
+		char *text;
+		if (i < row->nentries)
+			history_entry_summary(out, t, row, row->entries[i]);
+		else
+			history_other_summary(out, row, row->others[i - row->nentries]);
+		if (iw_buf_error(out))
+			return;
+		/* Rendered whole in place, then put back wrapped. */
+		text = iw_strndup(out->data + start, out->len - start);
+		out->len = start;
+		out->data[start] = '\0';
+		history_item_put(out, row, &items, text);
+		free(text);
 	}
 	if (!items && !t->name) {
 		history_item_start(out, row, &items);
 		iw_buf_adds(out, "(no record)");
+	}
+	/* The history before the first stored snapshot is unknown: the row does not begin there. */
+	if (row->first_pos == 1 && t->nsnaps > 1) {
+		history_item_start(out, row, &items);
+		iw_buf_printf(out, "since the first snapshot (%s)", t->snaps[0].registry_updated);
 	}
 	if (row->changed) {
 		const char *sep = "changed: ";
@@ -272,11 +306,14 @@ int history_render_text(iw_buf *out, const history_timeline *t, int detailed)
 		const history_row *row = &t->rows[i];
 		iw_buf_printf(out, ": %s%s\n", history_status_names[row->status],
 		              !t->name && !row->nentries && !row->nothers ? " (no record)" : "");
+		if (!t->name && t->port >= HISTORY_DYNAMIC_LO)
+			iw_buf_adds(out, "  49152-65535 is the registry's Dynamic and/or Private Ports range "
+			            "(RFC 6335):\n  IANA assigns no port there\n");
 		for (k = 0; k < row->nentries; k++)
 			history_text_entry(out, row, row->entries[k]);
 		for (k = 0; k < row->nothers; k++) {
 			iw_buf_adds(out, "  ");
-			history_other_summary(out, row, row->others[k], 0);
+			history_other_summary(out, row, row->others[k]);
 			iw_buf_addc(out, '\n');
 		}
 	}
@@ -302,7 +339,11 @@ int history_render_json(iw_buf *out, const history_timeline *t, const history_ro
 		iw_buf_adds(out, ", \"to\": ");
 		store_json_snapshot(out, &t->snaps[row->last_pos - 1]);
 	}
-	iw_buf_printf(out, ", \"status\": \"%s\", \"entries\": [", history_status_names[row->status]);
+	iw_buf_printf(out, ", \"status\": \"%s\", ", history_status_names[row->status]);
+	/* The registry's Dynamic/Private range: no entry there is the rule (RFC 6335). */
+	if (!t->name && t->port >= HISTORY_DYNAMIC_LO)
+		iw_buf_adds(out, "\"range\": \"dynamic/private\", ");
+	iw_buf_adds(out, "\"entries\": [");
 	for (i = 0; i < row->nentries; i++) {
 		if (i)
 			iw_buf_adds(out, ", ");

@@ -56,9 +56,18 @@ static const services_case services_cases[] = {
 	{"unnamed records give no line",
 	 R(PROTO("tcp") DESC("Reserved") NUM("2")) R(PROTO("udp") DESC("Unassigned") NUM("3-9")), ""},
 	{"a name without port gives no line", R(NAME("svc-only") DESC("Service name only")), ""},
-	{"names lowercased, '_' and blanks as '-'",
-	 R(NAME("Foo_Bar") PROTO("TCP") DESC("x") NUM("7")) R(NAME("Two  Words#") PROTO("tcp") NUM("8")),
-	 "foo-bar          7/tcp      # x\ntwo-words-       8/tcp\n"},
+	{"names exactly as the registry writes them (issue 13); protocols lowercased",
+	 R(NAME("Foo_Bar") PROTO("TCP") DESC("x") NUM("7")) R(NAME("914c/g") PROTO("tcp") NUM("7")),
+	 "914c/g           7/tcp\nFoo_Bar          7/tcp      # x\n"},
+	{"a name a line cannot hold: its first word, the registry's name in the comment",
+	 R(NAME("Apple Remote Desktop (Net Assistant)") PROTO("tcp") DESC("Net Assistant") NUM("8"))
+	 R(NAME("Two Words#") PROTO("tcp") NUM("9")) R(NAME("Hash#tag") PROTO("udp") NUM("9")),
+	 "Apple            8/tcp      # registry name \"Apple Remote Desktop (Net Assistant)\": Net "
+	 "Assistant\nTwo              9/tcp      # registry name \"Two Words#\"\n"
+	 "Hash             9/udp      # registry name \"Hash#tag\"\n"},
+	{"a name that is all blanks or a comment gives no line",
+	 R(NAME("#x") PROTO("tcp") NUM("10")) R(NAME("ok") PROTO("tcp") NUM("10")),
+	 "ok               10/tcp\n"},
 	{"a range gives a line per port",
 	 R(NAME("x11") PROTO("tcp") DESC("X") NUM("6000-6002")),
 	 "x11              6000/tcp   # X\nx11              6001/tcp   # X\nx11              6002/tcp   # X\n"},
@@ -69,8 +78,8 @@ static const services_case services_cases[] = {
 	{"the same name, port and protocol once",
 	 R(NAME("dup") PROTO("tcp") DESC("one") NUM("9")) R(NAME("dup") PROTO("tcp") DESC("two") NUM("9")),
 	 "dup              9/tcp      # one\n"},
-	{"names equal once lowercased are the same name",
-	 R(NAME("Dup") PROTO("tcp") NUM("9")) R(NAME("dup") PROTO("tcp") NUM("9")), "dup              9/tcp\n"},
+	{"names equal but for case are one name, as the document first spells it",
+	 R(NAME("Dup") PROTO("tcp") NUM("9")) R(NAME("dup") PROTO("tcp") NUM("9")), "Dup              9/tcp\n"},
 	{"a description of 70 characters or more is no comment, with no trailing blanks",
 	 R(NAME("long") PROTO("tcp") DESC(LONG69 "r") NUM("1"))
 	 R(NAME("short") PROTO("tcp") DESC(LONG69) NUM("1")),

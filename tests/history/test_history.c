@@ -112,7 +112,11 @@ static const hist_case cases[] = {
 	{"show: reserved", "50/tcp", 5, IW_OK, "50/tcp: 5-5 reserved O:Reserved:De-assigned"},
 	{"show: a name gone by then", "new", 6, IW_OK, "new/tcp: 6-6 absent"},
 	{"show: a port no record covered yet", "315/udp", 1, IW_OK, "315/udp: 1-1 unassigned"},
-	{"show: a port no record ever covered", "999/tcp", 2, IW_ENOTFOUND, NULL},
+	/* Issue 13: the status rule gives every port a status, covered or not. */
+	{"show: a port no record ever covered", "999/tcp", 2, IW_OK, "999/tcp: 2-2 unassigned"},
+	{"show: every protocol of a port no record ever covered", "65000", 2, IW_OK,
+	 "65000/tcp: 2-2 unassigned\n65000/udp: 2-2 unassigned\n65000/sctp: 2-2 unassigned\n"
+	 "65000/dccp: 2-2 unassigned"},
 };
 
 static char *temp_db(void)
@@ -275,6 +279,7 @@ static void test_render(void **state)
 	static const char want_text[] =
 		"50/tcp\n"
 		"  2020-01-01 .. 2020-01-01  unassigned  Unassigned\n"
+		"                                        since the first snapshot (2020-01-01)\n"
 		"  2020-02-01 .. 2020-03-01  assigned    new  first (Pat)\n"
 		"  2020-04-01 .. 2020-04-01  assigned    new  second (Pat Q)\n"
 		"                                        changed: description\n"
@@ -282,6 +287,7 @@ static void test_render(void **state)
 		"  2020-06-01 .. now         reserved    Reserved -- De-assigned on 2020-06-01\n"
 		"315/udp\n"
 		"  2020-01-01 .. 2020-03-01  unassigned  (no record)\n"
+		"                                        since the first snapshot (2020-01-01)\n"
 		"  2020-04-01 .. now         assigned    rng 300-320\n";
 	static const char want_show[] =
 		"50/tcp: assigned\n"

@@ -862,6 +862,17 @@ static void test_lookup(void **state)
 	assert_int_equal(store_versions_for_person(st, "Bernie_Vol", &a), IW_OK);
 	assert_int_equal(a.n, 0);
 	store_version_list_free(&a);
+	/* Ids go through the full-text index as a quoted phrase: a quote is text, not syntax; an
+	 * id with no word character (not in the index) is looked for in every version. */
+	assert_int_equal(store_versions_for_person(st, "Bernie\"Volz", &a), IW_OK);
+	assert_int_equal(a.n, 0);
+	store_version_list_free(&a);
+	assert_int_equal(store_versions_for_person(st, "_-_", &a), IW_OK);
+	assert_int_equal(a.n, 0);
+	store_version_list_free(&a);
+	assert_int_equal(store_versions_for_person(st, "volz bernie", &a), IW_OK);
+	assert_int_equal(a.n, 0);
+	store_version_list_free(&a);
 	assert_int_equal(store_suggest(st, STORE_SUGGEST_PEOPLE, "Bernie Volx", &sug, &n), IW_OK);
 	assert_true(n >= 1);
 	assert_string_equal(sug[0], "Bernie_Volz");
