@@ -12,7 +12,9 @@
 #include <stdio.h>
 
 #include "common/common.h"
+#include "reports/reports.h"
 #include "store/store.h"
+#include "watch/watch.h"
 
 /* Exit statuses, documented in ianawatch(1). 0 and 1 follow diff(1): for `diff`, 1 means
  * "there are changes"; for `fetch --exit-code`, "a new snapshot was stored". */
@@ -145,6 +147,35 @@ int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char
 /* The usage text of spec, as --help prints it. */
 void cli_render_usage(const cli_command_spec *spec, FILE *out);
 
+/* --watch FILE and --min-severity low|medium|high, shared by diff, fetch and report (and log):
+ * fill one with cli_watch_init(), point the options' values at it (cli_watch_option_*), then
+ * cli_watch_load() before the database is opened. */
+typedef struct cli_watch {
+	const char *file;        /* --watch */
+	watch_severity min;      /* --min-severity */
+	int min_set;
+	watch_list *list;        /* read by cli_watch_load() */
+	report_watch rw;         /* what the reports take; rw.show when either option is given */
+} cli_watch;
+void cli_watch_init(cli_watch *w);
+/* CLI_OPT_CALL parsers: value is the cli_watch. */
+int cli_watch_parse_file(const char *arg, void *value);
+int cli_watch_parse_severity(const char *arg, void *value);
+/* Reads the watch list, if any; 0, or the exit status after printing why. */
+int cli_watch_load(cli_watch *w);
+/* The report_watch to pass on: NULL when neither option was given. */
+const report_watch *cli_watch_get(const cli_watch *w);
+void cli_watch_free(cli_watch *w);
+#define CLI_WATCH_OPTIONS(w)                                                                  \
+	{"watch", 0, CLI_OPT_CALL, "FILE",                                                      \
+	 "only changes touching an item of the watch list FILE (ports,\n"                       \
+	 "ranges, names, person:ID, file:SERVICES; see ianawatch(1))",                           \
+	 (w), 0, 0, cli_watch_parse_file},                                                     \
+	{"min-severity", 0, CLI_OPT_CALL, "S",                                                  \
+	 "only changes of severity S or above: low, medium, high; with\n"                      \
+	 "--watch or this, every change shows its severity",                                   \
+	 (w), 0, 0, cli_watch_parse_severity}
+
 /* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
 #define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);
 /* (expanded below, after CLI_COMMANDS) */
@@ -166,6 +197,7 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out);
 	X(person, "a person's record over time and every entry they held") \
 	X(compare, "check a local services file against the registry and its history") \
 	X(fetch, "download the registry and report what changed") \
+	X(notify, "send a sample notification to check a target") \
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
 	X(status, "when the last check, change and failure happened") \
 	X(check, "verify the database against the stored documents")
@@ -175,7 +207,7 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out);
  * need them run in programs of their own, and in ianawatch their table entries are
  * cli/handoff_*.c's, which hand the whole command line over unchanged:
  *   ianawatch-ingest  import, check          (libxml2)
- *   ianawatch-net     fetch, import-git      (libxml2, libcurl, libgit2)
+ *   ianawatch-net     fetch, import-git, notify (libxml2, libcurl, libgit2)
  * They are looked for in $IANAWATCH_EXEC_PATH, next to the running program (the build tree),
  * in ../libexec/ianawatch relative to it (an installed tree, wherever it was moved), then in
  * the libexec folder they were configured to go to (cli/util.c). */

@@ -13,6 +13,7 @@
 
 static cli_format diff_format;
 static diff_filter diff_args_filter;
+static cli_watch diff_watch;
 
 static int diff_parse_kinds(const char *arg, void *value)
 {
@@ -38,6 +39,7 @@ static const cli_option diff_options[] = {
 	 diff_parse_ports},
 	{"name", 0, CLI_OPT_STRING, "NAME", "only changes of this service name",
 	 &diff_args_filter.name, 0, 0, NULL},
+	CLI_WATCH_OPTIONS(&diff_watch),
 	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
 	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
 };
@@ -45,7 +47,8 @@ static const cli_option diff_options[] = {
 static const cli_command_spec diff_spec = {
 	"diff",
 	"ianawatch diff [FROM [TO]] [--format text|json|markdown] [--kind K,...]\n"
-	"                      [--protocol P] [--port N|N-M] [--name NAME]",
+	"                      [--protocol P] [--port N|N-M] [--name NAME]\n"
+	"                      [--watch FILE] [--min-severity low|medium|high]",
 	"What changed in the registry from snapshot FROM to snapshot TO. FROM and TO are a\n"
 	"snapshot id, a date YYYY-MM-DD (the registry as it stood then), `latest` or `latest~N`.\n"
 	"No operand: the previous snapshot against the latest; one: FROM against the latest.",
@@ -53,7 +56,8 @@ static const cli_command_spec diff_spec = {
 	"Options may stand before or after the operands. Exit status, like diff(1): 0 no\n"
 	"changes, 1 changes, 2 trouble (such as a bad command line, or output that could not be\n"
 	"written); also 4 when FROM or TO names no snapshot, and the other statuses of\n"
-	"ianawatch(1) for database failures.",
+	"ianawatch(1) for database failures. With --watch or --min-severity, only the changes\n"
+	"kept count, and each shows its severity.",
 };
 
 const cli_command_spec *cli_spec_diff(void)
@@ -148,6 +152,7 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	memset(&to, 0, sizeof(to));
 	diff_format = FORMAT_TEXT;
 	diff_filter_init(&diff_args_filter);
+	cli_watch_init(&diff_watch);
 	if ((rc = cli_parse_options(&diff_spec, ctx, argc, argv, &nargs)) != CLI_PARSED)
 		return rc == CLI_HELPED ? EXIT_OK : rc;
 	if (nargs > 2)
@@ -161,6 +166,10 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	if (nargs == 2)
 		to_spec = argv[2];
 
+	if ((rc = cli_watch_load(&diff_watch))) {
+		status = rc;
+		goto out;
+	}
 	if ((rc = cli_open_store(ctx, STORE_READONLY))) {
 		status = rc;
 		goto out;
@@ -176,14 +185,15 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		status = rc;
 		goto out;
 	}
-	if (to.pos == from.pos + 1 && !getenv("IANAWATCH_DIFF_WHOLE")) {
+	/* With a watch list, severities are rendered: the whole-document path does that. */
+	if (to.pos == from.pos + 1 && !cli_watch_get(&diff_watch) && !getenv("IANAWATCH_DIFF_WHOLE")) {
 		status = cmd_diff_step(ctx->st, to.pos, &out);
 		goto out;
 	}
 	/* The same rendering as fetch's report, from the library. */
-	if ((rc = report_stored_changes(&out, ctx->st, from.id, to.id, NULL, NULL,
-	                                cmd_diff_report_format(),
-	                                &diff_args_filter, &changed))) {
+	if ((rc = report_stored_changes_watch(&out, ctx->st, from.id, to.id, NULL, NULL,
+	                                      cmd_diff_report_format(), &diff_args_filter,
+	                                      cli_watch_get(&diff_watch), &changed))) {
 		status = cli_fail(rc);
 		goto out;
 	}
@@ -192,6 +202,7 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	status = changed ? EXIT_CHANGES : EXIT_OK;
 out:
 	iw_buf_free(&out);
+	cli_watch_free(&diff_watch);
 	store_snapshot_clear(&from);
 	store_snapshot_clear(&to);
 	return status;

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "fetch/fetch.h"
 #include "ingest/ingest.h"
+#include "notify/notify.h"
 #include "common/banned.h"
 
 /* What the command line chose; the run itself is ingest_fetch_run(). */
@@ -58,11 +59,26 @@ static int fetch_parse_url(const char *s, void *out)
 
 /* The command line, as cli_parse_options() fills it. */
 static struct {
-	const char *url, *report_dir;
+	const char *url, *report_dir, *config;
 	cli_format format;
 	int exit_code, force, verbose;
-	long timeout_ms, connect_timeout_ms, stall_ms, attempts;
+	long timeout_ms, connect_timeout_ms, stall_ms, attempts, notify_max_age;
+	cli_strings notify;
+	cli_watch watch;
 } fetch_args;
+
+/* --notify: checked here (its message shows the target without secrets), then listed. */
+static int fetch_parse_notify(const char *s, void *out)
+{
+	cli_strings *l = out;
+	notify_kind kind;
+	int rc = notify_target_check(s, &kind);
+	if (rc)
+		return rc;
+	l->v = iw_realloc((void *)l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = s;
+	return IW_OK;
+}
 
 static const cli_option fetch_options[] = {
 	{"url", 0, CLI_OPT_CALL, "URL",
@@ -95,6 +111,20 @@ static const cli_option fetch_options[] = {
 	 "after storing a new snapshot, bring the static site in DIR up\n"
 	 "to date (`ianawatch report --incremental --out DIR`)",
 	 &fetch_args.report_dir, 0, 0, NULL},
+	CLI_WATCH_OPTIONS(&fetch_args.watch),
+	{"notify", 0, CLI_OPT_CALL, "TARGET",
+	 "send each new change set (narrowed by --watch) to TARGET:\n"
+	 "https://..., slack+https://..., ntfy+https://..., mailto:ADDR\n"
+	 "(repeatable; failures are queued and retried by later runs)",
+	 &fetch_args.notify, 0, 0, fetch_parse_notify},
+	{"config", 0, CLI_OPT_STRING, "FILE",
+	 "read notify, watch, min-severity and notify-max-age from FILE\n"
+	 "(default $IANAWATCH_CONFIG, else\n"
+	 "$XDG_CONFIG_HOME/ianawatch/config or ~/.config/ianawatch/config)",
+	 &fetch_args.config, 0, 0, NULL},
+	{"notify-max-age", 0, CLI_OPT_LONG, "DAYS",
+	 "drop a notification still undelivered after DAYS (default 7)",
+	 &fetch_args.notify_max_age, 1, 365, NULL},
 	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
 	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
 };
@@ -103,7 +133,9 @@ static const cli_command_spec fetch_spec = {
 	"fetch",
 	"ianawatch fetch [--url URL] [--format text|json|markdown] [--exit-code] [--force]\n"
 	"                       [-v] [--timeout S] [--connect-timeout S] [--stall-timeout S]\n"
-	"                       [--attempts N] [--report-dir DIR]",
+	"                       [--attempts N] [--report-dir DIR] [--watch FILE]\n"
+	"                       [--min-severity low|medium|high] [--notify TARGET]...\n"
+	"                       [--config FILE] [--notify-max-age DAYS]",
 	"Downloads the registry, stores it as a snapshot when its content changed, and prints\n"
 	"what changed against the previous snapshot. Made for cron and systemd timers: when\n"
 	"nothing changed it prints nothing.",
@@ -121,8 +153,22 @@ static const cli_command_spec fetch_spec = {
 	"nothing: text and markdown print one line, `first snapshot stored: registry DATE, N\n"
 	"records`, JSON the object with \"from\": null and empty arrays.\n"
 	"\n"
+	"Watch lists: with --watch FILE (or `watch =` in the config file) the report holds only\n"
+	"the changes touching a watched item, each with its severity, and --exit-code exits 1\n"
+	"only when such a change arrived.\n"
+	"\n"
+	"Notifications: for each target (--notify, `notify =` lines of the config file), a new\n"
+	"change set that is not empty once narrowed is queued in the database after the snapshot\n"
+	"is stored, then every queued notification that is due is sent, on every run: a failure\n"
+	"(network, timeout, HTTP other than 2xx, sendmail exiting non-zero) stays queued and is\n"
+	"retried by later runs, 5 min after the first failure, then twice as long each time (at\n"
+	"most 6 h), until delivered or older than --notify-max-age (then dropped, and said so).\n"
+	"Failures are said on stderr and do not change the exit status; `status` lists what is\n"
+	"queued. Targets are shown as scheme://host/... only: their secrets are never printed.\n"
+	"\n"
 	"Exit status: 0 success, changed or not (with --exit-code: 1 when a snapshot was stored,\n"
-	"the first one included); 2 bad command line, or the report could not be written; 3 the\n"
+	"the first one included; with --watch, only when a watched item changed, which a first\n"
+	"snapshot does not); 2 bad command line, or the report could not be written; 3 the\n"
 	"download is not a valid registry (an HTML page, truncated or foreign XML); 5 database\n"
 	"unusable; 6 another run holds the lock; 7 the download failed (network, HTTP error,\n"
 	"timeout, stall, truncation, too large, redirect loop); 8 refused as implausible (see\n"
@@ -130,7 +176,9 @@ static const cli_command_spec fetch_spec = {
 	"\n"
 	"Environment: http_proxy, https_proxy, no_proxy as libcurl reads them;\n"
 	"IANAWATCH_RETRY_BASE_MS (first backoff, default 2000), IANAWATCH_RETRY_MAX_MS (cap of\n"
-	"one wait, Retry-After included, default 60000), IANAWATCH_LOCK_WAIT_MS (default 10000).",
+	"one wait, Retry-After included, default 60000), IANAWATCH_LOCK_WAIT_MS (default 10000);\n"
+	"IANAWATCH_CONFIG (the config file), SENDMAIL (default /usr/sbin/sendmail),\n"
+	"IANAWATCH_NOTIFY_TIMEOUT_MS (one notification try, default 30000).",
 };
 
 const cli_command_spec *cli_spec_fetch(void)
@@ -139,7 +187,7 @@ const cli_command_spec *cli_spec_fetch(void)
 }
 
 /* Writes what the run has to say once the check is recorded; returns the exit status. */
-static int fetch_finish(int rc, ingest_fetch_result *res, int exit_code)
+static int fetch_finish(int rc, ingest_fetch_result *res, int exit_code, int watching)
 {
 	int status = EXIT_OK;
 	char *msg = rc ? iw_strdup(iw_error_last()) : NULL;
@@ -159,23 +207,69 @@ static int fetch_finish(int rc, ingest_fetch_result *res, int exit_code)
 			break;
 		cli_error("%.*s", (int)(nl - p), p);
 	}
+	for (p = res->notes.data; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		cli_error("%.*s", (int)(nl - p), p);
+	}
 	if (status == EXIT_OK && res->later_rc)
 		status = cli_exit_for(res->later_rc);
-	if (status == EXIT_OK && exit_code && res->created)
+	if (status == EXIT_OK && exit_code && (watching ? res->watched : res->created))
 		status = EXIT_CHANGES;
 	free(msg);
 	return status;
+}
+
+/* The config file and the command line together (the command line's --watch and
+ * --min-severity win; targets add up), read before anything is touched. Returns 0 or the
+ * exit status. */
+static int fetch_configure(ingest_fetch_opts *io, notify_config *cfg)
+{
+	char *path = fetch_args.config ? iw_strdup(fetch_args.config) : notify_config_default_path();
+	const char **targets;
+	size_t i, n = 0;
+	int rc, explicit = fetch_args.config || (getenv("IANAWATCH_CONFIG") &&
+	                                         *getenv("IANAWATCH_CONFIG"));
+
+	ingest_fetch_opts_init(io);
+	rc = notify_config_read(path, explicit, cfg);
+	free(path);
+	if (rc)
+		return cli_fail(rc);
+	if (!fetch_args.watch.file && cfg->watch)
+		fetch_args.watch.file = cfg->watch;
+	if (!fetch_args.watch.min_set && cfg->min_severity &&
+	    (rc = cli_watch_parse_severity(cfg->min_severity, &fetch_args.watch)))
+		return cli_fail(rc);
+	if ((rc = cli_watch_load(&fetch_args.watch)))
+		return rc;
+	io->watch = cli_watch_get(&fetch_args.watch);
+	targets = iw_calloc(cfg->nnotify + fetch_args.notify.n + 1, sizeof(*targets));
+	for (i = 0; i < cfg->nnotify; i++)
+		targets[n++] = cfg->notify[i];
+	for (i = 0; i < fetch_args.notify.n; i++)
+		targets[n++] = fetch_args.notify.v[i];
+	io->notify = targets;
+	io->nnotify = n;
+	if (fetch_args.notify_max_age)
+		io->notify_o.max_age_s = fetch_args.notify_max_age * 86400;
+	else if (cfg->max_age_s)
+		io->notify_o.max_age_s = cfg->max_age_s;
+	return 0;
 }
 
 int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 {
 	fetch_run r;
 	ingest_fetch_result res;
+	notify_config cfg;
 	int n, rc, status;
 
 	memset(&r, 0, sizeof(r));
 	memset(&res, 0, sizeof(res));
 	memset(&fetch_args, 0, sizeof(fetch_args));
+	cli_watch_init(&fetch_args.watch);
 	fetch_args.url = FETCH_DEFAULT_URL;
 	fetch_args.format = FORMAT_TEXT;
 	if ((rc = cli_parse_options(&fetch_spec, ctx, argc, argv, &n)) != CLI_PARSED)
@@ -183,7 +277,12 @@ int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 	if (n > 0)
 		return cli_usage_error("unexpected argument %s (the URL goes after --url)",
 		                       cli_quote(argv[1]));
-	ingest_fetch_opts_init(&r.io);
+	if ((status = fetch_configure(&r.io, &cfg))) {
+		notify_config_clear(&cfg);
+		free((void *)fetch_args.notify.v);
+		cli_watch_free(&fetch_args.watch);
+		return status;
+	}
 	r.url = fetch_args.url;
 	r.format = fetch_args.format;
 	r.exit_code = fetch_args.exit_code;
@@ -208,7 +307,11 @@ int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 	if (ctx->verbose > 0)
 		r.io.say = fetch_say;
 	rc = ingest_fetch_run(&r.io, &res);
-	status = fetch_finish(rc, &res, r.exit_code);
+	status = fetch_finish(rc, &res, r.exit_code, r.io.watch != NULL);
 	ingest_fetch_result_free(&res);
+	notify_config_clear(&cfg);
+	free((void *)r.io.notify);
+	free((void *)fetch_args.notify.v);
+	cli_watch_free(&fetch_args.watch);
 	return status;
 }

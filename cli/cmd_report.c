@@ -12,12 +12,14 @@
 
 static const char *report_out, *report_since;
 static int report_incremental;
+static cli_watch report_watch_args;
 
 static const cli_option report_options[] = {
 	{"out", 'o', CLI_OPT_STRING, "DIR", "where to write (default: reports/ next to the database)",
 	 &report_out, 0, 0, NULL},
 	{"since", 0, CLI_OPT_DATE, "DATE",
-	 "only change sets whose registry date is DATE (YYYY-MM-DD) or later", &report_since, 0, 0,
+	 "only change sets whose registry date is DATE (YYYY-MM-DD)\n"
+	 "or later", &report_since, 0, 0,
 	 NULL},
 	{"incremental", 0, CLI_OPT_FLAG, NULL,
 	 "reuse what an earlier run wrote into DIR: only change sets new since\n"
@@ -25,13 +27,15 @@ static const cli_option report_options[] = {
 	 "index, feed and changes.json; nothing at all when nothing is new\n"
 	 "(what `fetch --report-dir` does)",
 	 &report_incremental, 0, 0, NULL},
+	CLI_WATCH_OPTIONS(&report_watch_args),
 	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
 	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
 };
 
 static const cli_command_spec report_spec = {
 	"report",
-	"ianawatch report [--out DIR] [--since DATE] [--incremental]",
+	"ianawatch report [--out DIR] [--since DATE] [--incremental] [--watch FILE]\n"
+	"                        [--min-severity low|medium|high]",
 	"Writes a static site of the stored history for people, feed readers and scripts:\n"
 	"index.html (change sets newest first, with charts of assigned ports and of changes per\n"
 	"month), one page per change set in changes/ with the same report as Markdown (.md),\n"
@@ -40,7 +44,10 @@ static const cli_command_spec report_spec = {
 	"oldest first, as `ianawatch diff --format json` prints it). A change set is what\n"
 	"changed between two consecutive snapshots; snapshots differing only in the registry\n"
 	"date make none. Pages need no network and no JavaScript. Every file is written to a\n"
-	"temporary name and renamed, so a reader never sees half a page.",
+	"temporary name and renamed, so a reader never sees half a page. With --watch or\n"
+	"--min-severity, only the changes kept are listed (change sets left empty are not),\n"
+	"the Markdown and JSON reports show each change's severity, and the whole site is\n"
+	"written (--incremental is ignored); give it a DIR of its own.",
 	report_options,
 	"Prints the path of index.html and how many change sets, pages and files were written.\n"
 	"Exit status: 0 written; 2 bad command line or a file could not be written; 4 no snapshot\n"
@@ -71,16 +78,20 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 
 	report_out = report_since = NULL;
 	report_incremental = 0;
+	cli_watch_init(&report_watch_args);
 	if ((rc = cli_parse_options(&report_spec, ctx, argc, argv, &n)) != CLI_PARSED)
 		return rc == CLI_HELPED ? EXIT_OK : rc;
 	if (n > 0)
 		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+	if ((rc = cli_watch_load(&report_watch_args)))
+		return rc;
 	dir = report_out ? iw_strdup(report_out) : cmd_report_default_dir(ctx->db_path);
 	if ((rc = cli_open_store(ctx, STORE_READONLY))) {
 		status = rc;
 		goto out;
 	}
-	if ((rc = report_site_write(ctx->st, dir, report_since, report_incremental, &stats))) {
+	if ((rc = report_site_write_watch(ctx->st, dir, report_since, report_incremental,
+	                                  cli_watch_get(&report_watch_args), &stats))) {
 		status = cli_fail(rc);
 		goto out;
 	}
@@ -93,5 +104,6 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 	status = EXIT_OK;
 out:
 	free(dir);
+	cli_watch_free(&report_watch_args);
 	return status;
 }

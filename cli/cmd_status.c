@@ -18,7 +18,8 @@ static int status_quiet;
 static const cli_option status_options[] = {
 	{"format", 0, CLI_OPT_FORMAT, "F",
 	 "text (default) or json: {\"last_check\", \"last_change\",\n"
-	 "\"last_failure\", \"snapshots\", \"max_age_days\", \"stale\"}",
+	 "\"last_failure\", \"notifications\", \"snapshots\", \"max_age_days\",\n"
+	 "\"stale\"}; pending notifications are listed too",
 	 &status_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
 	{"max-age", 0, CLI_OPT_CALL, "DAYS",
 	 "exit 9 with a one-line message on stderr when no check has succeeded\n"
@@ -61,6 +62,8 @@ typedef struct status_info {
 	int has_newest;
 	time_t newest_at;
 	size_t snapshots;
+	store_notification *queue; /* notifications waiting for delivery (no payloads) */
+	size_t nqueue;
 	time_t now;
 	double max_age_days;      /* < 0: not asked */
 	int stale;
@@ -88,6 +91,8 @@ static int status_load(store *st, status_info *si)
 	if ((rc = store_list_snapshots(st, &all, &si->snapshots)))
 		return rc;
 	store_snapshots_free(all, si->snapshots);
+	if ((rc = store_notify_list(st, 0, &si->queue, &si->nqueue)))
+		return rc;
 	/* The snapshot may have been removed since; the change is still worth telling. */
 	if (si->has_change && si->change.snapshot_id > 0 &&
 	    store_get_snapshot(st, si->change.snapshot_id, &si->change_snap) == IW_OK)
@@ -162,6 +167,21 @@ static void status_text(iw_buf *out, const status_info *si)
 		iw_buf_adds(out, "last failure:  never\n");
 	}
 	iw_buf_printf(out, "snapshots:     %zu\n", si->snapshots);
+	if (si->nqueue)
+		iw_buf_printf(out, "notifications: %zu waiting\n", si->nqueue);
+	for (size_t i = 0; i < si->nqueue; i++) {
+		const store_notification *q = &si->queue[i];
+		char queued[21], next[21];
+		iw_time_format(q->created_at, queued);
+		iw_time_format(q->next_at, next);
+		/* shown: never the target itself, which may hold a token. */
+		iw_buf_printf(out, "  %s, snapshots %lld -> %lld, queued %s, %d failed attempt%s, "
+		              "next try %s", q->shown, (long long)q->from_id, (long long)q->to_id,
+		              queued, q->attempts, q->attempts == 1 ? "" : "s", next);
+		if (q->last_error)
+			iw_buf_printf(out, ": %s", q->last_error);
+		iw_buf_addc(out, '\n');
+	}
 }
 
 static void status_json_entry_head(iw_buf *out, const store_fetch_entry *e)
@@ -215,6 +235,24 @@ static void status_json(iw_buf *out, const status_info *si)
 	} else {
 		iw_buf_adds(out, "null");
 	}
+	iw_buf_adds(out, ",\n \"notifications\": [");
+	for (size_t i = 0; i < si->nqueue; i++) {
+		const store_notification *q = &si->queue[i];
+		char queued[21], next[21];
+		iw_time_format(q->created_at, queued);
+		iw_time_format(q->next_at, next);
+		iw_buf_adds(out, i ? ", {\"target\": " : "{\"target\": ");
+		iw_buf_add_json_str(out, q->shown);
+		iw_buf_printf(out, ", \"from\": %lld, \"to\": %lld, \"queued_at\": \"%s\", "
+		              "\"attempts\": %d, \"next_try\": \"%s\", \"last_error\": ",
+		              (long long)q->from_id, (long long)q->to_id, queued, q->attempts, next);
+		if (q->last_error)
+			iw_buf_add_json_str(out, q->last_error);
+		else
+			iw_buf_adds(out, "null");
+		iw_buf_addc(out, '}');
+	}
+	iw_buf_adds(out, "]");
 	iw_buf_printf(out, ",\n \"snapshots\": %zu, \"max_age_days\": ", si->snapshots);
 	if (si->max_age_days >= 0)
 		iw_buf_printf(out, "%g, \"stale\": %s}\n", si->max_age_days,
@@ -296,6 +334,7 @@ out:
 	store_fetch_entry_clear(&si.check);
 	store_fetch_entry_clear(&si.change);
 	store_fetch_entry_clear(&si.failure);
+	store_notifications_free(si.queue, si.nqueue);
 	store_snapshot_clear(&si.change_snap);
 	store_snapshot_clear(&si.newest);
 	return status;

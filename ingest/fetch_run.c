@@ -61,6 +61,7 @@ void ingest_fetch_opts_init(ingest_fetch_opts *o)
 	fetch_opts_init(&o->fetch);
 	o->format = REPORT_TEXT;
 	o->lock_wait_ms = INGEST_LOCK_WAIT_MS;
+	notify_opts_init(&o->notify_o);
 	/* So that tests need not wait. */
 	if (s && *s) {
 		v = strtol(s, &end, 10);
@@ -75,6 +76,7 @@ void ingest_fetch_result_free(ingest_fetch_result *res)
 		return;
 	iw_buf_free(&res->report);
 	iw_buf_free(&res->later);
+	iw_buf_free(&res->notes);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -285,6 +287,41 @@ static int run_unchanged(fetch_run *r, int64_t id, const char *sha)
 	return run_write_log(r, 1, sha);
 }
 
+/* One notification of cs per target, queued in the database the snapshot is already in: a
+ * failure here loses the notification, not the snapshot, and is said. */
+static void run_queue_notifications(fetch_run *r, const report_changeset *cs)
+{
+	store_notification *v;
+	size_t i, n = 0;
+	int rc = IW_OK;
+
+	if (!r->o->nnotify)
+		return;
+	v = iw_calloc(r->o->nnotify, sizeof(*v));
+	for (i = 0; i < r->o->nnotify && rc == IW_OK; i++)
+		if ((rc = notify_build(r->o->notify[i], cs, iw_now(), &v[n])) == IW_OK)
+			n++;
+	if (rc == IW_OK)
+		rc = store_notify_add(r->st, v, n);
+	if (rc)
+		run_later(r, iw_error_prefix(rc, "snapshot %lld stored, but its notifications "
+		                             "could not be queued", (long long)cs->to.id));
+	else
+		run_say(r, "%zu notification%s queued", n, n == 1 ? "" : "s");
+	for (i = 0; i < n; i++)
+		notify_payload_clear(&v[i]);
+	free(v);
+}
+
+/* Every queued notification that is due, this run's and earlier runs' failures alike. */
+static void run_notify(fetch_run *r)
+{
+	int rc = notify_deliver(r->st, &r->o->notify_o, iw_now(), r->o->say != NULL,
+	                        &r->out->notes, &r->out->notified);
+	if (rc)
+		run_later(r, iw_error_prefix(rc, "the notification queue"));
+}
+
 /* A complete 200: validate, store, compute the report, log. */
 static int run_store_body(fetch_run *r)
 {
@@ -332,12 +369,21 @@ static int run_store_body(fetch_run *r)
 	        r->doc->updated, r->doc->nrecords, ir.previous_id ? "" : ", the first one");
 	if (ir.previous_id) {
 		registry_doc *prev = run_take_loaded(r, ir.previous_id);
+		report_changeset cs;
 		/* The document just parsed, in the order a load from the store would give, saves
 		 * reconstructing it. */
 		registry_doc_sort(r->doc);
 		registry_doc_index_people(r->doc);
-		rc = report_stored_changes(&r->out->report, r->st, ir.previous_id, ir.snapshot_id,
-		                           prev, r->doc, r->o->format, NULL, &changed);
+		rc = report_changeset_load(&cs, r->st, ir.previous_id, ir.snapshot_id, prev, r->doc,
+		                           NULL, r->o->watch);
+		if (rc == IW_OK) {
+			rc = report_changeset_render(&r->out->report, &cs, r->o->format);
+			changed = !report_changeset_empty(&cs);
+			r->out->watched = changed;
+			if (changed)
+				run_queue_notifications(r, &cs);
+			report_changeset_free(&cs);
+		}
 		registry_doc_free(prev);
 		if (rc == IW_OK && !changed)
 			run_say(r, "no change against snapshot %lld beyond the document itself",
@@ -392,6 +438,7 @@ int ingest_fetch_run(const ingest_fetch_opts *o, ingest_fetch_result *out)
 	memset(out, 0, sizeof(*out));
 	iw_buf_init(&out->report, INGEST_OUTPUT_CAP);
 	iw_buf_init(&out->later, INGEST_LATER_CAP);
+	iw_buf_init(&out->notes, INGEST_LATER_CAP);
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.out = out;
@@ -416,26 +463,32 @@ int ingest_fetch_run(const ingest_fetch_opts *o, ingest_fetch_result *out)
 	run_log_attempts(&r);
 	if (rc) {
 		rc = run_fail(&r, STORE_FETCH_ERROR, rc);
-		goto out;
-	}
-	if (r.res.not_modified) {
+	} else if (r.res.not_modified) {
 		run_say(&r, "not modified");
 		/* Unchanged since this URL's last check, but another URL may have brought newer
 		 * content since: then this one serves a rollback too. */
 		if (r.cache_id && (rc = run_check_rollback(&r, r.cache_id))) {
 			rc = run_fail(&r, rc == IW_EREFUSED ? STORE_FETCH_REFUSED : STORE_FETCH_ERROR, rc);
-			goto out;
+		} else {
+			run_conclude(&r, STORE_FETCH_NOT_MODIFIED, NULL, 0);
+			out->snapshot_id = r.cache_id;
+			/* Most nights end here: no snapshot, so no need to wait for the disk. */
+			store_defer_checkpoint(r.st);
+			rc = run_write_log(&r, 1, r.cache.sha256);
 		}
-		run_conclude(&r, STORE_FETCH_NOT_MODIFIED, NULL, 0);
-		out->snapshot_id = r.cache_id;
-		/* Most nights end here: no snapshot, so no need to wait for the disk. */
-		store_defer_checkpoint(r.st);
-		rc = run_write_log(&r, 1, r.cache.sha256);
 	} else {
 		rc = run_store_body(&r);
 	}
 	if (rc == IW_OK)
 		run_update_site(&r);
+	/* Whatever the check gave: a failing download must not hold back yesterday's news. */
+	{
+		char *msg = rc ? iw_strdup(iw_error_last()) : NULL;
+		run_notify(&r);
+		if (msg)
+			iw_error_set(rc, "%s", msg);
+		free(msg);
+	}
 out:
 	/* Every thread and connection ends before the lock is released, so the next run finds
 	 * everything committed. */

@@ -18,6 +18,7 @@
 
 #include "common/common.h"
 #include "fetch/fetch.h"
+#include "notify/notify.h"
 #include "registry/registry.h"
 #include "reports/reports.h"
 #include "store/store.h"
@@ -55,6 +56,14 @@ typedef struct ingest_fetch_opts {
 	/* -v: what the run does, one line at a time (no newline); NULL for silence. */
 	void (*say)(void *arg, const char *line);
 	void *say_arg;
+	/* --watch, --min-severity: the report and the notifications hold only these changes
+	 * (NULL: all, without severities). */
+	const report_watch *watch;
+	/* --notify: a notification of the new change set is queued for each target (after the
+	 * snapshot is stored), when the (narrowed) change set is not empty. */
+	const char *const *notify;
+	size_t nnotify;
+	notify_opts notify_o;     /* notify_opts_init() by ingest_fetch_opts_init() */
 } ingest_fetch_opts;
 
 /* Fills o with the defaults (fetch_opts_init(), the lock wait); db_path and fetch.url NULL. */
@@ -67,6 +76,10 @@ typedef struct ingest_fetch_result {
 	int later_rc;         /* IW_OK, or what failed AFTER the check was recorded (the change
 	                         report, the site): the snapshot and the log are in the database */
 	iw_buf later;         /* those failures' messages, one line each */
+	int watched;          /* a snapshot was stored and its (narrowed) change set is not empty */
+	iw_buf notes;         /* the notifications' failures and drops (with -v, deliveries too),
+	                         one line each; they do not change the run's outcome */
+	notify_stats notified;
 } ingest_fetch_result;
 
 /* One run of `ianawatch fetch`, in the order that keeps the database right whatever happens
@@ -77,8 +90,10 @@ typedef struct ingest_fetch_result {
  * snapshot older than the newest), unless force; store; compute the change report; RECORD the
  * check (fetch log and HTTP cache) before anything is written out; then bring report_dir up to
  * date with whatever it lacks (report_site_write(), incremental), on every successful check,
- * 304 included, so that a site a previous run failed to write catches up. The caller prints
- * res->report afterwards.
+ * 304 included, so that a site a previous run failed to write catches up; then, whatever the
+ * check's outcome (once the database is open), queue the new change set's notifications and
+ * try every queued one that is due (notify_deliver()). The caller prints res->report
+ * afterwards.
  *
  * Returns IW_OK for a successful check (a 304, known content or a new snapshot), otherwise the
  * failure, logged as such in the database: IW_EBUSY (the lock), IW_EDB, IW_ENET (download),

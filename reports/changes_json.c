@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "common/common.h"
-#include "reports/reports.h"
+#include "changes_render.h"
 #include "common/banned.h"
 
 /* Appends are sticky (iw_buf): the functions below write freely and report_changes_json()
@@ -26,7 +26,7 @@ static void report_json_side(iw_buf *out, const diff_change *c, const registry_r
 		registry_json_record(out, r);
 }
 
-static void report_json_change(iw_buf *out, const diff_change *c)
+static void report_json_change(iw_buf *out, const diff_change *c, int sev)
 {
 	int i, first = 1;
 	iw_buf_printf(out, "{\"kind\": \"%s\", \"name\": ", diff_kind_names[c->kind]);
@@ -59,10 +59,12 @@ static void report_json_change(iw_buf *out, const diff_change *c)
 	report_json_side(out, c, c->before, c->status_before);
 	iw_buf_adds(out, ", \"after\": ");
 	report_json_side(out, c, c->after, c->status_after);
+	if (sev >= 0)
+		iw_buf_printf(out, ", \"severity\": \"%s\"", watch_severity_names[sev]);
 	iw_buf_addc(out, '}');
 }
 
-static void report_json_person(iw_buf *out, const diff_person_change *p)
+static void report_json_person(iw_buf *out, const diff_person_change *p, int sev)
 {
 	int i, first = 1;
 	iw_buf_printf(out, "{\"kind\": \"%s\", \"id\": ", diff_kind_names[p->kind]);
@@ -78,11 +80,20 @@ static void report_json_person(iw_buf *out, const diff_person_change *p)
 		}
 		iw_buf_addc(out, ']');
 	}
+	if (sev)
+		iw_buf_printf(out, ", \"severity\": \"%s\"",
+		              watch_severity_names[watch_person_severity(p)]);
 	iw_buf_addc(out, '}');
 }
 
 int report_changes_json(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                         const diff_result *d)
+{
+	return report_changes_json_sev(out, from, to, d, NULL);
+}
+
+int report_changes_json_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                            const diff_result *d, const watch_severity *sev)
 {
 	size_t i, nchanges = d ? d->nchanges : 0, npeople = d ? d->npeople : 0;
 	iw_buf_adds(out, "{\"from\": ");
@@ -92,12 +103,12 @@ int report_changes_json(iw_buf *out, const store_snapshot *from, const store_sna
 	iw_buf_adds(out, ",\n \"changes\": [");
 	for (i = 0; i < nchanges; i++) {
 		iw_buf_adds(out, i ? ",\n  " : "\n  ");
-		report_json_change(out, &d->changes[i]);
+		report_json_change(out, &d->changes[i], sev ? (int)sev[i] : -1);
 	}
 	iw_buf_adds(out, nchanges ? "\n ],\n \"people\": [" : "],\n \"people\": [");
 	for (i = 0; i < npeople; i++) {
 		iw_buf_adds(out, i ? ",\n  " : "\n  ");
-		report_json_person(out, &d->people[i]);
+		report_json_person(out, &d->people[i], sev != NULL);
 	}
 	iw_buf_adds(out, npeople ? "\n ]}\n" : "]}\n");
 	return iw_buf_error(out);

@@ -40,5 +40,11 @@ static const changes_style report_md_style = {
 int report_changes_markdown(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                             const diff_result *d)
 {
-	return report_changes_render(out, from, to, d, &report_md_style);
+	return report_changes_render(out, from, to, d, NULL, &report_md_style);
+}
+
+int report_changes_markdown_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                        const diff_result *d, const watch_severity *sev)
+{
+	return report_changes_render(out, from, to, d, sev, &report_md_style);
 }

@@ -14,6 +14,8 @@ typedef struct report_render {
 	report_model *m;
 	report_escape_fn escape;
 	const diff_result *d;
+	const watch_severity *sev; /* NULL: severities are not shown */
+	int next_sev;              /* the severity of the next item, -1 for none */
 	diff_port_index *ixa, *ixb; /* built when a line first needs to say what stands at a port */
 	iw_buf subj, text, fname, fbefore, fafter;
 	iw_buf *cur;
@@ -91,6 +93,7 @@ static void report_item(report_render *r)
 		g->items = iw_realloc(g->items, g->alloc * sizeof(*g->items));
 	}
 	memset(&g->items[g->nitems++], 0, sizeof(*g->items));
+	g->items[g->nitems - 1].severity = r->next_sev;
 	r->cur = &r->text;
 	r->in_item = 1;
 }
@@ -485,6 +488,10 @@ static size_t report_status_line(report_render *r, const diff_change *v, size_t 
 	size_t k = 1, i;
 	while (k < n && report_same_run(&v[0], &v[k]))
 		k++;
+	if (r->sev)
+		for (i = 0; i < k; i++)
+			if ((int)r->sev[&v[i] - r->d->changes] > r->next_sev)
+				r->next_sev = (int)r->sev[&v[i] - r->d->changes];
 	report_item(r);
 	report_strong(r, 1);
 	report_putf(r, "%d", (int)v[0].port);
@@ -608,6 +615,24 @@ void report_model_free(report_model *m)
 int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
                        const diff_result *d, report_escape_fn escape, size_t cap)
 {
+	return report_model_build_sev(m, from, to, d, NULL, escape, cap);
+}
+
+/* The severity of the item about to be written: -1 when none are shown. */
+static void report_next_sev(report_render *r, int a, int b)
+{
+	r->next_sev = -1;
+	if (!r->sev)
+		return;
+	r->next_sev = a >= 0 ? (int)r->sev[a] : -1;
+	if (b >= 0 && (int)r->sev[b] > r->next_sev)
+		r->next_sev = (int)r->sev[b];
+}
+
+int report_model_build_sev(report_model *m, const store_snapshot *from,
+                           const store_snapshot *to, const diff_result *d,
+                           const watch_severity *sev, report_escape_fn escape, size_t cap)
+{
 	report_render r;
 	diff_pair *pairs = NULL;
 	size_t npairs = 0, i;
@@ -618,6 +643,8 @@ int report_model_build(report_model *m, const store_snapshot *from, const store_
 	r.m = m;
 	r.escape = escape;
 	r.d = d;
+	r.sev = sev;
+	r.next_sev = -1;
 	iw_buf_init(&r.subj, cap);
 	iw_buf_init(&r.text, cap);
 	iw_buf_init(&r.fname, cap);
@@ -638,8 +665,10 @@ int report_model_build(report_model *m, const store_snapshot *from, const store_
 		report_group(&r, k, diff_kind_words[k].title, m->counts[k]);
 		if (k == DIFF_MOVED || k == DIFF_RENAMED) {
 			for (i = 0; i < npairs; i++)
-				if (pairs[i].kind == (k == DIFF_MOVED ? DIFF_PAIR_MOVED : DIFF_PAIR_RENAMED))
+				if (pairs[i].kind == (k == DIFF_MOVED ? DIFF_PAIR_MOVED : DIFF_PAIR_RENAMED)) {
+					report_next_sev(&r, (int)pairs[i].gone, (int)pairs[i].came);
 					report_pair_line(&r, &pairs[i]);
+				}
 			continue;
 		}
 		for (i = 0; i < d->nchanges;) {
@@ -650,8 +679,10 @@ int report_model_build(report_model *m, const store_snapshot *from, const store_
 				size_t end = i;
 				while (end < d->nchanges && d->changes[end].kind == DIFF_STATUS)
 					end++;
+				report_next_sev(&r, -1, -1);
 				i += report_status_line(&r, c, end - i);
 			} else {
+				report_next_sev(&r, (int)i, -1);
 				report_entry_line(&r, c, NULL);
 				i++;
 			}
@@ -659,8 +690,10 @@ int report_model_build(report_model *m, const store_snapshot *from, const store_
 	}
 	if (d->npeople) {
 		report_group(&r, REPORT_GROUP_PEOPLE, "People", d->npeople);
-		for (i = 0; i < d->npeople; i++)
+		for (i = 0; i < d->npeople; i++) {
+			r.next_sev = sev ? (int)watch_person_severity(&d->people[i]) : -1;
 			report_person_line(&r, &d->people[i]);
+		}
 	}
 	report_item_end(&r);
 	rc = r.rc;
@@ -679,11 +712,12 @@ out:
 }
 
 int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                          const diff_result *d, const changes_style *st)
+                          const diff_result *d, const watch_severity *sev,
+                          const changes_style *st)
 {
 	report_model m;
 	size_t g, i, f;
-	int rc = report_model_build(&m, from, to, d, st->text, out->cap);
+	int rc = report_model_build_sev(&m, from, to, d, sev, st->text, out->cap);
 	if (rc || !m.nonempty)
 		return rc;
 	st->headline(out, m.title, m.summary);
@@ -694,6 +728,8 @@ int report_changes_render(iw_buf *out, const store_snapshot *from, const store_s
 			const report_mitem *it = &gr->items[i];
 			/* Plain appends: printf's "%s" costs several times a copy, on every line. */
 			iw_buf_adds(out, st->item);
+			if (it->severity >= 0)
+				iw_buf_printf(out, "[%s] ", watch_severity_names[it->severity]);
 			iw_buf_adds(out, st->strong_open);
 			iw_buf_adds(out, it->subject);
 			iw_buf_adds(out, st->strong_close);

@@ -27,6 +27,7 @@ typedef struct report_mfield {
 } report_mfield;
 
 typedef struct report_mitem {
+	int severity;         /* watch_severity when severities are shown, else -1 */
 	char *subject, *text;
 	report_mfield *fields;
 	size_t nfields;
@@ -52,6 +53,11 @@ typedef struct report_model {
 /* Builds the model of d; each string part is capped at cap bytes. On error m is empty. */
 int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
                        const diff_result *d, report_escape_fn escape, size_t cap);
+/* The same, with sev (watch_severities() of d, NULL for none) giving each item its severity:
+ * a pair or a shared status line takes the highest of its changes. */
+int report_model_build_sev(report_model *m, const store_snapshot *from,
+                           const store_snapshot *to, const diff_result *d,
+                           const watch_severity *sev, report_escape_fn escape, size_t cap);
 void report_model_free(report_model *m);
 
 typedef struct changes_style {
@@ -73,8 +79,18 @@ int report_counts_words(iw_buf *out, const size_t counts[DIFF_NSHOWN],
                         const size_t people[DIFF_NKINDS]);
 
 /* Renders d as a changelog in style st (walking its model); nothing at all when d is
- * empty. */
+ * empty. With sev (NULL: none), each line starts with its severity, "[high] ". */
 int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                          const diff_result *d, const changes_style *st);
+                          const diff_result *d, const watch_severity *sev,
+                          const changes_style *st);
+
+/* The renderers with severities (report_changeset_render()). */
+int report_changes_text_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                            const diff_result *d, const watch_severity *sev);
+int report_changes_markdown_sev(iw_buf *out, const store_snapshot *from,
+                                const store_snapshot *to, const diff_result *d,
+                                const watch_severity *sev);
+int report_changes_json_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                            const diff_result *d, const watch_severity *sev);
 
 #endif

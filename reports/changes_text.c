@@ -25,5 +25,11 @@ static const changes_style report_text_style = {
 int report_changes_text(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                         const diff_result *d)
 {
-	return report_changes_render(out, from, to, d, &report_text_style);
+	return report_changes_render(out, from, to, d, NULL, &report_text_style);
+}
+
+int report_changes_text_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                        const diff_result *d, const watch_severity *sev)
+{
+	return report_changes_render(out, from, to, d, sev, &report_text_style);
 }

@@ -13,6 +13,7 @@
 #include "diff/diff.h"
 #include "registry/registry.h"
 #include "store/store.h"
+#include "watch/watch.h"
 
 /* ==== change reports (changes_text.c, changes_markdown.c, changes_render.c, changes_json.c) ==
  *
@@ -64,7 +65,7 @@ int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
                           const registry_doc *from_doc, const registry_doc *to_doc,
                           report_format format, const diff_filter *filter, int *changed);
 
-/* ==== the change log (changes_log.c) ========================================================
+/* ==== the change log (changes_log.c) =================================================
  *
  * Every change set between consecutive snapshots whose newer one is at a position in
  * [o->first, o->last] (store.h's 1-based ranks; 1 <= first, last <= nsnaps; first > last is an
@@ -95,6 +96,49 @@ typedef struct report_log_opts {
 
 int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps,
                const report_log_opts *o, size_t *nsets);
+
+/* ==== change sets narrowed to a watch list, with severities (changes_stored.c, issue 15) ====
+ *
+ * What `diff --watch`, `fetch --watch` and the notifications of fetch show. A report_watch
+ * says which changes to keep: those touching list (NULL: all) whose severity is at least min
+ * (watch_filter()); show asks for severities in the rendering (the command line sets it when
+ * --watch or --min-severity is given). With show, text and Markdown start each line with
+ * "[high] " (a pair or a shared status line: the highest of its changes) and JSON adds
+ * "severity": "low|medium|high" to every change and person change.
+ */
+typedef struct report_watch {
+	const watch_list *list;   /* borrowed; NULL: every change */
+	watch_severity min;       /* WATCH_LOW keeps all */
+	int show;                 /* render severities */
+} report_watch;
+
+/* One change set, loaded, diffed and narrowed; owns everything it holds. */
+typedef struct report_changeset {
+	store_snapshot from, to;
+	registry_doc *da, *db;    /* loaded here when the caller gave no document */
+	diff_result *d;           /* borrows the documents */
+	watch_severity *sev;      /* d->nchanges of them when shown, else NULL */
+	watch_severity highest;   /* of the kept changes and people (WATCH_LOW when none) */
+} report_changeset;
+
+/* Loads snapshots from_id and to_id (or uses the documents given, as report_stored_changes()
+ * does), computes the diff, applies filter (NULL: none) then w (NULL: none). Documents given
+ * must outlive cs. On error cs is empty. */
+int report_changeset_load(report_changeset *cs, store *s, int64_t from_id, int64_t to_id,
+                          const registry_doc *from_doc, const registry_doc *to_doc,
+                          const diff_filter *filter, const report_watch *w);
+/* Renders cs in format (severities when cs->sev), as the report_changes_*() functions. */
+int report_changeset_render(iw_buf *out, const report_changeset *cs, report_format format);
+/* One line, no newline: "Registry changes 2025-01-23 -> 2025-02-13 (snapshots 1 -> 2): 1
+ * moved, 2 de-assigned"; "... : no change" when cs is empty. */
+int report_changeset_summary(iw_buf *out, const report_changeset *cs);
+int report_changeset_empty(const report_changeset *cs);
+void report_changeset_free(report_changeset *cs);
+/* report_stored_changes() narrowed by w (NULL: exactly report_stored_changes()). */
+int report_stored_changes_watch(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
+                                const registry_doc *from_doc, const registry_doc *to_doc,
+                                report_format format, const diff_filter *filter,
+                                const report_watch *w, int *changed);
 
 /* ==== the static site (site.c, site_walk.c, site_html.c, site_atom.c, site_chart.c) =========
  *
@@ -144,6 +188,11 @@ typedef struct report_site_stats {
 
 int report_site_write(store *s, const char *outdir, const char *since_date, int incremental,
                       report_site_stats *stats);
+/* report --watch (issue 15): every change set narrowed by w (report_watch, above) before it
+ * is listed or written, the Markdown and JSON with severities when w->show; always written
+ * whole (incremental is ignored). w NULL: report_site_write(). */
+int report_site_write_watch(store *s, const char *outdir, const char *since_date,
+                            int incremental, const report_watch *w, report_site_stats *stats);
 
 /* The change set as HTML sections, one per group of the changelog (the text and Markdown
  * reports' engine), each a table with <th scope> headers: the subject (port/protocol and

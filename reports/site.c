@@ -44,6 +44,7 @@ typedef struct site_run {
 	site_pair *pairs;      /* n entries, [0] unused */
 	long *assigned;        /* n entries; -1 while unknown */
 	report_site_stats *stats;
+	const report_watch *watch; /* report --watch: change sets narrowed (issue 15) */
 } site_run;
 
 static const store_snapshot *site_snap(const site_run *r, size_t j)
@@ -378,6 +379,8 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 	const store_snapshot *from = site_snap(r, j - 1), *to = site_snap(r, j);
 	site_pair *p = &r->pairs[j];
 	diff_result *d = NULL;
+	watch_severity *sev = NULL;
+	const watch_severity *shown = NULL;
 	report_model m = {0};
 	iw_buf out = IW_BUF_INIT(SITE_CAP), body = IW_BUF_INIT(SITE_CAP);
 	iw_buf heads = IW_BUF_INIT(SITE_CAP);
@@ -386,6 +389,9 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 
 	if ((rc = diff_compute(a, b, &d)))
 		goto out;
+	if (r->watch && (rc = watch_filter(d, r->watch->list, r->watch->min, &sev)))
+		goto out;
+	shown = r->watch && r->watch->show ? sev : NULL;
 	free(p->headlines);
 	free(p->json);
 	free(p->feed);
@@ -411,17 +417,18 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		goto out;
 	iw_buf_reset(&out);
 	snprintf(rel, sizeof(rel), "changes/%s.md", name);
-	if ((rc = report_changes_markdown(&out, from, to, d)) ||
+	if ((rc = report_changes_markdown_sev(&out, from, to, d, shown)) ||
 	    (rc = site_write(r, rel, &out, &wrote_md)))
 		goto out;
 	iw_buf_reset(&out);
-	if ((rc = report_changes_json(&out, from, to, d)))
+	if ((rc = report_changes_json_sev(&out, from, to, d, shown)))
 		goto out;
 	p->json = iw_buf_detach(&out, NULL);
 	if (wrote_html || wrote_md)
 		r->stats->pages_written++;
 out:
 	diff_result_free(d);
+	free(sev);
 	report_model_free(&m);
 	iw_buf_free(&body);
 	iw_buf_free(&out);
@@ -693,6 +700,12 @@ static int site_changes_json(site_run *r)
 int report_site_write(store *s, const char *outdir, const char *since_date, int incremental,
                       report_site_stats *stats)
 {
+	return report_site_write_watch(s, outdir, since_date, incremental, NULL, stats);
+}
+
+int report_site_write_watch(store *s, const char *outdir, const char *since_date,
+                            int incremental, const report_watch *w, report_site_stats *stats)
+{
 	report_site_stats local;
 	site_run r;
 	unsigned char *need = NULL;
@@ -707,7 +720,9 @@ int report_site_write(store *s, const char *outdir, const char *since_date, int 
 	r.st = s;
 	r.outdir = outdir;
 	r.since = since_date;
-	r.incremental = incremental;
+	/* A narrowed site is written whole: the state file knows nothing of watch lists. */
+	r.incremental = w ? 0 : incremental;
+	r.watch = w;
 	r.stats = stats;
 	if (since_date && !iw_date_valid(since_date))
 		return iw_error_set(IW_EINVAL, "since: not a date YYYY-MM-DD: '%s'", since_date);

@@ -119,6 +119,17 @@ static const store_migration store_migrations[] = {
 	 "  coalesce(assignee, '') || ' ' || coalesce(contact, ''), refs FROM record;"
 	 "INSERT INTO person_fts (rowid, pid, name, org, uri)"
 	 "  SELECT id, pid, name, org, uri FROM person;", NULL},
+	/* 4 -> 5: notifications waiting for delivery (fetch --notify, issue 15). */
+	{"CREATE TABLE notification ("
+	 "  id INTEGER PRIMARY KEY,"
+	 "  target TEXT NOT NULL,"          /* may hold secrets: never shown */
+	 "  shown TEXT NOT NULL,"           /* the target without secrets */
+	 "  from_id INTEGER, to_id INTEGER,"
+	 "  content_type TEXT, headers TEXT,"
+	 "  body BLOB NOT NULL,"
+	 "  created_at TEXT NOT NULL, next_at TEXT NOT NULL,"
+	 "  attempts INTEGER NOT NULL DEFAULT 0,"
+	 "  last_error TEXT);", NULL},
 };
 
 #define STORE_NMIGRATIONS ((int)(sizeof(store_migrations) / sizeof(*store_migrations)))

@@ -33,7 +33,7 @@ enum {
 };
 
 /* The schema version this build writes; a database with a higher one is refused. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* The default path: $XDG_DATA_HOME/ianawatch/ianawatch.db, else ~/.local/share/...
  * Returns a malloc()ed string. */
@@ -350,6 +350,38 @@ void store_defer_checkpoint(store *s);
 typedef struct store_load_job store_load_job;
 int store_load_job_start(const char *db_path, int64_t snapshot_id, store_load_job **out);
 int store_load_job_finish(store_load_job *job, registry_doc **out);
+
+/* ---- the notification queue (notifyq.c; issue 15) ---------------------------------------- */
+
+/*
+ * Notifications of change sets (fetch --notify) wait here until delivered: a run queues one
+ * per target and change set, in the same database as the snapshot, then tries every one due;
+ * a failure stays queued with its next try time. The payload is built once, when queued, so a
+ * retry sends the same bytes (the same Message-ID for a mail).
+ */
+typedef struct store_notification {
+	int64_t id;
+	char *target;          /* as configured: may hold secrets, never print it */
+	char *shown;           /* the target without secrets, for status and messages */
+	int64_t from_id, to_id;/* the change set */
+	char *content_type;    /* of the body (HTTP targets) */
+	char *headers;         /* extra request headers, one "Name: value\n" each; may be NULL */
+	unsigned char *body;   /* the payload (for mail: the whole message); NULL in listings */
+	size_t len;
+	time_t created_at, next_at;
+	int attempts;          /* failed tries so far */
+	char *last_error;      /* the last failure, without secrets; NULL before any */
+} store_notification;
+
+/* Queues n notifications in one transaction (ids, attempts, next_at = created_at ignored). */
+int store_notify_add(store *s, const store_notification *v, size_t n);
+/* Every queued notification, oldest first; with_body: the payloads too. */
+int store_notify_list(store *s, int with_body, store_notification **out, size_t *n);
+/* A delivered or expired notification leaves the queue. */
+int store_notify_remove(store *s, int64_t id);
+/* A failed try: attempts, the next try time and the error (written as given). */
+int store_notify_failed(store *s, int64_t id, int attempts, time_t next_at, const char *error);
+void store_notifications_free(store_notification *v, size_t n);
 
 /* ---- verification (check.c; issue: hardening) -------------------------------------------- */
 

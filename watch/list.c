@@ -313,6 +313,7 @@ int watch_severities(const diff_result *r, watch_severity *sev)
 int watch_filter(diff_result *r, const watch_list *w, watch_severity min, watch_severity **sev_out)
 {
 	watch_severity *sev = iw_calloc(r->nchanges ? r->nchanges : 1, sizeof(*sev));
+	size_t *moved_to = iw_calloc(r->nchanges ? r->nchanges : 1, sizeof(*moved_to));
 	size_t i, k = 0;
 	int rc;
 
@@ -320,14 +321,32 @@ int watch_filter(diff_result *r, const watch_list *w, watch_severity min, watch_
 		*sev_out = NULL;
 	if ((rc = watch_severities(r, sev))) {
 		free(sev);
+		free(moved_to);
 		return rc;
 	}
+	/* The halves of a move or rename stay together: one that touches a watched item keeps
+	 * its partner, whose index is then renumbered as diff_filter_apply() does. */
 	for (i = 0; i < r->nchanges; i++) {
-		if (sev[i] < min || !watch_change_matches(w, &r->changes[i]))
+		const diff_change *c = &r->changes[i];
+		watch_severity s = sev[i];
+		int match = watch_change_matches(w, c);
+		if (c->pair && c->partner < r->nchanges) {
+			if (sev[c->partner] > s)
+				s = sev[c->partner];
+			match = match || watch_change_matches(w, &r->changes[c->partner]);
+		}
+		moved_to[i] = (s >= min && match) ? k++ : (size_t)-1;
+	}
+	for (i = 0, k = 0; i < r->nchanges; i++) {
+		if (moved_to[i] == (size_t)-1)
 			continue;
 		sev[k] = sev[i];
-		r->changes[k++] = r->changes[i];
+		r->changes[k] = r->changes[i];
+		if (r->changes[k].pair)
+			r->changes[k].partner = moved_to[r->changes[k].partner];
+		k++;
 	}
+	free(moved_to);
 	r->nchanges = k;
 	for (i = 0, k = 0; i < r->npeople; i++) {
 		if (watch_person_severity(&r->people[i]) < min ||

@@ -21,7 +21,7 @@ stdin_file=$(field stdin)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/iwcase.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 export IANAWATCH_NOW=2026-01-01T00:00:00Z TZ=UTC LC_ALL=C
-unset IANAWATCH_DB XDG_DATA_HOME
+unset IANAWATCH_DB XDG_DATA_HOME XDG_CONFIG_HOME IANAWATCH_CONFIG
 export HOME="$scratch/home"
 db="$scratch/case.db"
 

@@ -22,7 +22,7 @@ trap cleanup EXIT
 export IANAWATCH_NOW=2026-01-01T00:00:00Z TZ=UTC LC_ALL=C
 # Retries after milliseconds, not seconds; Retry-After is honoured up to 5 s.
 export IANAWATCH_RETRY_BASE_MS=20 IANAWATCH_RETRY_MAX_MS=5000
-unset IANAWATCH_DB XDG_DATA_HOME IANAWATCH_LOCK_WAIT_MS
+unset IANAWATCH_DB XDG_DATA_HOME XDG_CONFIG_HOME IANAWATCH_CONFIG IANAWATCH_LOCK_WAIT_MS
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 export HOME="$work/home"
 

@@ -463,6 +463,61 @@ static void test_no_raw(void **state)
 	free(xml);
 }
 
+/* The notification queue (issue 15): queued with payloads, failed tries counted, removed. */
+static void test_notify_queue(void **state)
+{
+	static const unsigned char body[] = {'{', 0, 0xff, '}'};
+	char *path = temp_db();
+	store *st = NULL;
+	store_notification q[2], *v = NULL;
+	size_t n = 0;
+	(void)state;
+	memset(q, 0, sizeof(q));
+	q[0].target = "https://u:secret@h.example/x";
+	q[0].shown = "https://h.example/\xe2\x80\xa6";
+	q[0].from_id = 1;
+	q[0].to_id = 2;
+	q[0].content_type = "application/json";
+	q[0].body = (unsigned char *)body;
+	q[0].len = sizeof(body);
+	q[0].created_at = 86400;
+	q[1].target = q[1].shown = "mailto:a@example.org";
+	q[1].headers = "X: y\n";
+	q[1].created_at = 86401;
+	assert_int_equal(store_open(&st, path, STORE_WRITE | STORE_CREATE), IW_OK);
+	assert_int_equal(store_notify_add(st, q, 2), IW_OK);
+	assert_int_equal(store_notify_list(st, 1, &v, &n), IW_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].target, q[0].target);
+	assert_string_equal(v[0].shown, q[0].shown);
+	assert_int_equal(v[0].len, sizeof(body));
+	assert_memory_equal(v[0].body, body, sizeof(body));
+	assert_int_equal(v[0].created_at, 86400);
+	assert_int_equal(v[0].next_at, 86400);
+	assert_int_equal(v[0].attempts, 0);
+	assert_null(v[0].last_error);
+	assert_null(v[0].headers);
+	assert_string_equal(v[1].headers, "X: y\n");
+	assert_int_equal(v[1].len, 0);
+	assert_int_equal(store_notify_failed(st, v[0].id, 1, 90000, "h.example: HTTP 500"), IW_OK);
+	assert_int_equal(store_notify_remove(st, v[1].id), IW_OK);
+	store_notifications_free(v, n);
+	/* A listing without payloads, as status reads it. */
+	assert_int_equal(store_notify_list(st, 0, &v, &n), IW_OK);
+	assert_int_equal(n, 1);
+	assert_null(v[0].body);
+	assert_int_equal(v[0].attempts, 1);
+	assert_int_equal(v[0].next_at, 90000);
+	assert_string_equal(v[0].last_error, "h.example: HTTP 500");
+	store_notifications_free(v, n);
+	/* Nothing queued without a target. */
+	q[0].target = NULL;
+	assert_int_equal(store_notify_add(st, q, 1), IW_EINVAL);
+	iw_error_clear();
+	store_free(st);
+	remove_db(path);
+}
+
 static void test_schema_guard(void **state)
 {
 	char *path = temp_db();
@@ -948,6 +1003,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_rolls_back),
 		cmocka_unit_test(test_no_raw),
 		cmocka_unit_test(test_schema_guard),
+		cmocka_unit_test(test_notify_queue),
 		cmocka_unit_test(test_real_pair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,7 +231,8 @@ static const filter_case filter_cases[] = {
 	{"person:Bernie_Volz\n", WATCH_LOW, "deassigned:compressnet:2:high added:compressnet:-1:high"},
 	{"person:Jane\nfoo\n", WATCH_LOW,
 	 "assigned:myapp:3001:high deassigned:myapp:3000:high modified:foo:5000:low"},
-	{"2/tcp\n", WATCH_LOW, "deassigned:compressnet:2:high"},
+	/* The halves of a move stay together: the port watched keeps where the name went. */
+	{"2/tcp\n", WATCH_LOW, "deassigned:compressnet:2:high added:compressnet:-1:high"},
 	{"nothing-here\n", WATCH_LOW, ""},
 };
 

@@ -1,0 +1,205 @@
+/* notifyq.c: the queue of notifications waiting for delivery (fetch --notify). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+#include "store_int.h"
+#include "common/banned.h"
+
+static char *notifyq_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? iw_strdup((const char *)t) : NULL;
+}
+
+static time_t notifyq_time(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	time_t v = 0;
+	if (t && iw_time_parse((const char *)t, &v) != IW_OK)
+		v = 0;
+	return v;
+}
+
+static void notifyq_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+typedef struct notifyq_batch {
+	const store_notification *v;
+	size_t n;
+} notifyq_batch;
+
+static int notifyq_insert(store *s, void *arg)
+{
+	const notifyq_batch *b = arg;
+	sqlite3_stmt *st = NULL;
+	char when[21];
+	size_t i;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "INSERT INTO notification (target, shown, from_id, to_id, "
+	                        "content_type, headers, body, created_at, next_at) "
+	                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+		return rc;
+	for (i = 0; i < b->n; i++) {
+		const store_notification *e = &b->v[i];
+		if (!e->target || !e->shown) {
+			rc = iw_error_set(IW_EINVAL, "notification without target");
+			break;
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_text(st, 1, e->target, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, e->from_id);
+		sqlite3_bind_int64(st, 4, e->to_id);
+		notifyq_text(st, 5, e->content_type);
+		notifyq_text(st, 6, e->headers);
+		sqlite3_bind_blob(st, 7, e->body ? (const void *)e->body : (const void *)"", (int)e->len,
+		                  SQLITE_TRANSIENT);
+		iw_time_format(e->created_at, when);
+		sqlite3_bind_text(st, 8, when, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 9, when, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = store_sqlerr(s, "write notification");
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_notify_add(store *s, const store_notification *v, size_t n)
+{
+	notifyq_batch b;
+	if (n == 0)
+		return IW_OK;
+	b.v = v;
+	b.n = n;
+	return store_transaction(s, notifyq_insert, &b);
+}
+
+int store_notify_list(store *s, int with_body, store_notification **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	store_notification *v = NULL;
+	size_t k = 0, alloc = 0;
+	int rc, sr;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(s, &st, "SELECT id, target, shown, from_id, to_id, content_type, "
+	                        "headers, body, created_at, next_at, attempts, last_error "
+	                        "FROM notification ORDER BY id")))
+		return rc;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_notification *e;
+		if (k == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			v = iw_realloc(v, alloc * sizeof(*v));
+		}
+		e = &v[k++];
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(st, 0);
+		e->target = notifyq_dup(st, 1);
+		e->shown = notifyq_dup(st, 2);
+		e->from_id = sqlite3_column_int64(st, 3);
+		e->to_id = sqlite3_column_int64(st, 4);
+		e->content_type = notifyq_dup(st, 5);
+		e->headers = notifyq_dup(st, 6);
+		if (with_body) {
+			const void *blob = sqlite3_column_blob(st, 7);
+			e->len = (size_t)sqlite3_column_bytes(st, 7);
+			e->body = iw_malloc(e->len + 1);
+			if (e->len)
+				memcpy(e->body, blob, e->len);
+			e->body[e->len] = 0;
+		}
+		e->created_at = notifyq_time(st, 8);
+		e->next_at = notifyq_time(st, 9);
+		e->attempts = sqlite3_column_int(st, 10);
+		e->last_error = notifyq_dup(st, 11);
+	}
+	if (sr != SQLITE_DONE) {
+		rc = store_sqlerr(s, "read notification");
+		store_notifications_free(v, k);
+	} else {
+		*out = v;
+		*n = k;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+typedef struct notifyq_update {
+	int64_t id;
+	int attempts;
+	time_t next_at;
+	const char *error;
+	int remove;
+} notifyq_update;
+
+static int notifyq_write(store *s, void *arg)
+{
+	const notifyq_update *u = arg;
+	sqlite3_stmt *st = NULL;
+	char when[21];
+	int rc;
+
+	if ((rc = store_prepare(s, &st, u->remove ? "DELETE FROM notification WHERE id = ?1"
+	                                          : "UPDATE notification SET attempts = ?2, "
+	                                            "next_at = ?3, last_error = ?4 WHERE id = ?1")))
+		return rc;
+	sqlite3_bind_int64(st, 1, u->id);
+	if (!u->remove) {
+		iw_time_format(u->next_at, when);
+		sqlite3_bind_int(st, 2, u->attempts);
+		sqlite3_bind_text(st, 3, when, -1, SQLITE_TRANSIENT);
+		notifyq_text(st, 4, u->error);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_sqlerr(s, "write notification");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_notify_remove(store *s, int64_t id)
+{
+	notifyq_update u;
+	memset(&u, 0, sizeof(u));
+	u.id = id;
+	u.remove = 1;
+	return store_transaction(s, notifyq_write, &u);
+}
+
+int store_notify_failed(store *s, int64_t id, int attempts, time_t next_at, const char *error)
+{
+	notifyq_update u;
+	memset(&u, 0, sizeof(u));
+	u.id = id;
+	u.attempts = attempts;
+	u.next_at = next_at;
+	u.error = error;
+	return store_transaction(s, notifyq_write, &u);
+}
+
+void store_notifications_free(store_notification *v, size_t n)
+{
+	size_t i;
+	if (!v)
+		return;
+	for (i = 0; i < n; i++) {
+		free(v[i].target);
+		free(v[i].shown);
+		free(v[i].content_type);
+		free(v[i].headers);
+		free(v[i].body);
+		free(v[i].last_error);
+	}
+	free(v);
+}
