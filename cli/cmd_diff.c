@@ -125,6 +125,7 @@ static int cmd_diff_step(store *st, int64_t pos, iw_buf *out)
 	o.single = 1;
 	o.format = cmd_diff_report_format();
 	o.filter = &diff_args_filter;
+	o.watch = cli_watch_get(&diff_watch);
 	if ((rc = store_read_begin(st)))
 		return cli_fail(rc);
 	rc = store_list_snapshots(st, &snaps, &nsnaps);
@@ -185,8 +186,7 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		status = rc;
 		goto out;
 	}
-	/* With a watch list, severities are rendered: the whole-document path does that. */
-	if (to.pos == from.pos + 1 && !cli_watch_get(&diff_watch) && !getenv("IANAWATCH_DIFF_WHOLE")) {
+	if (to.pos == from.pos + 1 && !getenv("IANAWATCH_DIFF_WHOLE")) {
 		status = cmd_diff_step(ctx->st, to.pos, &out);
 		goto out;
 	}

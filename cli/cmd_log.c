@@ -15,7 +15,8 @@
 
 static cli_format log_format;
 static diff_filter log_filter;
-static const char *log_since, *log_until, *log_person, *log_grep, *log_watch, *log_min;
+static const char *log_since, *log_until, *log_person, *log_grep;
+static cli_watch log_watch;
 static int log_reverse;
 /* --port's protocol, kept here: diff_filter borrows it. */
 static char log_proto[8];
@@ -69,11 +70,7 @@ static const cli_option log_options[] = {
 	 "only changes of entries whose name, description or notes contain TEXT\n"
 	 "(any case)",
 	 &log_grep, 0, 0, NULL},
-	{"watch", 0, CLI_OPT_STRING, "FILE", "only changes touching the watch list FILE (ianawatch(1),\n"
-	 "WATCH LISTS)",
-	 &log_watch, 0, 0, NULL},
-	{"min-severity", 0, CLI_OPT_STRING, "S", "only changes of severity S or higher: low, medium, high",
-	 &log_min, 0, 0, NULL},
+	CLI_WATCH_OPTIONS(&log_watch),
 	{"reverse", 0, CLI_OPT_FLAG, NULL, "oldest first", &log_reverse, 0, 0, NULL},
 	{"format", 0, CLI_OPT_FORMAT, "F",
 	 "text (default), markdown, or json: {\"snapshots\": N, \"change_sets\":\n"
@@ -191,17 +188,12 @@ static int log_parse_date(const char *opt, const char *s, int end, char out[11])
 
 typedef struct log_narrowing {
 	const char *person, *grep;
-	const watch_list *watch;
-	int by_watch;
-	watch_severity min;
 } log_narrowing;
 
 static int log_narrow(void *arg, diff_result *d)
 {
 	const log_narrowing *n = arg;
 	diff_filter_text(d, n->person, n->grep);
-	if (n->by_watch)
-		return watch_filter(d, n->watch, n->min, NULL);
 	return IW_OK;
 }
 
@@ -210,7 +202,6 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 	iw_buf out = IW_BUF_INIT(LOG_OUTPUT_CAP);
 	store_snapshot *snaps = NULL;
 	size_t nsnaps = 0, nsets = 0, i;
-	watch_list *wl = NULL;
 	log_narrowing nw;
 	report_log_opts o;
 	char since[11] = "", until[11] = "";
@@ -218,7 +209,8 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 
 	log_format = FORMAT_TEXT;
 	diff_filter_init(&log_filter);
-	log_since = log_until = log_person = log_grep = log_watch = log_min = NULL;
+	log_since = log_until = log_person = log_grep = NULL;
+	cli_watch_init(&log_watch);
 	log_reverse = 0;
 	memset(&nw, 0, sizeof(nw));
 	memset(&o, 0, sizeof(o));
@@ -235,13 +227,8 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 		                       until);
 	nw.person = log_person;
 	nw.grep = log_grep;
-	nw.min = WATCH_LOW;
-	if (log_min && watch_severity_parse(log_min, &nw.min))
-		return cli_usage_error("--min-severity: %s", iw_error_last());
-	if (log_watch && (rc = watch_list_read(log_watch, &wl)))
-		return cli_fail(rc);
-	nw.watch = wl;
-	nw.by_watch = log_watch || log_min;
+	if ((rc = cli_watch_load(&log_watch)))
+		return rc;
 
 	if ((rc = cli_open_store(ctx, STORE_READONLY))) {
 		status = rc;
@@ -275,8 +262,9 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 	           : log_format == FORMAT_MARKDOWN ? REPORT_MARKDOWN
 	                                           : REPORT_TEXT;
 	o.filter = &log_filter;
-	o.narrow = log_person || log_grep || nw.by_watch ? log_narrow : NULL;
+	o.narrow = log_person || log_grep ? log_narrow : NULL;
 	o.arg = &nw;
+	o.watch = cli_watch_get(&log_watch);
 	rc = report_log(&out, ctx->st, snaps, nsnaps, &o, &nsets);
 	store_read_end(ctx->st);
 	if (rc) {
@@ -292,6 +280,6 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 out:
 	iw_buf_free(&out);
 	store_snapshots_free(snaps, nsnaps);
-	watch_list_free(wl);
+	cli_watch_free(&log_watch);
 	return status;
 }

@@ -4,6 +4,7 @@
 
 #include "common/common.h"
 #include "site_int.h"
+#include "watch/watch.h"
 #include "common/banned.h"
 
 /* One rendered change set, kept until the order of the whole log is known. */
@@ -13,28 +14,44 @@ typedef struct log_piece {
 } log_piece;
 
 static int log_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                      const diff_result *d, report_format format)
+                      const diff_result *d, const watch_severity *sev, report_format format)
 {
 	if (format == REPORT_JSON)
-		return report_changes_json(out, from, to, d);
+		return report_changes_json_sev(out, from, to, d, sev);
 	if (format == REPORT_MARKDOWN)
-		return report_changes_markdown(out, from, to, d);
-	return report_changes_text(out, from, to, d);
+		return report_changes_markdown_sev(out, from, to, d, sev);
+	return report_changes_text_sev(out, from, to, d, sev);
 }
 
-/* The diff of the step the walk just made, narrowed as o says; *d is the caller's. */
-static int log_step_diff(report_walk *w, const report_log_opts *o, diff_result **d)
+/* The diff of the step the walk just made, narrowed as o says, with the severities to show
+ * when o->watch asks for them; *d and *sev are the caller's. */
+static int log_step_diff(report_walk *w, const report_log_opts *o, diff_result **d,
+                         watch_severity **sev)
 {
 	const registry_doc *a, *b;
 	int rc;
 	*d = NULL;
+	*sev = NULL;
 	if ((rc = report_walk_pair(w, &a, &b)) || (rc = diff_compute(a, b, d)))
 		return rc;
 	if (o->filter)
 		diff_filter_apply(*d, o->filter);
-	if (o->narrow && (rc = o->narrow(o->arg, *d))) {
+	if (o->narrow && (rc = o->narrow(o->arg, *d)))
+		goto out;
+	/* As report_changeset_load() narrows diff --watch (last, so that the severities match
+	 * the changes kept). */
+	if (o->watch && (rc = watch_filter(*d, o->watch->list, o->watch->min, sev)))
+		goto out;
+	if (*sev && !o->watch->show) {
+		free(*sev);
+		*sev = NULL;
+	}
+out:
+	if (rc) {
 		diff_result_free(*d);
 		*d = NULL;
+		free(*sev);
+		*sev = NULL;
 	}
 	return rc;
 }
@@ -94,26 +111,30 @@ int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps
 			goto out;
 		while ((rc = report_walk_next(w, &pos, NULL)) == IW_OK) {
 			diff_result *d = NULL;
+			watch_severity *sev = NULL;
 			iw_buf piece = IW_BUF_INIT(out->cap);
 			if (pos < first)
 				continue;
-			if ((rc = log_step_diff(w, o, &d)))
+			if ((rc = log_step_diff(w, o, &d, &sev)))
 				goto out;
 			if (o->single) {
 				/* diff's own output: rendered even when empty (JSON always prints). */
-				rc = log_render(out, &snaps[pos - 2], &snaps[pos - 1], d, o->format);
+				rc = log_render(out, &snaps[pos - 2], &snaps[pos - 1], d, sev, o->format);
 				single_changed = !diff_result_empty(d);
 				diff_result_free(d);
+				free(sev);
 				if (rc)
 					goto out;
 				continue;
 			}
 			if (diff_result_empty(d)) {
 				diff_result_free(d);
+				free(sev);
 				continue;
 			}
-			rc = log_render(&piece, &snaps[pos - 2], &snaps[pos - 1], d, o->format);
+			rc = log_render(&piece, &snaps[pos - 2], &snaps[pos - 1], d, sev, o->format);
 			diff_result_free(d);
+			free(sev);
 			if (rc) {
 				iw_buf_free(&piece);
 				goto out;

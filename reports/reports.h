@@ -86,8 +86,9 @@ typedef struct report_log_opts {
 	int reverse;
 	report_format format;
 	const diff_filter *filter;                 /* NULL: keep every change */
-	int (*narrow)(void *arg, diff_result *d);  /* NULL: none */
+	int (*narrow)(void *arg, diff_result *d);  /* NULL: none; after filter, before watch */
 	void *arg;
+	const struct report_watch *watch;          /* as diff --watch: NULL: none */
 	/* first == last: the one change set alone, exactly as report_stored_changes() renders
 	 * it (JSON even when empty, no envelope); *nsets is 1 when it holds a change. Loads
 	 * only what that pair needs (what `diff` of two consecutive snapshots uses). */
