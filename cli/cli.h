@@ -114,6 +114,24 @@ typedef struct cli_option {
 	int (*parse)(const char *arg, void *value); /* CALL */
 } cli_option;
 
+/* A table's entries, one macro per kind (as git's OPT_BOOL, OPT_STRING...): the short name
+ * (0 for none), the long name, the argument's name in --help, where the value goes, then the
+ * help text. Every table ends with CLI_OPTION_END. */
+#define CLI_OPTION_FLAG(s, l, var, help) {l, s, CLI_OPT_FLAG, NULL, help, var, 0, 0, NULL}
+#define CLI_OPTION_COUNT(s, l, var, help) {l, s, CLI_OPT_COUNT, NULL, help, var, 0, 0, NULL}
+#define CLI_OPTION_STRING(s, l, arg, var, help) {l, s, CLI_OPT_STRING, arg, help, var, 0, 0, NULL}
+#define CLI_OPTION_LIST(s, l, arg, var, help) {l, s, CLI_OPT_LIST, arg, help, var, 0, 0, NULL}
+#define CLI_OPTION_LONG(s, l, arg, var, min, max, help) \
+	{l, s, CLI_OPT_LONG, arg, help, var, min, max, NULL}
+#define CLI_OPTION_DATE(s, l, var, help) {l, s, CLI_OPT_DATE, "DATE", help, var, 0, 0, NULL}
+#define CLI_OPTION_CALL(s, l, arg, var, parse, help) \
+	{l, s, CLI_OPT_CALL, arg, help, var, 0, 0, parse}
+/* --format F into the cli_format `*var`, one of `formats` (1L << FORMAT_TEXT | ...). */
+#define CLI_OPTION_FORMAT(var, formats, help) \
+	{"format", 0, CLI_OPT_FORMAT, "F", help, var, formats, 0, NULL}
+#define CLI_OPTION_HELP {"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL}
+#define CLI_OPTION_END {NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL}
+
 /* The arguments of a CLI_OPT_LIST option. */
 typedef struct cli_strings {
 	const char **v;
@@ -178,6 +196,12 @@ void cli_watch_free(cli_watch *w);
 
 /* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
 #define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);
+/* In cmd_NAME.c, after its spec: defines cli_spec_NAME(), which returns &spec. */
+#define CLI_DEFINE_SPEC(name, spec) \
+	const cli_command_spec *cli_spec_##name(void) \
+	{ \
+		return &(spec); \
+	}
 /* (expanded below, after CLI_COMMANDS) */
 
 /* Every subcommand, in the order `ianawatch --help` lists them. Adding a command: write
@@ -217,6 +241,14 @@ void cli_watch_free(cli_watch *w);
 /* Replaces this process with `program` run on the whole command line; returns only on
  * failure, with the exit status after printing why. */
 int cli_exec_program(cli_ctx *ctx, const char *program);
+/* Defines cmd_NAME as the hand-over of the whole command line to `program`. */
+#define CLI_HANDOFF(name, program) \
+	int cmd_##name(cli_ctx *ctx, int argc, char **argv) \
+	{ \
+		(void)argc; \
+		(void)argv; \
+		return cli_exec_program(ctx, program); \
+	}
 /* Where `program` is run from, as cli_exec_program() looks for it (argv0: the running
  * program's argv[0]). */
 void cli_program_path(const char *argv0, const char *program, char *path, size_t size);

@@ -7,8 +7,8 @@
 #include "common/banned.h"
 
 static const cli_option cat_options[] = {
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec cat_spec = {
@@ -24,10 +24,7 @@ static const cli_command_spec cat_spec = {
 	"database failures (5 also when the archive does not match its SHA-256).",
 };
 
-const cli_command_spec *cli_spec_cat(void)
-{
-	return &cat_spec;
-}
+CLI_DEFINE_SPEC(cat, cat_spec)
 
 int cmd_cat(cli_ctx *ctx, int argc, char **argv)
 {

@@ -9,14 +9,12 @@ static long check_sample;
 static int check_quiet;
 
 static const cli_option check_options[] = {
-	{"sample", 0, CLI_OPT_LONG, "N",
-	 "reconstruct only N snapshots, spread evenly and always with the newest\n"
-	 "(default: every snapshot stored with its document)",
-	 &check_sample, 1, 1000000000L, NULL},
-	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing when all is well", &check_quiet, 0, 0,
-	 NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_LONG(0, "sample", "N", &check_sample, 1, 1000000000L,
+	                "reconstruct only N snapshots, spread evenly and always with the newest\n"
+	                "(default: every snapshot stored with its document)"),
+	CLI_OPTION_FLAG('q', "quiet", &check_quiet, "print nothing when all is well"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec check_spec = {
@@ -32,10 +30,7 @@ static const cli_command_spec check_spec = {
 	"4 no database; 5 a problem was found, or the database is unusable.",
 };
 
-const cli_command_spec *cli_spec_check(void)
-{
-	return &check_spec;
-}
+CLI_DEFINE_SPEC(check, check_spec)
 
 static void check_print(void *arg, const char *problem)
 {

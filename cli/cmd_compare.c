@@ -14,16 +14,17 @@ static const char *compare_at, *compare_port;
 static int compare_missing;
 
 static const cli_option compare_options[] = {
-	{"at", 0, CLI_OPT_DATE, "DATE", "the registry as published on DATE (YYYY-MM-DD); default the newest",
-	 &compare_at, 0, 0, NULL},
-	{"missing", 0, CLI_OPT_FLAG, NULL, "also list what the registry assigns that the file lacks",
-	 &compare_missing, 0, 0, NULL},
-	{"port", 0, CLI_OPT_STRING, "RANGE", "with --missing: only ports N or N-M, optionally /tcp, /udp, ...",
-	 &compare_port, 0, 0, NULL},
-	{"format", 0, CLI_OPT_FORMAT, "F", "text (default), json or markdown", &compare_format,
-	 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
+	CLI_OPTION_DATE(0, "at", &compare_at,
+	                "the registry as published on DATE (YYYY-MM-DD); default the newest"),
+	CLI_OPTION_FLAG(0, "missing", &compare_missing,
+	                "also list what the registry assigns that the file lacks"),
+	CLI_OPTION_STRING(0, "port", "RANGE", &compare_port,
+	                  "with --missing: only ports N or N-M, optionally /tcp, /udp, ..."),
+	CLI_OPTION_FORMAT(&compare_format,
+	                  1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN,
+	                  "text (default), json or markdown"),
 	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec compare_spec = {
@@ -46,10 +47,7 @@ static const cli_command_spec compare_spec = {
 	"no snapshot; the other statuses of ianawatch(1) for database failures.",
 };
 
-const cli_command_spec *cli_spec_compare(void)
-{
-	return &compare_spec;
-}
+CLI_DEFINE_SPEC(compare, compare_spec)
 
 static void cmd_compare_warn(void *arg, const char *file, unsigned line, const char *msg)
 {

@@ -30,23 +30,20 @@ static int import_parse_time(const char *arg, void *value)
 }
 
 static const cli_option import_options[] = {
-	{"observed-at", 0, CLI_OPT_CALL, "TIME",
-	 "when the document was seen, ISO 8601 UTC (default: now; not\n"
-	 "later than a day from now)", &import_observed, 0, 0,
-	 import_parse_time},
-	{"manifest", 0, CLI_OPT_STRING, "TSV",
-	 "import the files listed in TSV, one `path<TAB>observed_at` per\n"
-	 "line (extra middle columns and a header line are allowed; relative\n"
-	 "paths are relative to the manifest)",
-	 &import_manifest_path, 0, 0, NULL},
-	{"no-raw", 0, CLI_OPT_FLAG, NULL, "do not keep the compressed original document",
-	 &import_no_raw, 0, 0, NULL},
-	{"force", 0, CLI_OPT_FLAG, NULL, "store documents that look implausible (future registry date,\n"
-	 "too many records or repeated records)", &import_force, 0,
-	 0, NULL},
-	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing but errors", &import_quiet, 0, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_CALL(0, "observed-at", "TIME", &import_observed, import_parse_time,
+	                "when the document was seen, ISO 8601 UTC (default: now; not\n"
+	                "later than a day from now)"),
+	CLI_OPTION_STRING(0, "manifest", "TSV", &import_manifest_path,
+	                  "import the files listed in TSV, one `path<TAB>observed_at` per\n"
+	                  "line (extra middle columns and a header line are allowed; relative\n"
+	                  "paths are relative to the manifest)"),
+	CLI_OPTION_FLAG(0, "no-raw", &import_no_raw, "do not keep the compressed original document"),
+	CLI_OPTION_FLAG(0, "force", &import_force,
+	                "store documents that look implausible (future registry date,\n"
+	                "too many records or repeated records)"),
+	CLI_OPTION_FLAG('q', "quiet", &import_quiet, "print nothing but errors"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec import_spec = {
@@ -63,10 +60,7 @@ static const cli_command_spec import_spec = {
 	"several documents, the status of the first failure.",
 };
 
-const cli_command_spec *cli_spec_import(void)
-{
-	return &import_spec;
-}
+CLI_DEFINE_SPEC(import, import_spec)
 
 typedef struct import_state {
 	cli_ctx *ctx;

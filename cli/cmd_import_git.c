@@ -15,18 +15,17 @@ static const char *import_git_ref;
 static int import_git_no_raw, import_git_quiet;
 
 static const cli_option import_git_options[] = {
-	{"path", 0, CLI_OPT_LIST, "FILE",
-	 "the file's path in the repository; repeat it for a file that moved\n"
-	 "(default: service-names-port-numbers.xml and\n"
-	 "iana-etc/service-names-port-numbers.xml)",
-	 &import_git_paths, 0, 0, NULL},
-	{"ref", 0, CLI_OPT_STRING, "REF", "the branch, tag or commit whose history to read (default: HEAD)",
-	 &import_git_ref, 0, 0, NULL},
-	{"no-raw", 0, CLI_OPT_FLAG, NULL, "do not keep the compressed original documents",
-	 &import_git_no_raw, 0, 0, NULL},
-	{"quiet", 'q', CLI_OPT_FLAG, NULL, "print nothing but errors", &import_git_quiet, 0, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_LIST(0, "path", "FILE", &import_git_paths,
+	                "the file's path in the repository; repeat it for a file that moved\n"
+	                "(default: service-names-port-numbers.xml and\n"
+	                "iana-etc/service-names-port-numbers.xml)"),
+	CLI_OPTION_STRING(0, "ref", "REF", &import_git_ref,
+	                  "the branch, tag or commit whose history to read (default: HEAD)"),
+	CLI_OPTION_FLAG(0, "no-raw", &import_git_no_raw,
+	                "do not keep the compressed original documents"),
+	CLI_OPTION_FLAG('q', "quiet", &import_git_quiet, "print nothing but errors"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec import_git_spec = {
@@ -42,10 +41,7 @@ static const cli_command_spec import_git_spec = {
 	"exit status is then 3. Each snapshot's source is git:REPO@COMMIT:PATH.",
 };
 
-const cli_command_spec *cli_spec_import_git(void)
-{
-	return &import_git_spec;
-}
+CLI_DEFINE_SPEC(import_git, import_git_spec)
 
 typedef struct import_git_state {
 	cli_ctx *ctx;

@@ -8,12 +8,11 @@
 static cli_format snapshots_format;
 
 static const cli_option snapshots_options[] = {
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default) or json: an array of objects with id, registry_updated,\n"
-	 "observed_at, sha256, size, record_count, person_count, source, raw",
-	 &snapshots_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL},
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_FORMAT(&snapshots_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
+	                  "text (default) or json: an array of objects with id, registry_updated,\n"
+	                  "observed_at, sha256, size, record_count, person_count, source, raw"),
+	CLI_OPTION_HELP,
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec snapshots_spec = {
@@ -27,10 +26,7 @@ static const cli_command_spec snapshots_spec = {
 	"database failures.",
 };
 
-const cli_command_spec *cli_spec_snapshots(void)
-{
-	return &snapshots_spec;
-}
+CLI_DEFINE_SPEC(snapshots, snapshots_spec)
 
 int cmd_snapshots(cli_ctx *ctx, int argc, char **argv)
 {

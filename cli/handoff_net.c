@@ -2,23 +2,6 @@
 #include "cli/cli.h"
 #include "common/banned.h"
 
-int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return cli_exec_program(ctx, CLI_NET_PROGRAM);
-}
-
-int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return cli_exec_program(ctx, CLI_NET_PROGRAM);
-}
-
-int cmd_notify(cli_ctx *ctx, int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return cli_exec_program(ctx, CLI_NET_PROGRAM);
-}
+CLI_HANDOFF(fetch, CLI_NET_PROGRAM)
+CLI_HANDOFF(import_git, CLI_NET_PROGRAM)
+CLI_HANDOFF(notify, CLI_NET_PROGRAM)

@@ -28,12 +28,18 @@ static void cli_prefix(void)
 		fputs("ianawatch: ", stderr);
 }
 
+/* "ianawatch COMMAND: " and the message, without the end of line. */
+static void cli_vmessage(const char *fmt, va_list ap)
+{
+	cli_prefix();
+	vfprintf(stderr, fmt, ap);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	cli_prefix();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vmessage(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -88,9 +94,8 @@ int cli_open_store(cli_ctx *ctx, int flags)
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	cli_prefix();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_vmessage(fmt, ap);
 	va_end(ap);
 	if (cli_command_name)
 		fprintf(stderr, " (see ianawatch %s --help)\n", cli_command_name);

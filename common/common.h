@@ -64,6 +64,12 @@ void *iw_realloc(void *p, size_t n);
 char *iw_strdup(const char *s);
 char *iw_strndup(const char *s, size_t n);
 char *iw_asprintf(const char *fmt, ...) IW_PRINTF(1, 2);
+/* Room for element n of array p (git's ALLOC_GROW): when n has reached alloc, the capacity
+ * doubles (starting at `first`) and p moves. Appending is then
+ * `IW_GROW(v, n, alloc, 64); v[n++] = x;`. */
+#define IW_GROW(p, n, alloc, first) \
+	((p) = iw_grow((p), (n), &(alloc), (first), sizeof(*(p))))
+void *iw_grow(void *p, size_t n, size_t *alloc, size_t first, size_t size);
 
 /* ---- capped growable buffer (after curl's dynbuf) ----------------------------------------- */
 

@@ -36,6 +36,22 @@ void *iw_realloc(void *p, size_t n)
 	return q;
 }
 
+void *iw_grow(void *p, size_t n, size_t *alloc, size_t first, size_t size)
+{
+	size_t want;
+	if (n < *alloc)
+		return p;
+	want = *alloc ? *alloc : first;
+	if (want == 0)
+		want = 1;
+	while (want <= n)
+		want *= 2;
+	if (want > SIZE_MAX / size)
+		iw_oom(SIZE_MAX);
+	*alloc = want;
+	return iw_realloc(p, want * size);
+}
+
 char *iw_strdup(const char *s)
 {
 	return s ? iw_strndup(s, strlen(s)) : NULL;

@@ -63,10 +63,7 @@ typedef struct diff_vec {
 static diff_change *diff_vec_push(diff_vec *vec)
 {
 	diff_change *c;
-	if (vec->n == vec->alloc) {
-		vec->alloc = vec->alloc ? vec->alloc * 2 : 16;
-		vec->v = iw_realloc(vec->v, vec->alloc * sizeof(*vec->v));
-	}
+	IW_GROW(vec->v, vec->n, vec->alloc, 16);
 	c = &vec->v[vec->n++];
 	memset(c, 0, sizeof(*c));
 	return c;
@@ -370,10 +367,7 @@ static void diff_person_push(diff_result *r, size_t *alloc, diff_kind kind,
                              uint32_t fields)
 {
 	diff_person_change *c;
-	if (r->npeople == *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 16;
-		r->people = iw_realloc(r->people, *alloc * sizeof(*r->people));
-	}
+	IW_GROW(r->people, r->npeople, *alloc, 16);
 	c = &r->people[r->npeople++];
 	c->kind = kind;
 	c->id = after ? after->id : before->id;

@@ -150,12 +150,33 @@ static int diff_pair_qcmp(const void *pa, const void *pb)
 	return a->gone < b->gone ? -1 : a->gone > b->gone;
 }
 
+/* The gone and came changes not paired yet that have a name (by_name) or a number, into v,
+ * sorted as diff_pair_groups() wants them. Returns how many. */
+static size_t diff_candidates(const diff_result *r, const unsigned char *used, int by_name,
+                              diff_cand *v)
+{
+	size_t i, nv = 0;
+	for (i = 0; i < r->nchanges; i++) {
+		const diff_change *c = &r->changes[i];
+		if (used[i] || !(diff_is_gone(c->kind) || diff_is_came(c->kind)))
+			continue;
+		if (by_name ? !c->name : c->port == REGISTRY_NO_PORT)
+			continue;
+		v[nv].c = c;
+		v[nv].idx = i;
+		v[nv].gone = diff_is_gone(c->kind);
+		nv++;
+	}
+	qsort(v, nv, sizeof(*v), by_name ? diff_cand_name_qcmp : diff_cand_port_qcmp);
+	return nv;
+}
+
 static int diff_pairs_find(const diff_result *r, diff_pair **out, size_t *n)
 {
 	diff_cand *v = NULL;
 	diff_pair *pairs = NULL;
 	unsigned char *used = NULL;
-	size_t i, nv = 0, np = 0;
+	size_t nv, np = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -166,31 +187,11 @@ static int diff_pairs_find(const diff_result *r, diff_pair **out, size_t *n)
 	pairs = iw_malloc((r->nchanges / 2 + 1) * sizeof(*pairs));
 
 	/* Moves first: the same name on the same protocol, now on another number. */
-	for (i = 0; i < r->nchanges; i++) {
-		const diff_change *c = &r->changes[i];
-		if (c->name && (diff_is_gone(c->kind) || diff_is_came(c->kind))) {
-			v[nv].c = c;
-			v[nv].idx = i;
-			v[nv].gone = diff_is_gone(c->kind);
-			nv++;
-		}
-	}
-	qsort(v, nv, sizeof(*v), diff_cand_name_qcmp);
+	nv = diff_candidates(r, used, 1, v);
 	diff_pair_groups(v, nv, diff_same_name, DIFF_PAIR_MOVED, used, pairs, &np);
 
 	/* Then renames: another name on the same protocol and number. */
-	nv = 0;
-	for (i = 0; i < r->nchanges; i++) {
-		const diff_change *c = &r->changes[i];
-		if (!used[i] && c->port != REGISTRY_NO_PORT &&
-		    (diff_is_gone(c->kind) || diff_is_came(c->kind))) {
-			v[nv].c = c;
-			v[nv].idx = i;
-			v[nv].gone = diff_is_gone(c->kind);
-			nv++;
-		}
-	}
-	qsort(v, nv, sizeof(*v), diff_cand_port_qcmp);
+	nv = diff_candidates(r, used, 0, v);
 	diff_pair_groups(v, nv, diff_same_number, DIFF_PAIR_RENAMED, used, pairs, &np);
 
 	free(v);

@@ -278,12 +278,36 @@ static void fetch_sleep_ms(long ms)
 }
 
 /* Turns libcurl's result and the response into a verdict and a one-line outcome. */
+/* The libcurl errors whose outcome is a few words before libcurl's message, and whether a
+ * retry may help; any other error is fatal, in libcurl's words alone. */
+static const struct fetch_curl_word {
+	CURLcode code;
+	fetch_verdict verdict;
+	const char *prefix;
+} fetch_curl_words[] = {
+	/* libcurl's words ("Could not resolve host: h", "Failed to connect to h port p...")
+	 * already say it all. */
+	{CURLE_COULDNT_RESOLVE_HOST, FETCH_RETRY, ""},
+	{CURLE_COULDNT_RESOLVE_PROXY, FETCH_RETRY, ""},
+	{CURLE_COULDNT_CONNECT, FETCH_RETRY, ""},
+	{CURLE_SEND_ERROR, FETCH_RETRY, "connection failed: "},
+	{CURLE_RECV_ERROR, FETCH_RETRY, "connection failed: "},
+	{CURLE_GOT_NOTHING, FETCH_RETRY, "connection failed: "},
+	{CURLE_HTTP2, FETCH_RETRY, "connection failed: "},
+	{CURLE_HTTP2_STREAM, FETCH_RETRY, "connection failed: "},
+	{CURLE_SSL_CONNECT_ERROR, FETCH_RETRY, "connection failed: "},
+	{CURLE_PEER_FAILED_VERIFICATION, FETCH_FATAL, "TLS certificate verification failed: "},
+	{CURLE_UNSUPPORTED_PROTOCOL, FETCH_FATAL, "refused: "},
+	{CURLE_BAD_CONTENT_ENCODING, FETCH_FATAL, "bad content encoding: "},
+};
+
 static fetch_verdict fetch_classify(CURL *h, CURLcode rc, const fetch_xfer *x, const fetch_opts *o,
                                     int conditional, const char *errbuf, char *out, size_t outlen)
 {
 	long status = 0;
 	curl_off_t got = 0, expected = -1, connect_us = 0;
 	char num[64];
+	size_t i;
 	const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
 
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -376,31 +400,12 @@ static fetch_verdict fetch_classify(CURL *h, CURLcode rc, const fetch_xfer *x, c
 	case CURLE_TOO_MANY_REDIRECTS:
 		snprintf(out, outlen, "too many redirects (more than %ld)", o->max_redirects);
 		return FETCH_FATAL;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-	case CURLE_COULDNT_CONNECT:
-		/* libcurl's words ("Could not resolve host: h", "Failed to connect to h port p...")
-		 * already say it all. */
-		snprintf(out, outlen, "%s", detail);
-		return FETCH_RETRY;
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-	case CURLE_SSL_CONNECT_ERROR:
-		snprintf(out, outlen, "connection failed: %s", detail);
-		return FETCH_RETRY;
-	case CURLE_PEER_FAILED_VERIFICATION:
-		snprintf(out, outlen, "TLS certificate verification failed: %s", detail);
-		return FETCH_FATAL;
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		snprintf(out, outlen, "refused: %s", detail);
-		return FETCH_FATAL;
-	case CURLE_BAD_CONTENT_ENCODING:
-		snprintf(out, outlen, "bad content encoding: %s", detail);
-		return FETCH_FATAL;
 	default:
+		for (i = 0; i < sizeof(fetch_curl_words) / sizeof(fetch_curl_words[0]); i++)
+			if (fetch_curl_words[i].code == rc) {
+				snprintf(out, outlen, "%s%s", fetch_curl_words[i].prefix, detail);
+				return fetch_curl_words[i].verdict;
+			}
 		snprintf(out, outlen, "%s", detail);
 		return FETCH_FATAL;
 	}
@@ -450,14 +455,28 @@ int fetch_url_check(const char *url, const char *shown)
 	return err;
 }
 
+/* Appends the request header "name: value" to *hdrs. */
+static int fetch_add_header(struct curl_slist **hdrs, const char *name, const char *value,
+                            const char *shown)
+{
+	char *line = iw_asprintf("%s: %s", name, value);
+	struct curl_slist *tmp = curl_slist_append(*hdrs, line);
+
+	free(line);
+	if (!tmp)
+		return iw_error_set(IW_ENOMEM, "%s: out of memory", shown);
+	*hdrs = tmp;
+	return IW_OK;
+}
+
 int fetch_url(const fetch_opts *o, fetch_result *res)
 {
 	CURL *h = NULL;
-	struct curl_slist *hdrs = NULL, *tmp;
+	struct curl_slist *hdrs = NULL;
 	fetch_xfer x;
 	char errbuf[CURL_ERROR_SIZE];
 	char outcome[FETCH_OUTCOME_MAX];
-	char *ua = NULL, *line = NULL, *shown = NULL;
+	char *ua = NULL, *shown = NULL;
 	const char *eff;
 	fetch_verdict v = FETCH_FATAL;
 	int conditional = 0, err = IW_OK, attempt, out_of_budget = 0;
@@ -498,25 +517,13 @@ int fetch_url(const fetch_opts *o, fetch_result *res)
 		goto out;
 	}
 	if (o->etag && *o->etag) {
-		line = iw_asprintf("If-None-Match: %s", o->etag);
-		tmp = curl_slist_append(hdrs, line);
-		free(line);
-		if (!tmp) {
-			err = iw_error_set(IW_ENOMEM, "%s: out of memory", shown);
+		if ((err = fetch_add_header(&hdrs, "If-None-Match", o->etag, shown)))
 			goto out;
-		}
-		hdrs = tmp;
 		conditional = 1;
 	}
 	if (o->last_modified && *o->last_modified) {
-		line = iw_asprintf("If-Modified-Since: %s", o->last_modified);
-		tmp = curl_slist_append(hdrs, line);
-		free(line);
-		if (!tmp) {
-			err = iw_error_set(IW_ENOMEM, "%s: out of memory", shown);
+		if ((err = fetch_add_header(&hdrs, "If-Modified-Since", o->last_modified, shown)))
 			goto out;
-		}
-		hdrs = tmp;
 		conditional = 1;
 	}
 	ua = o->user_agent ? iw_strdup(o->user_agent) : iw_strdup("ianawatch/" IANAWATCH_VERSION);

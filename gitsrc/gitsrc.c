@@ -79,10 +79,7 @@ static void gitsrc_add(gitsrc *g, const git_oid *blob, const git_commit *commit,
 {
 	gitsrc_version *v;
 	size_t i;
-	if (g->n == g->alloc) {
-		g->alloc = g->alloc ? g->alloc * 2 : 64;
-		g->v = iw_realloc(g->v, g->alloc * sizeof(*g->v));
-	}
+	IW_GROW(g->v, g->n, g->alloc, 64);
 	v = &g->v[g->n++];
 	memset(v, 0, sizeof(*v));
 	git_oid_tostr(v->commit, sizeof(v->commit), git_commit_id(commit));

@@ -89,10 +89,7 @@ registry_doc *registry_doc_new(void)
 registry_record *registry_doc_add_record(registry_doc *doc)
 {
 	registry_record *r;
-	if (doc->nrecords == doc->records_alloc) {
-		doc->records_alloc = doc->records_alloc ? doc->records_alloc * 2 : 256;
-		doc->records = iw_realloc(doc->records, doc->records_alloc * sizeof(*r));
-	}
+	IW_GROW(doc->records, doc->nrecords, doc->records_alloc, 256);
 	r = &doc->records[doc->nrecords++];
 	memset(r, 0, sizeof(*r));
 	r->port = r->port_end = REGISTRY_NO_PORT;
@@ -102,10 +99,7 @@ registry_record *registry_doc_add_record(registry_doc *doc)
 registry_person *registry_doc_add_person(registry_doc *doc)
 {
 	registry_person *p;
-	if (doc->npeople == doc->people_alloc) {
-		doc->people_alloc = doc->people_alloc ? doc->people_alloc * 2 : 256;
-		doc->people = iw_realloc(doc->people, doc->people_alloc * sizeof(*p));
-	}
+	IW_GROW(doc->people, doc->npeople, doc->people_alloc, 256);
 	p = &doc->people[doc->npeople++];
 	memset(p, 0, sizeof(*p));
 	return p;
@@ -137,15 +131,20 @@ int registry_strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-int registry_person_cmp(const registry_person *a, const registry_person *b)
+/* The first difference between two arrays of n fields, as registry_strcmp_null() sees it. */
+static int doc_fields_cmp(const char *const *a, const char *const *b, int n)
 {
 	int c, i;
-	if ((c = registry_strcmp_null(a->id, b->id)))
-		return c;
-	for (i = 0; i < PERSON_NFIELDS; i++)
-		if ((c = registry_strcmp_null(a->f[i], b->f[i])))
+	for (i = 0; i < n; i++)
+		if ((c = registry_strcmp_null(a[i], b[i])))
 			return c;
 	return 0;
+}
+
+int registry_person_cmp(const registry_person *a, const registry_person *b)
+{
+	int c = registry_strcmp_null(a->id, b->id);
+	return c ? c : doc_fields_cmp(a->f, b->f, PERSON_NFIELDS);
 }
 
 int registry_key_cmp(const registry_record *a, const registry_record *b)
@@ -163,26 +162,19 @@ int registry_key_cmp(const registry_record *a, const registry_record *b)
 
 int registry_record_cmp(const registry_record *a, const registry_record *b)
 {
-	int c, i;
+	int c;
 	if ((c = registry_key_cmp(a, b)))
 		return c;
 	if (a->occurrence != b->occurrence)
 		return a->occurrence < b->occurrence ? -1 : 1;
-	for (i = 0; i < REG_NFIELDS; i++)
-		if ((c = registry_strcmp_null(a->f[i], b->f[i])))
-			return c;
-	return 0;
+	return doc_fields_cmp(a->f, b->f, REG_NFIELDS);
 }
 
 int registry_record_equal(const registry_record *a, const registry_record *b)
 {
-	int i;
 	if (a->port != b->port || a->port_end != b->port_end)
 		return 1;
-	for (i = 0; i < REG_NFIELDS; i++)
-		if (registry_strcmp_null(a->f[i], b->f[i]))
-			return 1;
-	return 0;
+	return doc_fields_cmp(a->f, b->f, REG_NFIELDS) != 0;
 }
 
 static int registry_record_qcmp(const void *a, const void *b)

@@ -140,11 +140,10 @@ static void parse_xml_global_error(void *arg, xmlErrorPtr err)
 	parse_xml_keep(arg, err);
 }
 
-/* Collapses runs of XML whitespace to one space and trims, writing straight into the doc's
- * arena; NULL when nothing is left. */
-static const char *parse_normalise(registry_doc *doc, const char *s, size_t n)
+/* Copies s[0..n) into out (room for n + 1 bytes) with runs of XML whitespace collapsed to
+ * one space and trimmed; returns the length written before the NUL. */
+static size_t parse_collapse(const char *s, size_t n, char *out)
 {
-	char *out = registry_doc_reserve(doc, n + 1);
 	size_t i, o = 0;
 	int space = 0;
 	for (i = 0; i < n; i++) {
@@ -159,6 +158,14 @@ static const char *parse_normalise(registry_doc *doc, const char *s, size_t n)
 		out[o++] = c;
 	}
 	out[o] = '\0';
+	return o;
+}
+
+/* s normalised (parse_collapse()) straight into the doc's arena; NULL when nothing is left. */
+static const char *parse_normalise(registry_doc *doc, const char *s, size_t n)
+{
+	char *out = registry_doc_reserve(doc, n + 1);
+	size_t o = parse_collapse(s, n, out);
 	registry_doc_commit(doc, o ? o + 1 : 0);
 	return o ? out : NULL;
 }
@@ -183,8 +190,7 @@ static const char *parse_attr(parser *p, const char *name, char *tmp, size_t tmp
 	for (i = 0; i < p->nattrs; i++) {
 		const xmlChar **a = p->attrs + 5 * i;
 		if (!a[2] && !strcmp((const char *)a[0], name)) {
-			size_t n = (size_t)(a[4] - a[3]), j, o = 0;
-			int space = 0;
+			size_t n = (size_t)(a[4] - a[3]);
 			/* Cutting a value short would store a record that is not the document's. */
 			if (n >= tmpsize) {
 				parse_fail(p, IW_EPARSE, "attribute %s is longer than %zu bytes", name,
@@ -193,18 +199,7 @@ static const char *parse_attr(parser *p, const char *name, char *tmp, size_t tmp
 			}
 			/* Normalised like text (found by fuzzing: type="&#10;person" was a reference
 			 * " person:..." rather than a contact). */
-			for (j = 0; j < n; j++) {
-				char c = (char)a[3][j];
-				if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-					space = 1;
-					continue;
-				}
-				if (space && o > 0)
-					tmp[o++] = ' ';
-				space = 0;
-				tmp[o++] = c;
-			}
-			tmp[o] = '\0';
+			parse_collapse((const char *)a[3], n, tmp);
 			return tmp;
 		}
 	}

@@ -95,10 +95,7 @@ static int walk_load(walk *w)
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		walk_node *nd;
-		if (w->n == alloc) {
-			alloc = alloc ? alloc * 2 : 256;
-			w->nodes = iw_realloc(w->nodes, alloc * sizeof(*w->nodes));
-		}
+		IW_GROW(w->nodes, w->n, alloc, 256);
 		nd = &w->nodes[w->n++];
 		memset(nd, 0, sizeof(*nd));
 		nd->id = sqlite3_column_int64(st, 0);
@@ -194,10 +191,7 @@ static int walk_visit(walk *w, size_t node, const unsigned char *prefix, size_t 
 
 static void walk_push(walk *w, size_t node, unsigned char *data, size_t len)
 {
-	if (w->sp == w->stack_alloc) {
-		w->stack_alloc = w->stack_alloc ? w->stack_alloc * 2 : 16;
-		w->stack = iw_realloc(w->stack, w->stack_alloc * sizeof(*w->stack));
-	}
+	IW_GROW(w->stack, w->sp, w->stack_alloc, 16);
 	w->stack[w->sp].node = node;
 	w->stack[w->sp].data = data;
 	w->stack[w->sp].len = len;
@@ -259,14 +253,10 @@ static void walk_orphan_reason(const walk *w, size_t node, char *why, size_t n)
 
 int store_raw_walk(store *s, store_raw_fn fn, void *arg)
 {
-	walk w;
+	walk w = { .s = s, .fn = fn, .arg = arg };
 	size_t i;
 	int rc;
 
-	memset(&w, 0, sizeof(w));
-	w.s = s;
-	w.fn = fn;
-	w.arg = arg;
 	if ((rc = walk_load(&w)))
 		goto out;
 	for (i = 0; i < w.n && !rc; i++)
@@ -533,8 +523,9 @@ static int check_person_cmp(const void *pa, const void *pb)
 	return registry_person_cmp(pa, pb);
 }
 
-static void check_describe(const registry_record *r, char *out, size_t n)
+static void check_describe_record(const void *rp, char *out, size_t n)
 {
+	const registry_record *r = rp;
 	char port[16], line[24] = "";
 	if (r->line)
 		snprintf(line, sizeof(line), " (line %u)", (unsigned)r->line);
@@ -570,46 +561,43 @@ static void check_diff(check *c, const store_snapshot *sn, size_t *ndiff, const 
 	}
 }
 
-/* Merges the two sorted record lists and reports what only one side has. */
-static void check_compare_records(check *c, const store_snapshot *sn, const registry_doc *spans,
-                                  const registry_doc *fresh, size_t *ndiff)
+static int check_record_cmp(const void *pa, const void *pb)
 {
-	size_t i = 0, j = 0;
-	while (i < spans->nrecords || j < fresh->nrecords) {
-		int cmp = i == spans->nrecords ? 1 : j == fresh->nrecords ? -1
-		          : registry_record_cmp(&spans->records[i], &fresh->records[j]);
-		char what[300];
-		if (cmp == 0) {
-			i++;
-			j++;
-			continue;
-		}
-		check_describe(cmp < 0 ? &spans->records[i] : &fresh->records[j], what, sizeof(what));
-		check_diff(c, sn, ndiff, "record %s is %s", what, cmp < 0
-		           ? "in the spans but not in the document" : "in the document but not in the spans");
-		if (cmp < 0)
-			i++;
-		else
-			j++;
-	}
+	return registry_record_cmp(pa, pb);
 }
 
-static void check_compare_people(check *c, const store_snapshot *sn, const registry_doc *spans,
-                                 const registry_doc *fresh, size_t *ndiff)
+static void check_describe_person(const void *pp, char *out, size_t n)
 {
+	const registry_person *p = pp;
+	snprintf(out, n, "%s (%s)", p->id ? p->id : "(no id)",
+	         p->f[PERSON_NAME] ? p->f[PERSON_NAME] : "no name");
+}
+
+/* One side of a comparison: a sorted array of records or people. */
+typedef struct check_side {
+	const void *v;
+	size_t n;
+} check_side;
+
+/* Merges two arrays of `size`-byte elements sorted by cmp and reports each element only one
+ * side has, as "NOUN (describe) is in the spans but not in the document" or the reverse. */
+static void check_compare_sorted(check *c, const store_snapshot *sn, const char *noun,
+                                 check_side spans, check_side fresh, size_t size,
+                                 int (*cmp)(const void *, const void *),
+                                 void (*describe)(const void *, char *, size_t), size_t *ndiff)
+{
+	const char *a = spans.v, *b = fresh.v;
 	size_t i = 0, j = 0;
-	while (i < spans->npeople || j < fresh->npeople) {
-		int cmp = i == spans->npeople ? 1 : j == fresh->npeople ? -1
-		          : check_person_cmp(&spans->people[i], &fresh->people[j]);
-		const registry_person *p;
-		if (cmp == 0) {
+	while (i < spans.n || j < fresh.n) {
+		int d = i == spans.n ? 1 : j == fresh.n ? -1 : cmp(a + i * size, b + j * size);
+		char what[300];
+		if (d == 0) {
 			i++;
 			j++;
 			continue;
 		}
-		p = cmp < 0 ? &spans->people[i++] : &fresh->people[j++];
-		check_diff(c, sn, ndiff, "person %s (%s) is %s", p->id ? p->id : "(no id)",
-		           p->f[PERSON_NAME] ? p->f[PERSON_NAME] : "no name", cmp < 0
+		describe(d < 0 ? a + i++ * size : b + j++ * size, what, sizeof(what));
+		check_diff(c, sn, ndiff, "%s %s is %s", noun, what, d < 0
 		           ? "in the spans but not in the document" : "in the document but not in the spans");
 	}
 }
@@ -645,8 +633,12 @@ static void check_reconstruction(check *c, const store_snapshot *sn, const unsig
 		check_diff(c, sn, &ndiff, "its document has %zu records and %zu people, the catalogue "
 		           "says %lld and %lld", fresh->nrecords, fresh->npeople,
 		           (long long)sn->record_count, (long long)sn->person_count);
-	check_compare_records(c, sn, spans, fresh, &ndiff);
-	check_compare_people(c, sn, spans, fresh, &ndiff);
+	check_compare_sorted(c, sn, "record", (check_side){spans->records, spans->nrecords},
+	                     (check_side){fresh->records, fresh->nrecords}, sizeof(*spans->records),
+	                     check_record_cmp, check_describe_record, &ndiff);
+	check_compare_sorted(c, sn, "person", (check_side){spans->people, spans->npeople},
+	                     (check_side){fresh->people, fresh->npeople}, sizeof(*spans->people),
+	                     check_person_cmp, check_describe_person, &ndiff);
 	if (ndiff > CHECK_DIFF_MAX) {
 		char line[200];
 		snprintf(line, sizeof(line), "snapshot %lld (registry %s): %zu more differences not listed",

@@ -36,50 +36,27 @@ void store_http_cache_clear(store_http_cache *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static char *fetchlog_column_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? iw_strdup((const char *)t) : NULL;
-}
-
-/* Times are stored as YYYY-MM-DDTHH:MM:SSZ, which sorts like the time itself. */
-static time_t fetchlog_column_time(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	time_t v = 0;
-	if (t && iw_time_parse((const char *)t, &v) != IW_OK)
-		v = 0;
-	return v;
-}
-
+/* The fetch log stores an empty value as NULL. */
 static void fetchlog_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	store_bind_text(st, i, v && *v ? v : NULL);
 }
 
 int store_http_cache_get(store *s, const char *url, store_http_cache *out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_prepare(s, &st, "SELECT etag, last_modified, sha256, checked_at "
 	                        "FROM http_cache WHERE url = ?")))
 		return rc;
 	sqlite3_bind_text(st, 1, url, -1, SQLITE_TRANSIENT);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW) {
-		out->etag = fetchlog_column_dup(st, 0);
-		out->last_modified = fetchlog_column_dup(st, 1);
-		out->sha256 = fetchlog_column_dup(st, 2);
-		out->checked_at = fetchlog_column_time(st, 3);
-	} else if (sr == SQLITE_DONE) {
-		rc = IW_ENOTFOUND;
-	} else {
-		rc = store_sqlerr(s, "read http_cache");
+	if ((rc = store_step_row(s, st, "read http_cache")) == IW_OK) {
+		out->etag = store_column_strdup(st, 0);
+		out->last_modified = store_column_strdup(st, 1);
+		out->sha256 = store_column_strdup(st, 2);
+		out->checked_at = store_column_time(st, 3);
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -172,7 +149,7 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 	};
 	sqlite3_stmt *st = NULL;
 	char sql[320];
-	int rc, sr;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((unsigned)which >= sizeof(where) / sizeof(*where))
@@ -182,19 +159,14 @@ int store_fetch_last(store *s, store_fetch_which which, store_fetch_entry *out)
 	         "FROM fetch_log WHERE %s ORDER BY at DESC, id DESC LIMIT 1", where[which]);
 	if ((rc = store_prepare(s, &st, sql)))
 		return rc;
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW) {
+	if ((rc = store_step_row(s, st, "read fetch_log")) == IW_OK) {
 		out->id = sqlite3_column_int64(st, 0);
-		out->at = fetchlog_column_time(st, 1);
-		out->url = fetchlog_column_dup(st, 2);
+		out->at = store_column_time(st, 1);
+		out->url = store_column_strdup(st, 2);
 		out->http_status = (long)sqlite3_column_int64(st, 3);
-		out->outcome = fetchlog_column_dup(st, 4);
-		out->message = fetchlog_column_dup(st, 5);
+		out->outcome = store_column_strdup(st, 4);
+		out->message = store_column_strdup(st, 5);
 		out->snapshot_id = sqlite3_column_int64(st, 6);
-	} else if (sr == SQLITE_DONE) {
-		rc = IW_ENOTFOUND;
-	} else {
-		rc = store_sqlerr(s, "read fetch_log");
 	}
 	sqlite3_finalize(st);
 	return rc;

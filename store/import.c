@@ -31,10 +31,7 @@ static uint64_t span_hash_key(const unsigned char *h)
 
 static void span_map_add(span_map *m, const span *sp)
 {
-	if (m->n == m->alloc) {
-		m->alloc = m->alloc ? m->alloc * 2 : 1024;
-		m->v = iw_realloc(m->v, m->alloc * sizeof(*m->v));
-	}
+	IW_GROW(m->v, m->n, m->alloc, 1024);
 	m->v[m->n++] = *sp;
 }
 
@@ -568,7 +565,7 @@ void store_import_opts_init(store_import_opts *o)
 int store_import(store *s, const registry_doc *doc, const unsigned char *data, size_t len,
                  const store_import_opts *opts, store_import_result *res)
 {
-	import_ctx c;
+	import_ctx c = { .s = s, .doc = doc, .data = data, .len = len, .opts = opts, .res = res };
 	unsigned char digest[IW_SHA256_LEN];
 	int rc;
 
@@ -576,13 +573,6 @@ int store_import(store *s, const registry_doc *doc, const unsigned char *data, s
 	if ((rc = import_plausible_time(doc, opts)) ||
 	    (!opts->force && (rc = import_check_duplicates(doc))))
 		return rc;
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	c.doc = doc;
-	c.data = data;
-	c.len = len;
-	c.opts = opts;
-	c.res = res;
 	iw_sha256(data, len, digest);
 	iw_hex(digest, sizeof(digest), c.sha);
 

@@ -36,6 +36,14 @@ void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, reg
 		r->f[i] = store_text_from_row(st, col + 5 + i - REG_DESCRIPTION, strings);
 }
 
+void store_person_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_person *p)
+{
+	int i;
+	p->id = store_text_from_row(st, col, strings);
+	for (i = 0; i < PERSON_NFIELDS; i++)
+		p->f[i] = store_text_from_row(st, col + 1 + i, strings);
+}
+
 static int load_pos(store *s, int64_t id, int64_t *pos, char updated[11])
 {
 	store_snapshot snap;
@@ -55,7 +63,7 @@ int store_load_doc(store *s, int64_t snapshot_id, registry_doc **out)
 	registry_doc *doc = registry_doc_new();
 	char updated[11];
 	int64_t pos;
-	int rc, sr, i;
+	int rc, sr;
 
 	*out = NULL;
 	if ((rc = load_pos(s, snapshot_id, &pos, updated)))
@@ -74,17 +82,13 @@ int store_load_doc(store *s, int64_t snapshot_id, registry_doc **out)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = store_prepare(s, &st, "SELECT p.pid, p.name, p.org, p.uri, p.updated "
-	                        "FROM person_span s JOIN person p ON p.id = s.person_id "
+	if ((rc = store_prepare(s, &st, "SELECT " STORE_PERSON_COLUMNS " FROM person_span s "
+	                        "JOIN person p ON p.id = s.person_id "
 	                        "WHERE s.last_pos >= ?1 AND s.first_pos <= ?1")))
 		goto out;
 	sqlite3_bind_int64(st, 1, pos);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		registry_person *p = registry_doc_add_person(doc);
-		p->id = store_text_from_row(st, 0, doc);
-		for (i = 0; i < PERSON_NFIELDS; i++)
-			p->f[i] = store_text_from_row(st, 1 + i, doc);
-	}
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+		store_person_from_row(st, 0, doc, registry_doc_add_person(doc));
 	if (sr != SQLITE_DONE) {
 		rc = store_sqlerr(s, "load people");
 		goto out;
@@ -105,15 +109,12 @@ void store_version_list_free(store_version_list *l)
 		return;
 	free(l->v);
 	registry_doc_free(l->strings);
-	l->v = NULL;
-	l->n = 0;
-	l->strings = NULL;
+	memset(l, 0, sizeof(*l));
 }
 
-static int load_versions(store *s, const char *sql, const char *name, int lo, int hi,
-                         store_version_list *out)
+static int load_read_versions(store *s, sqlite3_stmt *st, const char *what,
+                              store_version_list *out)
 {
-	sqlite3_stmt *st = NULL;
 	size_t alloc = 0;
 	int64_t n = 0;
 	int rc, sr;
@@ -121,21 +122,10 @@ static int load_versions(store *s, const char *sql, const char *name, int lo, in
 	memset(out, 0, sizeof(*out));
 	out->strings = registry_doc_new();
 	if ((rc = store_count_snapshots(s, &n)))
-		return rc;
-	if ((rc = store_prepare(s, &st, sql)))
-		return rc;
-	if (name)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	else {
-		sqlite3_bind_int(st, 1, lo);
-		sqlite3_bind_int(st, 2, hi);
-	}
+		goto out;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		store_version *v;
-		if (out->n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
-		}
+		IW_GROW(out->v, out->n, alloc, 64);
 		v = &out->v[out->n++];
 		v->record_id = sqlite3_column_int64(st, 0);
 		v->first_pos = sqlite3_column_int64(st, 1);
@@ -145,10 +135,83 @@ static int load_versions(store *s, const char *sql, const char *name, int lo, in
 		store_record_from_row(st, 3, out->strings, &v->rec);
 	}
 	if (sr != SQLITE_DONE)
-		rc = store_sqlerr(s, "load versions");
-	sqlite3_finalize(st);
+		rc = store_sqlerr(s, what);
+out:
 	if (rc)
 		store_version_list_free(out);
+	return rc;
+}
+
+static int load_read_person_versions(store *s, sqlite3_stmt *st, const char *what,
+                                     store_person_list *out)
+{
+	size_t alloc = 0;
+	int64_t n = 0;
+	int rc, sr;
+
+	memset(out, 0, sizeof(*out));
+	out->strings = registry_doc_new();
+	if ((rc = store_count_snapshots(s, &n)))
+		goto out;
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_person_version *v;
+		IW_GROW(out->v, out->n, alloc, 64);
+		v = &out->v[out->n++];
+		v->person_id = sqlite3_column_int64(st, 0);
+		v->first_pos = sqlite3_column_int64(st, 1);
+		v->last_pos = sqlite3_column_int64(st, 2);
+		if (v->last_pos > n)
+			v->last_pos = n;
+		store_person_from_row(st, 3, out->strings, &v->p);
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, what);
+out:
+	if (rc)
+		store_person_list_free(out);
+	return rc;
+}
+
+static int load_prepare(store *s, sqlite3_stmt **st, const char *sql, const char *text,
+                        int64_t lo, int64_t hi)
+{
+	int rc = store_prepare(s, st, sql);
+	if (rc)
+		return rc;
+	if (text)
+		sqlite3_bind_text(*st, 1, text, -1, SQLITE_STATIC);
+	else {
+		sqlite3_bind_int64(*st, 1, lo);
+		sqlite3_bind_int64(*st, 2, hi);
+	}
+	return IW_OK;
+}
+
+int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
+                         const char *what, store_version_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = load_prepare(s, &st, sql, text, lo, hi)))
+		return rc;
+	rc = load_read_versions(s, st, what, out);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
+                                int64_t hi, const char *what, store_person_list *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = load_prepare(s, &st, sql, text, lo, hi)))
+		return rc;
+	rc = load_read_person_versions(s, st, what, out);
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -156,28 +219,29 @@ int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 {
 	/* A record covering lo starts at most max_range ports before it: that bounds the index
 	 * scan on both sides. */
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE r.port BETWEEN ?1 - coalesce((SELECT value FROM meta WHERE "
-	                     "key = 'max_range'), " LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 "
-	                     "AND r.port_end >= ?1 "
-	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                            "s.record_id = r.id WHERE r.port BETWEEN ?1 - coalesce((SELECT "
+	                            "value FROM meta WHERE key = 'max_range'), "
+	                            LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 AND r.port_end >= ?1 "
+	                            "ORDER BY s.first_pos, r.id", NULL, lo, hi, "load versions", out);
 }
 
 int store_versions_ended(store *s, int64_t pos, store_version_list *out)
 {
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record_span s JOIN record r ON r.id = s.record_id "
-	                     "WHERE s.last_pos BETWEEN ?1 AND ?2 ORDER BY s.first_pos, r.id", NULL, 0,
-	                     pos > 1 ? (int)(pos - 1) : 0, out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record_span s JOIN record r ON "
+	                            "r.id = s.record_id WHERE s.last_pos BETWEEN ?1 AND ?2 "
+	                            "ORDER BY s.first_pos, r.id", NULL, 0, pos > 1 ? pos - 1 : 0,
+	                            "load versions", out);
 }
 
 int store_versions_for_name(store *s, const char *name, store_version_list *out)
 {
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-	                     "WHERE r.name = ?1 COLLATE NOCASE ORDER BY s.first_pos, r.id", name, 0, 0,
-	                     out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                            "s.record_id = r.id WHERE r.name = ?1 COLLATE NOCASE "
+	                            "ORDER BY s.first_pos, r.id", name, 0, 0, "load versions", out);
 }
 
 int store_versions_for_person(store *s, const char *pid, store_version_list *out)
@@ -194,14 +258,17 @@ int store_versions_for_person(store *s, const char *pid, store_version_list *out
 	 * record versions to the few naming them, before the exact test; an id without a word
 	 * character is not in it, and is looked for in every version. */
 	if (words)
-		return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-		                     " FROM record r JOIN record_span s ON s.record_id = r.id "
-		                     "WHERE r.id IN (SELECT rowid FROM record_fts WHERE record_fts "
-		                     "MATCH 'people: \"' || replace(?1, '\"', '\"\"') || '\"') AND "
-		                     LOAD_PERSON_IN_LISTS " ORDER BY s.first_pos, r.id", pid, 0, 0, out);
-	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	                     " FROM record r JOIN record_span s ON s.record_id = r.id WHERE "
-	                     LOAD_PERSON_IN_LISTS " ORDER BY s.first_pos, r.id", pid, 0, 0, out);
+		return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+		                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s "
+		                            "ON s.record_id = r.id WHERE r.id IN (SELECT rowid FROM "
+		                            "record_fts WHERE record_fts MATCH 'people: \"' || "
+		                            "replace(?1, '\"', '\"\"') || '\"') AND "
+		                            LOAD_PERSON_IN_LISTS " ORDER BY s.first_pos, r.id", pid, 0,
+		                            0, "load versions", out);
+	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                            "s.record_id = r.id WHERE " LOAD_PERSON_IN_LISTS
+	                            " ORDER BY s.first_pos, r.id", pid, 0, 0, "load versions", out);
 #undef LOAD_PERSON_IN_LISTS
 }
 
@@ -209,23 +276,16 @@ int store_person_at(store *s, const char *pid, int64_t pos, registry_person *out
                     registry_doc *strings)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr, i;
+	int rc;
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_prepare(s, &st, "SELECT p.pid, p.name, p.org, p.uri, p.updated FROM person p "
+	if ((rc = store_prepare(s, &st, "SELECT " STORE_PERSON_COLUMNS " FROM person p "
 	                        "JOIN person_span s ON s.person_id = p.id WHERE p.pid = ?1 "
 	                        "AND s.first_pos <= ?2 AND s.last_pos >= ?2 LIMIT 1")))
 		return rc;
 	sqlite3_bind_text(st, 1, pid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, pos);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW) {
-		out->id = store_text_from_row(st, 0, strings);
-		for (i = 0; i < PERSON_NFIELDS; i++)
-			out->f[i] = store_text_from_row(st, 1 + i, strings);
-	} else if (sr == SQLITE_DONE)
-		rc = IW_ENOTFOUND;
-	else
-		rc = store_sqlerr(s, "load person");
+	if ((rc = store_step_row(s, st, "load person")) == IW_OK)
+		store_person_from_row(st, 0, strings, out);
 	sqlite3_finalize(st);
 	return rc;
 }

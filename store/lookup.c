@@ -8,13 +8,6 @@
 #include "store_int.h"
 #include "common/banned.h"
 
-static const char *lookup_text(sqlite3_stmt *st, int col, registry_doc *strings)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? registry_doc_strndup(strings, (const char *)t,
-	                                (size_t)sqlite3_column_bytes(st, col)) : NULL;
-}
-
 void store_person_list_free(store_person_list *l)
 {
 	if (!l)
@@ -26,47 +19,17 @@ void store_person_list_free(store_person_list *l)
 
 int store_person_versions(store *s, const char *who, store_person_list *out)
 {
-	sqlite3_stmt *st = NULL;
-	size_t alloc = 0;
-	int64_t n = 0;
-	int rc, sr, i;
-
-	memset(out, 0, sizeof(*out));
-	out->strings = registry_doc_new();
-	if ((rc = store_count_snapshots(s, &n)))
-		goto out;
 	/* Every version of each person whose id or name (in any version) is `who`. */
-	if ((rc = store_prepare(s, &st, "SELECT p.id, sp.first_pos, sp.last_pos, p.pid, p.name, "
-	                        "p.org, p.uri, p.updated FROM person p JOIN person_span sp ON "
-	                        "sp.person_id = p.id WHERE p.pid IN (SELECT pid FROM person WHERE "
-	                        "pid = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE) "
-	                        "ORDER BY p.pid, sp.first_pos, p.id")))
-		goto out;
-	sqlite3_bind_text(st, 1, who, -1, SQLITE_STATIC);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		store_person_version *v;
-		if (out->n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
-		}
-		v = &out->v[out->n++];
-		v->person_id = sqlite3_column_int64(st, 0);
-		v->first_pos = sqlite3_column_int64(st, 1);
-		v->last_pos = sqlite3_column_int64(st, 2);
-		if (v->last_pos > n)
-			v->last_pos = n;
-		v->p.id = lookup_text(st, 3, out->strings);
-		for (i = 0; i < PERSON_NFIELDS; i++)
-			v->p.f[i] = lookup_text(st, 4 + i, out->strings);
-	}
-	if (sr != SQLITE_DONE)
-		rc = store_sqlerr(s, "load person");
-	else if (out->n == 0)
-		rc = iw_error_set(IW_ENOTFOUND, "no person '%s' in any snapshot", who);
-out:
-	sqlite3_finalize(st);
-	if (rc)
+	int rc = store_query_person_versions(s, "SELECT p.id, sp.first_pos, sp.last_pos, "
+	                                     STORE_PERSON_COLUMNS " FROM person p JOIN person_span "
+	                                     "sp ON sp.person_id = p.id WHERE p.pid IN (SELECT pid "
+	                                     "FROM person WHERE pid = ?1 COLLATE NOCASE OR name = "
+	                                     "?1 COLLATE NOCASE) ORDER BY p.pid, sp.first_pos, p.id",
+	                                     who, 0, 0, "load person", out);
+	if (!rc && out->n == 0) {
 		store_person_list_free(out);
+		rc = iw_error_set(IW_ENOTFOUND, "no person '%s' in any snapshot", who);
+	}
 	return rc;
 }
 
@@ -263,15 +226,12 @@ int store_search(store *s, const char *text, store_search_list *out)
 	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
 		store_search_hit *h;
-		if (out->n == alloc) {
-			alloc = alloc ? alloc * 2 : 32;
-			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
-		}
+		IW_GROW(out->v, out->n, alloc, 32);
 		h = &out->v[out->n++];
 		memset(h, 0, sizeof(*h));
 		h->is_person = sqlite3_column_int(st, 0);
-		h->name = lookup_text(st, 1, out->strings);
-		h->protocol = lookup_text(st, 2, out->strings);
+		h->name = store_text_from_row(st, 1, out->strings);
+		h->protocol = store_text_from_row(st, 2, out->strings);
 		h->port = sqlite3_column_type(st, 3) == SQLITE_NULL ? REGISTRY_NO_PORT
 		                                                   : sqlite3_column_int(st, 3);
 		h->port_end = sqlite3_column_type(st, 4) == SQLITE_NULL ? REGISTRY_NO_PORT
@@ -282,7 +242,7 @@ int store_search(store *s, const char *text, store_search_list *out)
 			h->last_pos = n;
 		h->score = -sqlite3_column_double(st, 7);
 		h->versions = (size_t)sqlite3_column_int64(st, 8);
-		h->text = lookup_text(st, 9, out->strings);
+		h->text = store_text_from_row(st, 9, out->strings);
 	}
 	if (sr != SQLITE_DONE)
 		rc = store_sqlerr(s, "search");

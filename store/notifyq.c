@@ -6,29 +6,6 @@
 #include "store_int.h"
 #include "common/banned.h"
 
-static char *notifyq_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? iw_strdup((const char *)t) : NULL;
-}
-
-static time_t notifyq_time(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	time_t v = 0;
-	if (t && iw_time_parse((const char *)t, &v) != IW_OK)
-		v = 0;
-	return v;
-}
-
-static void notifyq_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 typedef struct notifyq_batch {
 	const store_notification *v;
 	size_t n;
@@ -58,8 +35,8 @@ static int notifyq_insert(store *s, void *arg)
 		sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 3, e->from_id);
 		sqlite3_bind_int64(st, 4, e->to_id);
-		notifyq_text(st, 5, e->content_type);
-		notifyq_text(st, 6, e->headers);
+		store_bind_text(st, 5, e->content_type);
+		store_bind_text(st, 6, e->headers);
 		sqlite3_bind_blob(st, 7, e->body ? (const void *)e->body : (const void *)"", (int)e->len,
 		                  SQLITE_TRANSIENT);
 		iw_time_format(e->created_at, when);
@@ -106,12 +83,12 @@ int store_notify_list(store *s, int with_body, store_notification **out, size_t 
 		e = &v[k++];
 		memset(e, 0, sizeof(*e));
 		e->id = sqlite3_column_int64(st, 0);
-		e->target = notifyq_dup(st, 1);
-		e->shown = notifyq_dup(st, 2);
+		e->target = store_column_strdup(st, 1);
+		e->shown = store_column_strdup(st, 2);
 		e->from_id = sqlite3_column_int64(st, 3);
 		e->to_id = sqlite3_column_int64(st, 4);
-		e->content_type = notifyq_dup(st, 5);
-		e->headers = notifyq_dup(st, 6);
+		e->content_type = store_column_strdup(st, 5);
+		e->headers = store_column_strdup(st, 6);
 		if (with_body) {
 			const void *blob = sqlite3_column_blob(st, 7);
 			e->len = (size_t)sqlite3_column_bytes(st, 7);
@@ -120,10 +97,10 @@ int store_notify_list(store *s, int with_body, store_notification **out, size_t 
 				memcpy(e->body, blob, e->len);
 			e->body[e->len] = 0;
 		}
-		e->created_at = notifyq_time(st, 8);
-		e->next_at = notifyq_time(st, 9);
+		e->created_at = store_column_time(st, 8);
+		e->next_at = store_column_time(st, 9);
 		e->attempts = sqlite3_column_int(st, 10);
-		e->last_error = notifyq_dup(st, 11);
+		e->last_error = store_column_strdup(st, 11);
 	}
 	if (sr != SQLITE_DONE) {
 		rc = store_sqlerr(s, "read notification");
@@ -160,7 +137,7 @@ static int notifyq_write(store *s, void *arg)
 		iw_time_format(u->next_at, when);
 		sqlite3_bind_int(st, 2, u->attempts);
 		sqlite3_bind_text(st, 3, when, -1, SQLITE_TRANSIENT);
-		notifyq_text(st, 4, u->error);
+		store_bind_text(st, 4, u->error);
 	}
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_sqlerr(s, "write notification");

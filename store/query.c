@@ -17,103 +17,41 @@ static const char *const query_where[] = {
 	[STORE_SPANS_STARTING] = "s.last_pos >= ?1 AND s.first_pos BETWEEN ?1 AND ?2",
 };
 
-static int query_which_ok(store_span_which which)
+/* The query `select` (which names the span table `s`), restricted to the spans meeting
+ * [?1, ?2] as `which` says, into sql. */
+static int query_spans(char *sql, size_t size, const char *select, store_span_which which)
 {
-	return which == STORE_SPANS_MEETING || which == STORE_SPANS_ENDING ||
-	       which == STORE_SPANS_STARTING;
+	if (which != STORE_SPANS_MEETING && which != STORE_SPANS_ENDING &&
+	    which != STORE_SPANS_STARTING)
+		return iw_error_set(IW_EINVAL, "store: unknown span query %d", (int)which);
+	snprintf(sql, size, "%s WHERE %s", select, query_where[which]);
+	return IW_OK;
 }
 
 int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_version_list *out)
 {
-	sqlite3_stmt *st = NULL;
 	char sql[512];
-	size_t alloc = 0;
-	int64_t n = 0;
-	int rc, sr;
 
 	memset(out, 0, sizeof(*out));
-	if (!query_which_ok(which))
-		return iw_error_set(IW_EINVAL, "store: unknown span query %d", (int)which);
-	out->strings = registry_doc_new();
-	if ((rc = store_count_snapshots(s, &n)))
-		goto out;
-	snprintf(sql, sizeof(sql), "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
-	         " FROM record_span s JOIN record r ON r.id = s.record_id WHERE %s",
-	         query_where[which]);
-	if ((rc = store_prepare(s, &st, sql)))
-		goto out;
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		store_version *v;
-		if (out->n == alloc) {
-			alloc = alloc ? alloc * 2 : 16384;
-			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
-		}
-		v = &out->v[out->n++];
-		v->record_id = sqlite3_column_int64(st, 0);
-		v->first_pos = sqlite3_column_int64(st, 1);
-		v->last_pos = sqlite3_column_int64(st, 2);
-		if (v->last_pos > n)
-			v->last_pos = n; /* an open span runs to the newest snapshot */
-		store_record_from_row(st, 3, out->strings, &v->rec);
-	}
-	if (sr != SQLITE_DONE)
-		rc = store_sqlerr(s, "reading the record spans");
-out:
-	sqlite3_finalize(st);
-	if (rc)
-		store_version_list_free(out);
-	return rc;
+	if (query_spans(sql, sizeof(sql), "SELECT r.id, s.first_pos, s.last_pos, "
+	                STORE_RECORD_COLUMNS " FROM record_span s JOIN record r ON "
+	                "r.id = s.record_id", which))
+		return IW_EINVAL;
+	return store_query_versions(s, sql, NULL, lo, hi, "reading the record spans", out);
 }
 
 int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
                        store_person_list *out)
 {
-	sqlite3_stmt *st = NULL;
 	char sql[512];
-	size_t alloc = 0;
-	int64_t n = 0;
-	int rc, sr, i;
 
 	memset(out, 0, sizeof(*out));
-	if (!query_which_ok(which))
-		return iw_error_set(IW_EINVAL, "store: unknown span query %d", (int)which);
-	out->strings = registry_doc_new();
-	if ((rc = store_count_snapshots(s, &n)))
-		goto out;
-	snprintf(sql, sizeof(sql), "SELECT p.id, s.first_pos, s.last_pos, p.pid, p.name, p.org, "
-	         "p.uri, p.updated FROM person_span s JOIN person p ON p.id = s.person_id WHERE %s",
-	         query_where[which]);
-	if ((rc = store_prepare(s, &st, sql)))
-		goto out;
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		store_person_version *v;
-		if (out->n == alloc) {
-			alloc = alloc ? alloc * 2 : 8192;
-			out->v = iw_realloc(out->v, alloc * sizeof(*out->v));
-		}
-		v = &out->v[out->n++];
-		memset(v, 0, sizeof(*v));
-		v->person_id = sqlite3_column_int64(st, 0);
-		v->first_pos = sqlite3_column_int64(st, 1);
-		v->last_pos = sqlite3_column_int64(st, 2);
-		if (v->last_pos > n)
-			v->last_pos = n;
-		v->p.id = store_text_from_row(st, 3, out->strings);
-		for (i = 0; i < PERSON_NFIELDS; i++)
-			v->p.f[i] = store_text_from_row(st, 4 + i, out->strings);
-	}
-	if (sr != SQLITE_DONE)
-		rc = store_sqlerr(s, "reading the person spans");
-out:
-	sqlite3_finalize(st);
-	if (rc)
-		store_person_list_free(out);
-	return rc;
+	if (query_spans(sql, sizeof(sql), "SELECT p.id, s.first_pos, s.last_pos, "
+	                STORE_PERSON_COLUMNS " FROM person_span s JOIN person p ON "
+	                "p.id = s.person_id", which))
+		return IW_EINVAL;
+	return store_query_person_versions(s, sql, NULL, lo, hi, "reading the person spans", out);
 }
 
 int store_read_begin(store *s)

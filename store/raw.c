@@ -126,10 +126,7 @@ static int raw_load(store *s, int64_t id, unsigned char **out, size_t *outlen)
 			rc = store_sqlerr(s, "read raw document");
 			goto out;
 		}
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			chain = iw_realloc(chain, alloc * sizeof(*chain));
-		}
+		IW_GROW(chain, n, alloc, 16);
 		chain[n].id = at;
 		chain[n].len = (size_t)sqlite3_column_bytes(st, 1);
 		chain[n].data = iw_malloc(chain[n].len + 1);

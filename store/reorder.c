@@ -67,10 +67,7 @@ static int reorder_spans(store *s, const reorder_kind *k, const int64_t *newpos,
 	if ((rc = store_prepare(s, &st, k->select_sql)))
 		goto out;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 4096;
-			v = iw_realloc(v, alloc * sizeof(*v));
-		}
+		IW_GROW(v, cnt, alloc, 4096);
 		v[cnt].item = sqlite3_column_int64(st, 0);
 		v[cnt].first = sqlite3_column_int64(st, 1);
 		v[cnt].last = sqlite3_column_int64(st, 2);

@@ -160,6 +160,39 @@ int store_prepare(store *s, sqlite3_stmt **st, const char *sql)
 	return IW_OK;
 }
 
+int store_step_row(store *s, sqlite3_stmt *st, const char *what)
+{
+	int sr = sqlite3_step(st);
+	if (sr == SQLITE_ROW)
+		return IW_OK;
+	if (sr == SQLITE_DONE)
+		return IW_ENOTFOUND;
+	return store_sqlerr(s, what);
+}
+
+char *store_column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? iw_strdup((const char *)t) : NULL;
+}
+
+time_t store_column_time(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	time_t v = 0;
+	if (t && iw_time_parse((const char *)t, &v) != IW_OK)
+		v = 0;
+	return v;
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_exec(store *s, const char *sql)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -510,10 +543,7 @@ int store_list_snapshots(store *s, store_snapshot **out, size_t *n)
 	if ((rc = store_prepare(s, &st, "SELECT " STORE_SNAPSHOT_COLUMNS " FROM snapshot ORDER BY pos")))
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			v = iw_realloc(v, alloc * sizeof(*v));
-		}
+		IW_GROW(v, cnt, alloc, 64);
 		store_snapshot_from_row(st, &v[cnt++]);
 	}
 	if (sr != SQLITE_DONE) {
@@ -531,17 +561,15 @@ out:
 int store_get_snapshot(store *s, int64_t id, store_snapshot *out)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 	if ((rc = store_prepare(s, &st, "SELECT " STORE_SNAPSHOT_COLUMNS " FROM snapshot WHERE id = ?")))
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW)
+	rc = store_step_row(s, st, "read snapshot");
+	if (rc == IW_OK)
 		store_snapshot_from_row(st, out);
-	else if (sr == SQLITE_DONE)
+	else if (rc == IW_ENOTFOUND)
 		rc = iw_error_set(IW_ENOTFOUND, "no snapshot %lld", (long long)id);
-	else
-		rc = store_sqlerr(s, "read snapshot");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -549,20 +577,15 @@ int store_get_snapshot(store *s, int64_t id, store_snapshot *out)
 static int store_query_id(store *s, const char *sql, const char *arg, int64_t iarg, int64_t *id)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, sr;
+	int rc;
 	if ((rc = store_prepare(s, &st, sql)))
 		return rc;
 	if (arg)
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_int64(st, 1, iarg);
-	sr = sqlite3_step(st);
-	if (sr == SQLITE_ROW)
+	if ((rc = store_step_row(s, st, "query")) == IW_OK)
 		*id = sqlite3_column_int64(st, 0);
-	else if (sr == SQLITE_DONE)
-		rc = IW_ENOTFOUND;
-	else
-		rc = store_sqlerr(s, "query");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -644,10 +667,7 @@ int store_positions(store *s, int64_t **ids, size_t *n)
 	if ((rc = store_prepare(s, &st, "SELECT id FROM snapshot ORDER BY pos")))
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == alloc) {
-			alloc = alloc ? alloc * 2 : 256;
-			v = iw_realloc(v, alloc * sizeof(*v));
-		}
+		IW_GROW(v, cnt, alloc, 256);
 		v[cnt++] = sqlite3_column_int64(st, 0);
 	}
 	if (sr != SQLITE_DONE) {

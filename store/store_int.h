@@ -3,6 +3,7 @@
 #define IANAWATCH_STORE_INT_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -39,6 +40,16 @@ int store_has_moved(store *s);
 int store_sqlerr(store *s, const char *what);
 int store_prepare(store *s, sqlite3_stmt **st, const char *sql);
 int store_exec(store *s, const char *sql);
+/* Steps a one-row query: IW_OK with the row to read, IW_ENOTFOUND (no message set) when
+ * there is none, IW_EDB naming `what` when the step fails. */
+int store_step_row(store *s, sqlite3_stmt *st, const char *what);
+/* A text column as a string of the caller's (NULL for SQL NULL). */
+char *store_column_strdup(sqlite3_stmt *st, int col);
+/* A time column, stored as YYYY-MM-DDTHH:MM:SSZ (which sorts like the time itself); 0 for
+ * NULL or a value that does not parse. */
+time_t store_column_time(sqlite3_stmt *st, int col);
+/* Binds v, or NULL when v is NULL. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
@@ -66,5 +77,19 @@ int store_raw_decompress(const unsigned char *src, size_t n, const unsigned char
 void store_record_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_record *r);
 /* A text column copied into strings, NULL for SQL NULL. */
 const char *store_text_from_row(sqlite3_stmt *st, int col, registry_doc *strings);
+/* Person fields from a row, starting at column `col` in the order of STORE_PERSON_COLUMNS. */
+#define STORE_PERSON_COLUMNS "p.pid, p.name, p.org, p.uri, p.updated"
+void store_person_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_person *p);
+
+/* The version lists' one reader. Runs sql, a query whose columns are a version's id,
+ * first_pos, last_pos, then STORE_RECORD_COLUMNS (store_query_versions()) or
+ * STORE_PERSON_COLUMNS (store_query_person_versions()), with ?1 bound to text, or, when text
+ * is NULL, ?1 and ?2 to lo and hi. Fills *out (emptied first) with its rows, last_pos
+ * clamped to the newest position; on failure, out is left empty and the message names
+ * `what`. */
+int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
+                         const char *what, store_version_list *out);
+int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
+                                int64_t hi, const char *what, store_person_list *out);
 
 #endif

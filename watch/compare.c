@@ -46,10 +46,7 @@ static void cmp_index_add(cmp_name_index *ix, const registry_record *r, const st
 {
 	if (!r->f[REG_NAME] || registry_record_kind(r) != REGISTRY_ASSIGNING)
 		return;
-	if (ix->n == ix->alloc) {
-		ix->alloc = ix->alloc ? ix->alloc * 2 : 1024;
-		ix->v = iw_realloc(ix->v, ix->alloc * sizeof(*ix->v));
-	}
+	IW_GROW(ix->v, ix->n, ix->alloc, 1024);
 	ix->v[ix->n].hash = cmp_hash(r->f[REG_NAME]);
 	ix->v[ix->n].order = (uint32_t)ix->n;
 	ix->v[ix->n].rec = r;
@@ -156,10 +153,7 @@ static int cmp_load_history(cmp_ctx *c)
 static watch_finding *cmp_add(cmp_ctx *c, watch_verdict v)
 {
 	watch_finding *f;
-	if (c->r->n == c->alloc) {
-		c->alloc = c->alloc ? c->alloc * 2 : 64;
-		c->r->v = iw_realloc(c->r->v, c->alloc * sizeof(*c->r->v));
-	}
+	IW_GROW(c->r->v, c->r->n, c->alloc, 64);
 	f = &c->r->v[c->r->n++];
 	memset(f, 0, sizeof(*f));
 	f->verdict = v;
@@ -266,10 +260,7 @@ static void cmp_missing(cmp_ctx *c, const watch_services *file, const watch_comp
 
 	for (i = 0; i < file->n; i++) {
 		for (k = 0; k <= file->v[i].naliases; k++) {
-			if (n == alloc) {
-				alloc = alloc ? alloc * 2 : 1024;
-				keys = iw_realloc(keys, alloc * sizeof(*keys));
-			}
+			IW_GROW(keys, n, alloc, 1024);
 			keys[n].name = k ? file->v[i].aliases[k - 1] : file->v[i].name;
 			keys[n].proto = file->v[i].proto;
 			keys[n++].port = file->v[i].port;

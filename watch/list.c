@@ -24,10 +24,7 @@ int watch_severity_parse(const char *s, watch_severity *out)
 
 static watch_item *list_add(watch_list *w, size_t *alloc)
 {
-	if (w->n == *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 64;
-		w->v = iw_realloc(w->v, *alloc * sizeof(*w->v));
-	}
+	IW_GROW(w->v, w->n, *alloc, 64);
 	memset(&w->v[w->n], 0, sizeof(w->v[0]));
 	return &w->v[w->n++];
 }
