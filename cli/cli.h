@@ -218,6 +218,7 @@ void cli_watch_free(cli_watch *w);
 	X(cat, "write a snapshot's original document") \
 	X(export, "the registry on a date as /etc/services, CSV or JSON") \
 	X(diff, "what changed between two snapshots") \
+	X(log, "every change between consecutive snapshots of a period") \
 	X(history, "every state a port or service name went through") \
 	X(show, "a port or service name as it stood on a date") \
 	X(search, "full-text search over every version of every record and person") \

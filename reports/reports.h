@@ -65,6 +65,39 @@ int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
                           const registry_doc *from_doc, const registry_doc *to_doc,
                           report_format format, const diff_filter *filter, int *changed);
 
+/* ==== the change log (changes_log.c) =================================================
+ *
+ * Every change set between consecutive snapshots whose newer one is at a position in
+ * [o->first, o->last] (store.h's 1-based ranks; 1 <= first, last <= nsnaps; first > last is an
+ * empty period), each exactly what report_stored_changes() renders for that pair with the same
+ * filter, narrowed further by o->narrow (which may drop changes from the result it is given;
+ * a non-zero return stops the log with that error). A change set left empty is omitted.
+ * Newest first, or oldest first with o->reverse. Text and Markdown: the change sets'
+ * renderings one after another, a blank line between; nothing when there is none. JSON:
+ *   {"snapshots": N, "change_sets": [CHANGES,\n CHANGES ...]}
+ * one object per line, each report_changes_json()'s object without its final newline, N the
+ * number of snapshots the period's pairs run between (its positions and the one before).
+ * snaps[i] is the snapshot at position i + 1 (store_list_snapshots()). The documents are not
+ * loaded: the pairs come from the span walk (site_int.h's report_walk_pair(), proved equal to
+ * whole documents' diffs by the log_equals_diff test). *nsets receives the change sets listed.
+ */
+typedef struct report_log_opts {
+	int64_t first, last;
+	int reverse;
+	report_format format;
+	const diff_filter *filter;                 /* NULL: keep every change */
+	int (*narrow)(void *arg, diff_result *d);  /* NULL: none; after filter, before watch */
+	void *arg;
+	const struct report_watch *watch;          /* as diff --watch: NULL: none */
+	/* first == last: the one change set alone, exactly as report_stored_changes() renders
+	 * it (JSON even when empty, no envelope); *nsets is 1 when it holds a change. Loads
+	 * only what that pair needs (what `diff` of two consecutive snapshots uses). */
+	int single;
+} report_log_opts;
+
+int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps,
+               const report_log_opts *o, size_t *nsets);
+
 /* ==== change sets narrowed to a watch list, with severities (changes_stored.c, issue 15) ====
  *
  * What `diff --watch`, `fetch --watch` and the notifications of fetch show. A report_watch

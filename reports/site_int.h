@@ -84,6 +84,13 @@ typedef struct report_walk report_walk;
  * dates come from it. */
 int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t first,
                      int64_t last, report_walk **out);
+/* A walk of the one step from position pos - 1 to pos that loads only what
+ * report_walk_pair() needs: the versions whose span ends at pos - 1 or starts at pos, the
+ * versions at either position sharing a port (store_versions_for_ports()) or a portless name
+ * with them, and the people of both positions; a step changing many versions loads the two
+ * positions whole instead. report_walk_doc() refuses it. */
+int report_walk_open_step(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t pos,
+                          report_walk **out);
 /* IW_OK with *pos; IW_ENOTFOUND past the last position. */
 int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned);
 int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc **b);
