@@ -180,6 +180,10 @@ typedef struct cli_command_spec {
 int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char **argv,
                       int *nops);
 
+/* The word of format f on the command line ("markdown"); NULL past the last format. A FORMAT
+ * option accepts the formats f whose bit (1L << f) is in its `min`. */
+const char *cli_format_name(unsigned f);
+
 /* The usage text of spec, as --help prints it. */
 void cli_render_usage(const cli_command_spec *spec, FILE *out);
 
@@ -232,6 +236,7 @@ void cli_watch_free(cli_watch *w);
 	X(cat, "write a snapshot's original document") \
 	X(export, "the registry on a date as /etc/services, CSV or JSON") \
 	X(diff, "what changed between two snapshots") \
+	X(log, "every change between consecutive snapshots of a period") \
 	X(history, "every state a port or service name went through") \
 	X(show, "a port or service name as it stood on a date") \
 	X(search, "full-text search over every version of every record and person") \

@@ -78,11 +78,75 @@ static int cmd_diff_snapshot(store *st, const char *spec, const char *what,
 	return 0;
 }
 
+/* A date beyond the newest snapshot compares the newest: say where the history ends. */
+static int cmd_diff_data_ends(store *st, const char *const specs[2])
+{
+	store_snapshot newest;
+	int64_t id;
+	int rc, i;
+	for (i = 0; i < 2; i++)
+		if (strlen(specs[i]) == 10 && iw_date_valid(specs[i]))
+			break;
+	if (i == 2)
+		return 0;
+	memset(&newest, 0, sizeof(newest));
+	if ((rc = store_resolve(st, "latest", &id)) || (rc = store_get_snapshot(st, id, &newest)))
+		return cli_fail(rc);
+	for (i = 0; i < 2; i++)
+		if (strlen(specs[i]) == 10 && iw_date_valid(specs[i]) &&
+		    strcmp(specs[i], newest.registry_updated) > 0) {
+			cli_error("the history ends at %s (snapshot %lld)", newest.registry_updated,
+			          (long long)newest.id);
+			break;
+		}
+	store_snapshot_clear(&newest);
+	return 0;
+}
+
+static report_format cmd_diff_report_format(void)
+{
+	return diff_format == FORMAT_JSON       ? REPORT_JSON
+	       : diff_format == FORMAT_MARKDOWN ? REPORT_MARKDOWN
+	                                        : REPORT_TEXT;
+}
+
+/* Consecutive snapshots: the change log's one step, which loads what changed and its
+ * neighbours instead of two whole snapshots (the same bytes: tests/cli/log_equals_diff.sh
+ * compares both ways; $IANAWATCH_DIFF_WHOLE makes diff load the whole documents). */
+static int cmd_diff_step(store *st, int64_t pos, iw_buf *out)
+{
+	store_snapshot *snaps = NULL;
+	size_t nsnaps = 0, nsets = 0;
+	report_log_opts o;
+	int rc, status;
+
+	memset(&o, 0, sizeof(o));
+	o.first = o.last = pos;
+	o.single = 1;
+	o.format = cmd_diff_report_format();
+	o.filter = &diff_args_filter;
+	o.watch = cli_watch_get(&diff_watch);
+	if ((rc = store_read_begin(st)))
+		return cli_fail(rc);
+	rc = store_list_snapshots(st, &snaps, &nsnaps);
+	if (!rc)
+		rc = report_log(out, st, snaps, nsnaps, &o, &nsets);
+	store_read_end(st);
+	if (rc)
+		status = cli_fail(rc);
+	else if (cli_output(out))
+		status = EXIT_TROUBLE; /* main() reports the write error */
+	else
+		status = nsets ? EXIT_CHANGES : EXIT_OK;
+	store_snapshots_free(snaps, nsnaps);
+	return status;
+}
+
 int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 {
 	store_snapshot from, to;
 	iw_buf out = IW_BUF_INIT(DIFF_OUTPUT_CAP);
-	const char *from_spec = "latest~1", *to_spec = "latest";
+	const char *from_spec = "latest~1", *to_spec = "latest", *specs[2];
 	int rc, status = EXIT_TROUBLE, nargs, changed = 0, i;
 
 	memset(&from, 0, sizeof(from));
@@ -116,12 +180,20 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		status = rc;
 		goto out;
 	}
+	specs[0] = from_spec;
+	specs[1] = to_spec;
+	if ((rc = cmd_diff_data_ends(ctx->st, specs))) {
+		status = rc;
+		goto out;
+	}
+	if (to.pos == from.pos + 1 && !getenv("IANAWATCH_DIFF_WHOLE")) {
+		status = cmd_diff_step(ctx->st, to.pos, &out);
+		goto out;
+	}
 	/* The same rendering as fetch's report, from the library. */
 	if ((rc = report_stored_changes_watch(&out, ctx->st, from.id, to.id, NULL, NULL,
-	                                diff_format == FORMAT_JSON       ? REPORT_JSON
-	                                : diff_format == FORMAT_MARKDOWN ? REPORT_MARKDOWN
-	                                                            : REPORT_TEXT,
-	                                &diff_args_filter, cli_watch_get(&diff_watch), &changed))) {
+	                                      cmd_diff_report_format(), &diff_args_filter,
+	                                      cli_watch_get(&diff_watch), &changed))) {
 		status = cli_fail(rc);
 		goto out;
 	}

@@ -23,8 +23,9 @@ static const cli_option report_options[] = {
 	 NULL},
 	{"incremental", 0, CLI_OPT_FLAG, NULL,
 	 "reuse what an earlier run wrote into DIR: only change sets new since\n"
-	 "then (or whose files are missing) are computed and written, then the\n"
-	 "index, feed and changes.json; nothing at all when nothing is new\n"
+	 "then (or whose files are missing) are computed and written, with the\n"
+	 "pages of the ports they touched, then the index, feed, changes.json\n"
+	 "and search index; nothing at all when nothing is new\n"
 	 "(what `fetch --report-dir` does)",
 	 &report_incremental, 0, 0, NULL},
 	CLI_WATCH_OPTIONS(&report_watch_args),
@@ -39,14 +40,16 @@ static const cli_command_spec report_spec = {
 	"Writes a static site of the stored history for people, feed readers and scripts:\n"
 	"index.html (change sets newest first, with charts of assigned ports and of changes per\n"
 	"month), one page per change set in changes/ with the same report as Markdown (.md),\n"
+	"one page per port in ports/ (its states over time, linked to its change sets),\n"
+	"search.html (ports, names, people, words; its index in search-index.js),\n"
 	"feed.atom (Atom 1.0, the newest " CMD_REPORT_XSTR(REPORT_FEED_MAX) " change sets) and "
 	"changes.json (every change set,\n"
 	"oldest first, as `ianawatch diff --format json` prints it). A change set is what\n"
 	"changed between two consecutive snapshots; snapshots differing only in the registry\n"
-	"date make none. Pages need no network and no JavaScript. Every file is written to a\n"
-	"temporary name and renamed, so a reader never sees half a page. With --watch or\n"
-	"--min-severity, only the changes kept are listed (change sets left empty are not),\n"
-	"the Markdown and JSON reports show each change's severity, and the whole site is\n"
+	"date make none. Pages need no network; only the search needs JavaScript. Every file is\n"
+	"written to a temporary name and renamed, so a reader never sees half a page. With\n"
+	"--watch or --min-severity, only the changes kept are listed (change sets left empty are\n"
+	"not), the Markdown and JSON reports show each change's severity, and the whole site is\n"
 	"written (--incremental is ignored); give it a DIR of its own.",
 	report_options,
 	"Prints the path of index.html and how many change sets, pages and files were written.\n"

@@ -9,6 +9,11 @@
 static const char *const cli_format_names[] = {"text", "json", "markdown", "services", "csv"};
 #define CLI_NFORMATS (sizeof(cli_format_names) / sizeof(*cli_format_names))
 
+const char *cli_format_name(unsigned f)
+{
+	return f < CLI_NFORMATS ? cli_format_names[f] : NULL;
+}
+
 /* The global options, also accepted after the command (`import --manifest X --db t.db`). */
 enum { CLI_GLOBAL_DB = 1, CLI_GLOBAL_VERBOSE, CLI_GLOBAL_QUIET };
 
@@ -265,7 +270,8 @@ void cli_render_usage(const cli_command_spec *spec, FILE *out)
 			fprintf(out, "  %-*s   %.*s\n", (int)width, first ? left : "",
 			        (int)(nl ? (size_t)(nl - h) : strlen(h)), h);
 			first = 0;
-			h = nl + 1;
+			if (nl) /* NULL + 1 is undefined (UBSan, found by fuzzing) */
+				h = nl + 1;
 		} while (nl);
 	}
 	if (spec->epilogue)

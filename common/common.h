@@ -46,7 +46,11 @@ enum {
 /* ---- errors ------------------------------------------------------------------------------ */
 
 /* Records the message of the current failure and returns `code`, so that library code can say
- * `return iw_error_set(IW_EINVAL, "bad port '%s'", s);`. */
+ * `return iw_error_set(IW_EINVAL, "bad port '%s'", s);`. A message is one line (control
+ * characters become spaces) of under IW_ERROR_MAX bytes: a longer one keeps its beginning and
+ * its end (the reason) with " ... " between, so that a long file name or value inserted in it
+ * never cuts off why it failed. */
+#define IW_ERROR_MAX 1024
 int iw_error_set(int code, const char *fmt, ...) IW_PRINTF(2, 3);
 /* Puts "prefix: " before the current message (e.g. the file name). Returns `code`. */
 int iw_error_prefix(int code, const char *fmt, ...) IW_PRINTF(2, 3);

@@ -79,9 +79,81 @@ static void diff_change_entry(diff_change *c, diff_kind kind, const registry_rec
 	c->status_before = c->status_after = STATUS_ASSIGNED;
 }
 
+/*
+ * The statuses of a document, in one of two forms giving the same answers (registry.h's
+ * rules: the strongest record covering a port wins, unassigned where none does): the full
+ * map, or, for a document of few records (the pairs the change log diffs), the list of
+ * (protocol, ports, status) of its reserving and assigning records, looked up by scanning.
+ * Building a full map costs 256 KiB of fresh memory per document; the list costs nothing.
+ */
+#define DIFF_SPARSE_MAX 256
+
+typedef struct diff_iv {
+	int32_t lo, hi;
+	uint8_t proto, st;
+} diff_iv;
+
+typedef struct diff_status {
+	registry_status_map *map; /* NULL: the sparse form */
+	diff_iv *iv;
+	size_t n;
+} diff_status;
+
+static registry_status diff_kind_status(const registry_record *r)
+{
+	registry_kind k = registry_record_kind(r);
+	return k == REGISTRY_ASSIGNING ? STATUS_ASSIGNED
+	       : k == REGISTRY_RESERVING ? STATUS_RESERVED : STATUS_UNASSIGNED;
+}
+
+static void diff_status_build(const registry_doc *doc, int sparse, diff_status *st)
+{
+	size_t i;
+	int p;
+	memset(st, 0, sizeof(*st));
+	if (!sparse) {
+		st->map = registry_status_map_build(doc);
+		return;
+	}
+	st->iv = iw_malloc((doc->nrecords * REGISTRY_NPROTOS + 1) * sizeof(*st->iv));
+	for (i = 0; i < doc->nrecords; i++) {
+		const registry_record *r = &doc->records[i];
+		registry_status s;
+		if (r->port == REGISTRY_NO_PORT || (s = diff_kind_status(r)) == STATUS_UNASSIGNED)
+			continue;
+		for (p = 0; p < REGISTRY_NPROTOS; p++) {
+			if (!registry_record_covers_proto(r, p))
+				continue;
+			st->iv[st->n].lo = r->port;
+			st->iv[st->n].hi = r->port_end;
+			st->iv[st->n].proto = (uint8_t)p;
+			st->iv[st->n++].st = (uint8_t)s;
+		}
+	}
+}
+
+static void diff_status_free(diff_status *st)
+{
+	free(st->map);
+	free(st->iv);
+}
+
+static uint8_t diff_status_at(const diff_status *st, int p, int32_t x)
+{
+	uint8_t best = STATUS_UNASSIGNED;
+	size_t i;
+	if (st->map)
+		return st->map->s[p][x];
+	for (i = 0; i < st->n; i++)
+		if (st->iv[i].proto == p && st->iv[i].lo <= x && x <= st->iv[i].hi &&
+		    st->iv[i].st > best)
+			best = st->iv[i].st;
+	return best;
+}
+
 /* Non-zero when some (protocol, port) that r covers is not "assigned" in m. A record on a
  * protocol outside tcp/udp/sctp/dccp covers nothing the status rules know. */
-static int diff_covers_unassigned(const registry_record *r, const registry_status_map *m)
+static int diff_covers_unassigned(const registry_record *r, const diff_status *m)
 {
 	int p;
 	int32_t x;
@@ -91,7 +163,7 @@ static int diff_covers_unassigned(const registry_record *r, const registry_statu
 		if (!registry_record_covers_proto(r, p))
 			continue;
 		for (x = r->port; x <= r->port_end; x++)
-			if (m->s[p][x] != STATUS_ASSIGNED)
+			if (diff_status_at(m, p, x) != STATUS_ASSIGNED)
 				return 1;
 	}
 	return 0;
@@ -111,8 +183,8 @@ static uint32_t diff_record_fields(const registry_record *a, const registry_reco
 
 /* Walks both key-ordered entry lists at once; equal keys pair up in document order. */
 static void diff_entries_merge(const registry_record **ea, size_t na, const registry_record **eb,
-                               size_t nb, const registry_status_map *ma,
-                               const registry_status_map *mb, diff_vec kinds[DIFF_NKINDS])
+                               size_t nb, const diff_status *ma,
+                               const diff_status *mb, diff_vec kinds[DIFF_NKINDS])
 {
 	size_t i = 0, j = 0;
 	while (i < na || j < nb) {
@@ -183,6 +255,67 @@ static void diff_status_changes(const registry_status_map *ma, const registry_st
 		if (start >= 0)
 			diff_status_run(vec, p, start, REGISTRY_PORT_MAX, sa[start], sb[start]);
 	}
+}
+
+static int diff_i32_qcmp(const void *pa, const void *pb)
+{
+	int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/* The same runs from the sparse forms: the statuses only change at the bounds of the
+ * records' ranges, so each stretch between two consecutive bounds has one (before, after);
+ * ports outside every range are unassigned on both sides. */
+static void diff_status_changes_sparse(const diff_status *ma, const diff_status *mb,
+                                       diff_vec *vec)
+{
+	int32_t *b = iw_malloc((2 * (ma->n + mb->n) + 1) * sizeof(*b));
+	int p;
+	for (p = 0; p < REGISTRY_NPROTOS; p++) {
+		size_t nb = 0, i, k, out = 0;
+		int32_t start = -1;
+		uint8_t ra = 0, rb = 0;
+		const diff_status *side[2];
+		side[0] = ma;
+		side[1] = mb;
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < side[k]->n; i++)
+				if (side[k]->iv[i].proto == p) {
+					b[nb++] = side[k]->iv[i].lo;
+					b[nb++] = side[k]->iv[i].hi + 1;
+				}
+		if (!nb)
+			continue;
+		qsort(b, nb, sizeof(*b), diff_i32_qcmp);
+		for (i = 0; i < nb; i++)
+			if (!out || b[out - 1] != b[i])
+				b[out++] = b[i];
+		for (i = 0; i < out; i++) {
+			/* The stretch [b[i], b[i + 1] - 1]; after the last bound, nothing covers. */
+			int32_t x = b[i];
+			uint8_t sa = 0, sb = 0;
+			int change;
+			if (x > REGISTRY_PORT_MAX)
+				break;
+			if (i + 1 < out) {
+				sa = diff_status_at(ma, p, x);
+				sb = diff_status_at(mb, p, x);
+			}
+			change = sa != sb && sa != STATUS_ASSIGNED && sb != STATUS_ASSIGNED;
+			if (start >= 0 && (!change || sa != ra || sb != rb)) {
+				diff_status_run(vec, p, start, x - 1, ra, rb);
+				start = -1;
+			}
+			if (change && start < 0) {
+				start = x;
+				ra = sa;
+				rb = sb;
+			}
+		}
+		if (start >= 0)
+			diff_status_run(vec, p, start, REGISTRY_PORT_MAX, ra, rb);
+	}
+	free(b);
 }
 
 /* Status changes by port, then protocol name; runs of one protocol never overlap, so the
@@ -278,11 +411,11 @@ static void diff_people(const registry_doc *a, const registry_doc *b, diff_resul
 int diff_compute(const registry_doc *a, const registry_doc *b, diff_result **out)
 {
 	const registry_record **ea = NULL, **eb = NULL;
-	registry_status_map *ma = NULL, *mb = NULL;
+	diff_status ma, mb;
 	diff_vec kinds[DIFF_NKINDS];
 	diff_result *r = NULL;
 	size_t na, nb, total = 0;
-	int k;
+	int k, sparse;
 
 	*out = NULL;
 	memset(kinds, 0, sizeof(kinds));
@@ -291,10 +424,14 @@ int diff_compute(const registry_doc *a, const registry_doc *b, diff_result **out
 
 	ea = diff_entries(a, &na);
 	eb = diff_entries(b, &nb);
-	ma = registry_status_map_build(a);
-	mb = registry_status_map_build(b);
-	diff_entries_merge(ea, na, eb, nb, ma, mb, kinds);
-	diff_status_changes(ma, mb, &kinds[DIFF_STATUS]);
+	sparse = a->nrecords <= DIFF_SPARSE_MAX && b->nrecords <= DIFF_SPARSE_MAX;
+	diff_status_build(a, sparse, &ma);
+	diff_status_build(b, sparse, &mb);
+	diff_entries_merge(ea, na, eb, nb, &ma, &mb, kinds);
+	if (sparse)
+		diff_status_changes_sparse(&ma, &mb, &kinds[DIFF_STATUS]);
+	else
+		diff_status_changes(ma.map, mb.map, &kinds[DIFF_STATUS]);
 	if (kinds[DIFF_STATUS].n > 1)
 		qsort(kinds[DIFF_STATUS].v, kinds[DIFF_STATUS].n, sizeof(diff_change), diff_status_qcmp);
 
@@ -319,8 +456,8 @@ int diff_compute(const registry_doc *a, const registry_doc *b, diff_result **out
 		free(kinds[k].v);
 	free(ea);
 	free(eb);
-	free(ma);
-	free(mb);
+	diff_status_free(&ma);
+	diff_status_free(&mb);
 	return IW_OK;
 }
 

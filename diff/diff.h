@@ -153,6 +153,16 @@ int diff_filter_parse_ports(diff_filter *f, const char *s);
  * its kind passes f->kinds. */
 void diff_filter_apply(diff_result *r, const diff_filter *f);
 
+/* ---- person and text (log --person, --grep; match.c) ---------------------------------------- */
+
+/* Drops from r every change that does not match, keeping the order and the pairs (a pair is
+ * kept when either half matches). person (NULL: any): an entry change whose record, before or
+ * after, lists as assignee or contact a person whose id or name (looked up in r->a and r->b)
+ * equals it case-insensitively; a people change of such a person. grep (NULL: any): an entry
+ * change whose name, description or notes, before or after, contain it case-insensitively;
+ * status and people changes never match it. Both given: both must match. */
+void diff_filter_text(diff_result *r, const char *person, const char *grep);
+
 /* ---- presentation helpers ----------------------------------------------------------------- */
 
 /*

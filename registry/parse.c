@@ -513,6 +513,20 @@ static int parse_check_prolog(parser *p, const unsigned char *data, size_t len)
 			                    "(DTDs and entities are refused)", p->name);
 		break;
 	}
+	/* Text where the first tag should be (a plain text file, a services file): libxml2 would
+	 * say "Document is empty". Bytes outside printable ASCII may start another encoding
+	 * (UTF-16, UTF-32: libxml2 detects them), so only printable ASCII is judged here. */
+	if (i == len)
+		return iw_error_set(IW_EPARSE, "%s: not XML: no element, only white space%s", p->name,
+		                    i > 0 && memchr(data, '<', len) ? " and comments or declarations" : "");
+	if (data[i] != '<' && data[i] >= 0x21 && data[i] <= 0x7E) {
+		int line = 1;
+		size_t k;
+		for (k = 0; k < i; k++)
+			line += data[k] == '\n';
+		return iw_error_set(IW_EPARSE, "%s:%d: not XML: text where the document should start "
+		                    "with a tag ('<')", p->name, line);
+	}
 	return IW_OK;
 }
 

@@ -65,6 +65,39 @@ int report_stored_changes(iw_buf *out, store *s, int64_t from_id, int64_t to_id,
                           const registry_doc *from_doc, const registry_doc *to_doc,
                           report_format format, const diff_filter *filter, int *changed);
 
+/* ==== the change log (changes_log.c) =================================================
+ *
+ * Every change set between consecutive snapshots whose newer one is at a position in
+ * [o->first, o->last] (store.h's 1-based ranks; 1 <= first, last <= nsnaps; first > last is an
+ * empty period), each exactly what report_stored_changes() renders for that pair with the same
+ * filter, narrowed further by o->narrow (which may drop changes from the result it is given;
+ * a non-zero return stops the log with that error). A change set left empty is omitted.
+ * Newest first, or oldest first with o->reverse. Text and Markdown: the change sets'
+ * renderings one after another, a blank line between; nothing when there is none. JSON:
+ *   {"snapshots": N, "change_sets": [CHANGES,\n CHANGES ...]}
+ * one object per line, each report_changes_json()'s object without its final newline, N the
+ * number of snapshots the period's pairs run between (its positions and the one before).
+ * snaps[i] is the snapshot at position i + 1 (store_list_snapshots()). The documents are not
+ * loaded: the pairs come from the span walk (site_int.h's report_walk_pair(), proved equal to
+ * whole documents' diffs by the log_equals_diff test). *nsets receives the change sets listed.
+ */
+typedef struct report_log_opts {
+	int64_t first, last;
+	int reverse;
+	report_format format;
+	const diff_filter *filter;                 /* NULL: keep every change */
+	int (*narrow)(void *arg, diff_result *d);  /* NULL: none; after filter, before watch */
+	void *arg;
+	const struct report_watch *watch;          /* as diff --watch: NULL: none */
+	/* first == last: the one change set alone, exactly as report_stored_changes() renders
+	 * it (JSON even when empty, no envelope); *nsets is 1 when it holds a change. Loads
+	 * only what that pair needs (what `diff` of two consecutive snapshots uses). */
+	int single;
+} report_log_opts;
+
+int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps,
+               const report_log_opts *o, size_t *nsets);
+
 /* ==== change sets narrowed to a watch list, with severities (changes_stored.c, issue 15) ====
  *
  * What `diff --watch`, `fetch --watch` and the notifications of fetch show. A report_watch
@@ -201,20 +234,35 @@ void report_axis_nice(long lo, long hi, int max_ticks, report_axis *out);
 #define REPORT_CHART_TOP 12
 #define REPORT_CHART_BOTTOM 212
 
+/* Two snapshots further apart than this many days leave a stretch with no snapshot: the charts
+ * draw it as a gap (hatched, labelled), never as a line across it, and the changes found over
+ * it as one band over the whole stretch, never piled into the month it ends in. */
+#define REPORT_CHART_GAP_DAYS 62
+
 typedef struct report_chart_point {
-	time_t t;     /* the snapshot's registry date */
-	long value;   /* assigned port numbers */
+	time_t t;          /* the snapshot's registry date */
+	long value;        /* assigned port numbers */
+	const char *href;  /* the change set leading to it, or NULL (then no dot is drawn) */
 } report_chart_point;
 
 typedef struct report_chart_month {
-	int year, month;
+	int year, month;   /* a calendar month, when `gap` is 0 */
 	long counts[DIFF_NSHOWN]; /* by diff_kind, moved and renamed included */
+	/* A change set across a stretch with no snapshot: t0 and t1 are its two snapshots'
+	 * registry dates; year and month are ignored. */
+	int gap;
+	time_t t0, t1;
+	const char *href;  /* its change sets (a page or an anchor of the index), or NULL */
 } report_chart_month;
 
-/* An <svg> element: a line of the points over time (one point: a dot in the middle). */
+/* An <svg> element: assigned port numbers over time at real dates, a line through consecutive
+ * snapshots, broken (and the stretch hatched) where a gap lies between two; a linked dot per
+ * point with href; one point alone: a dot in the middle. */
 int report_chart_ports_svg(iw_buf *out, const report_chart_point *p, size_t n);
-/* An <svg> element: one stacked bar per month (consecutive months, empty ones included),
- * a class k0..k7 per shown kind (diff_kind); "No change in this period" when every count is 0. */
+/* An <svg> element: one stacked bar per month with changes, at its real place on the time
+ * axis, a class k0..k7 per shown kind (diff_kind); a gap's changes as a hatched band over it,
+ * labelled with their number; "No change in this period" when there is no change at all.
+ * Bars with an href are links. */
 int report_chart_months_svg(iw_buf *out, const report_chart_month *m, size_t n);
 
 #endif

@@ -181,6 +181,23 @@ static const char site_css[] =
 	"table.changes>tbody>tr>th{width:30%}\n"
 	"ul.heads{margin:0;padding-left:1.1rem}table.sets th{white-space:nowrap}\n"
 	"table.sets td{overflow-wrap:anywhere}\n"
+	"a:focus-visible,input:focus-visible,button:focus-visible,summary:focus-visible"
+	"{outline:3px solid var(--link);outline-offset:2px}\n"
+	"ol.timeline{list-style:none;padding:0;border-left:3px solid var(--line);margin-left:.3rem}"
+	"ol.timeline>li{padding:.1rem 0 .6rem 1rem}ol.timeline h3{font-size:1rem;margin:.4rem 0}\n"
+	"ol.timeline>li.s1 h3::before{content:'\\25A0  '}ol.timeline>li.s2 h3::before"
+	"{content:'\\25CF  '}ol.timeline>li.s0 h3::before{content:'\\25CB  '}\n"
+	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem .8rem;margin:.2rem 0}"
+	"dt{color:var(--muted)}dd{margin:0}.ev{color:var(--muted)}\n"
+	"ul.ports{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2rem .8rem}\n"
+	"#search input{font:inherit;padding:.3rem;width:min(30rem,90%)}#search button"
+	"{font:inherit}#search label{display:block}\n"
+	"svg .gap{stroke:var(--muted);stroke-dasharray:4 3;stroke-width:1}"
+	"svg .hatch{stroke:var(--line);stroke-width:2}\n"
+	"svg a:focus rect,svg a:focus circle{stroke:var(--fg);stroke-width:2}\n"
+	"@media print{:root{--bg:#fff;--fg:#000;--link:#000}nav,form,footer{display:none}"
+	"body{max-width:none;font-size:11pt}a{text-decoration:none}"
+	"details{display:block}section{break-inside:avoid-page}}\n"
 	"svg{width:100%;height:auto;display:block}svg text{fill:currentColor;font-size:12px}\n"
 	"svg .grid{stroke:var(--line);stroke-width:1}svg .axis{stroke:var(--muted)}\n"
 	"svg .line{fill:none;stroke:var(--k2);stroke-width:2}svg .dot{fill:var(--k2)}\n"
@@ -213,6 +230,24 @@ int report_html_head(iw_buf *out, const char *title)
 	iw_buf_adds(out, "</title>\n<style>\n");
 	iw_buf_adds(out, site_css);
 	iw_buf_adds(out, "</style>\n</head>\n<body>\n");
+	return iw_buf_error(out);
+}
+
+int report_html_css(iw_buf *out)
+{
+	return iw_buf_adds(out, site_css);
+}
+
+int report_html_page_head(iw_buf *out, const char *title, const char *root)
+{
+	iw_buf_adds(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	            "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+	            "<meta name=\"viewport\" content=\"width=device-width, "
+	            "initial-scale=1\"/>\n<meta name=\"color-scheme\" content=\"light "
+	            "dark\"/>\n<title>");
+	report_html_escape(out, title, strlen(title));
+	iw_buf_printf(out, "</title>\n<link rel=\"stylesheet\" href=\"%ssite.css\"/>\n"
+	              "</head>\n<body>\n", root);
 	return iw_buf_error(out);
 }
 

@@ -1,6 +1,7 @@
 /* site_walk.c: every stored document of a range of positions, rebuilt step by step from spans. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/common.h"
 #include "site_int.h"
@@ -37,6 +38,9 @@ typedef struct walk_iv {
 
 struct report_walk {
 	registry_doc *strings, *pstrings; /* own every string of every record, person version */
+	registry_doc **extra;             /* report_walk_open_step(): the other lists' strings */
+	size_t nextra;
+	int partial;                      /* only what one pair needs is loaded */
 	const store_snapshot *snaps;
 	size_t nsnaps;
 	walk_rec *recs;               /* sorted by (first, canonical order) */
@@ -53,10 +57,21 @@ struct report_walk {
 	size_t niv[REGISTRY_NPROTOS], iv_alloc[REGISTRY_NPROTOS];
 	const registry_record **keys;
 	size_t nkeys, keys_alloc;
-	uint8_t *mark;                /* per version: unchanged but part of the last pair */
+	/* For report_walk_pair(): the versions by last position (what leaves at each step), the
+	 * first entering version of the last step, and the record versions covering more than
+	 * WALK_NARROW ports, which the search by port below does not find. */
+	size_t *rby_last, *pby_last, rleave, pleave, renter, penter;
+	size_t *wide, nwide;
+	size_t *sel[2], nsel[2], *psel[2], npsel[2];
+	int64_t *stamp[2], *pstamp[2]; /* the position at which a version was last selected */
+	size_t rstep, pstep;          /* report_walk_next()'s place in rby_last, pby_last */
+	size_t *scratch, scratch_alloc;
 	registry_doc *pair[2];        /* report_walk_pair()'s documents */
 	registry_doc *doc;            /* report_walk_doc()'s document */
 };
+
+static void walk_pair_index(report_walk *w);
+static int walk_iv_qcmp(const void *pa, const void *pb);
 
 static int walk_rec_qcmp(const void *pa, const void *pb)
 {
@@ -173,54 +188,6 @@ static int walk_keyed_person_qcmp(const void *pa, const void *pb)
 	                       &((const walk_person *)b->item)->p);
 }
 
-/*
- * Moves the live list to position pos: drops the versions whose span ended before it and
- * merges in those starting at it (items[*next...], already in order). Entering versions are
- * few, so each is placed by binary search. The list before the step stays in l->prev.
- */
-static void walk_step_list(walk_live *l, const void *items, size_t size, size_t nitems,
-                           size_t *next, int64_t pos, int (*cmp)(const void *, const void *),
-                           void (*on_change)(report_walk *, size_t, int), report_walk *w)
-{
-	const char *base = items;
-	size_t *old = l->v, *nv = l->prev, i = 0, e, out = 0, end = *next;
-#define WALK_SPAN(k) ((const walk_span *)(const void *)(base + (k) * size))
-	while (end < nitems && WALK_SPAN(end)->first == pos)
-		end++;
-	for (e = *next; e <= end; e++) {
-		size_t lo = i, hi = l->n;
-		/* The stretch of the old list before entering version e (all of it after the last). */
-		while (e < end && lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (cmp(base + old[mid] * size, base + e * size) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (e == end)
-			lo = l->n;
-		for (; i < lo; i++) {
-			if (WALK_SPAN(old[i])->last < pos) {
-				if (on_change)
-					on_change(w, old[i], 0);
-			} else {
-				nv[out++] = old[i];
-			}
-		}
-		if (e < end) {
-			nv[out++] = e;
-			if (on_change)
-				on_change(w, e, 1);
-		}
-	}
-	l->prev = old;
-	l->nprev = l->n;
-	l->v = nv;
-	l->n = out;
-	*next = end;
-#undef WALK_SPAN
-}
-
 static int walk_rec_cmp_v(const void *a, const void *b)
 {
 	return registry_record_cmp(&((const walk_rec *)a)->rec, &((const walk_rec *)b)->rec);
@@ -274,6 +241,22 @@ static void walk_start(report_walk *w)
 	walk_sort_live(&w->plive, w->people, sizeof(*w->people), walk_keyed_person_qcmp);
 }
 
+/* Sorts what was loaded and allocates the live lists and indexes. */
+static void walk_ready(report_walk *w)
+{
+	if (w->nrecs > 1)
+		qsort(w->recs, w->nrecs, sizeof(*w->recs), walk_rec_qcmp);
+	if (w->npeople > 1)
+		qsort(w->people, w->npeople, sizeof(*w->people), walk_person_qcmp);
+	w->rlive.v = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+	w->rlive.prev = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+	w->plive.v = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	w->plive.prev = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	walk_pair_index(w);
+	w->cover = iw_calloc(REGISTRY_NPROTOS, sizeof(*w->cover));
+	w->nprotos = iw_calloc(65536, 1);
+}
+
 int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t first,
                      int64_t last, report_walk **out)
 {
@@ -298,17 +281,167 @@ int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64
 	store_read_end(s);
 	if (rc)
 		goto out;
+	walk_ready(w);
+	*out = w;
+	w = NULL;
+out:
+	report_walk_free(w);
+	return rc;
+}
+
+/* Appends the versions of l meeting [lo, hi] (and, when portless, only those without a port)
+ * to the walk's records, keeping l's strings. */
+static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo, int64_t hi,
+                              int portless)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++) {
+		const store_version *v = &l->v[i];
+		walk_rec *r;
+		if (v->first_pos > hi || v->last_pos < lo ||
+		    (portless && v->rec.port != REGISTRY_NO_PORT))
+			continue;
+		if (w->nrecs == w->recs_alloc) {
+			w->recs_alloc = w->recs_alloc ? w->recs_alloc * 2 : 64;
+			w->recs = iw_realloc(w->recs, w->recs_alloc * sizeof(*w->recs));
+		}
+		r = &w->recs[w->nrecs++];
+		r->span.first = v->first_pos;
+		r->span.last = v->last_pos;
+		r->rec = v->rec;
+		r->assigning = v->rec.port >= 0 && v->rec.port_end >= v->rec.port &&
+		               v->rec.port_end <= 65535 && registry_record_kind(&v->rec) == REGISTRY_ASSIGNING;
+	}
+	w->extra = iw_realloc(w->extra, (w->nextra + 1) * sizeof(*w->extra));
+	w->extra[w->nextra++] = l->strings;
+	l->strings = NULL;
+	store_version_list_free(l);
+}
+
+/* The same version span found by two queries is kept once (sorted, so repeats are
+ * neighbours: same span, equal content). */
+static void walk_unique_records(report_walk *w)
+{
+	size_t i, out = 0;
 	if (w->nrecs > 1)
 		qsort(w->recs, w->nrecs, sizeof(*w->recs), walk_rec_qcmp);
-	if (w->npeople > 1)
-		qsort(w->people, w->npeople, sizeof(*w->people), walk_person_qcmp);
-	w->rlive.v = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-	w->rlive.prev = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-	w->plive.v = iw_malloc((w->npeople + 1) * sizeof(size_t));
-	w->plive.prev = iw_malloc((w->npeople + 1) * sizeof(size_t));
-	w->mark = iw_calloc(w->nrecs + 1, 1);
-	w->cover = iw_calloc(REGISTRY_NPROTOS, sizeof(*w->cover));
-	w->nprotos = iw_calloc(65536, 1);
+	for (i = 0; i < w->nrecs; i++) {
+		if (out && w->recs[out - 1].span.first == w->recs[i].span.first &&
+		    w->recs[out - 1].span.last == w->recs[i].span.last &&
+		    !registry_record_cmp(&w->recs[out - 1].rec, &w->recs[i].rec))
+			continue;
+		w->recs[out++] = w->recs[i];
+	}
+	w->nrecs = out;
+}
+
+static int walk_name_qcmp(const void *pa, const void *pb)
+{
+	return strcasecmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* A step changing more versions than this loads both whole positions instead: one query
+ * beats one per changed range. */
+#define WALK_STEP_MAX 64
+
+static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
+{
+	store_version_list gone, came, l;
+	store_version_list *both[2];
+	walk_iv *iv = NULL;
+	const char **names = NULL;
+	size_t i, k, niv = 0, nnames = 0;
+	int rc, side;
+
+	memset(&gone, 0, sizeof(gone));
+	memset(&came, 0, sizeof(came));
+	*fallback = 0;
+	if ((rc = store_record_spans(s, STORE_SPANS_ENDING, pos - 1, pos - 1, &gone)) ||
+	    (rc = store_record_spans(s, STORE_SPANS_STARTING, pos, pos, &came)))
+		goto out;
+	if (gone.n + came.n > WALK_STEP_MAX) {
+		*fallback = 1;
+		goto out;
+	}
+	both[0] = &gone;
+	both[1] = &came;
+	/* What shares a port or a portless name with a changed version, at either position: one
+	 * query per stretch of changed ports (merged) and per name. */
+	iv = iw_malloc((gone.n + came.n + 1) * sizeof(*iv));
+	names = iw_malloc((gone.n + came.n + 1) * sizeof(*names));
+	for (side = 0; side < 2; side++)
+		for (i = 0; i < both[side]->n; i++) {
+			const registry_record *r = &both[side]->v[i].rec;
+			if (r->port == REGISTRY_NO_PORT && !r->f[REG_NAME]) {
+				*fallback = 1;
+				goto out;
+			}
+			if (r->port == REGISTRY_NO_PORT) {
+				names[nnames++] = r->f[REG_NAME];
+			} else {
+				iv[niv].lo = r->port;
+				iv[niv++].hi = r->port_end;
+			}
+		}
+	if (niv > 1)
+		qsort(iv, niv, sizeof(*iv), walk_iv_qcmp);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), walk_name_qcmp);
+	for (i = 0; i < niv; i = k) {
+		int32_t hi = iv[i].hi;
+		for (k = i + 1; k < niv && iv[k].lo <= hi + 1; k++)
+			if (iv[k].hi > hi)
+				hi = iv[k].hi;
+		if ((rc = store_versions_for_ports(s, iv[i].lo, hi, &l)))
+			goto out;
+		walk_take_records(w, &l, pos - 1, pos, 0);
+	}
+	for (i = 0; i < nnames; i++) {
+		if (i && !strcasecmp(names[i - 1], names[i]))
+			continue;
+		if ((rc = store_versions_for_name(s, names[i], &l)))
+			goto out;
+		walk_take_records(w, &l, pos - 1, pos, 1);
+	}
+	for (side = 0; side < 2; side++)
+		walk_take_records(w, both[side], pos - 1, pos, 0);
+	walk_unique_records(w);
+	rc = walk_load_people(w, s);
+out:
+	free(iv);
+	free(names);
+	store_version_list_free(&gone);
+	store_version_list_free(&came);
+	return rc;
+}
+
+int report_walk_open_step(store *s, const store_snapshot *snaps, size_t nsnaps, int64_t pos,
+                          report_walk **out)
+{
+	report_walk *w;
+	int rc, fallback = 0;
+
+	*out = NULL;
+	if (pos < 2 || (size_t)pos > nsnaps)
+		return iw_error_set(IW_EINVAL, "site: no step to snapshot position %lld among %zu",
+		                    (long long)pos, nsnaps);
+	w = iw_calloc(1, sizeof(*w));
+	w->snaps = snaps;
+	w->nsnaps = nsnaps;
+	w->first = pos - 1;
+	w->last = pos;
+	w->partial = 1;
+	if ((rc = store_read_begin(s)))
+		goto out;
+	rc = walk_load_step(w, s, pos, &fallback);
+	store_read_end(s);
+	if (rc)
+		goto out;
+	if (fallback) {
+		report_walk_free(w);
+		return report_walk_open(s, snaps, nsnaps, pos - 1, pos, out);
+	}
+	walk_ready(w);
 	*out = w;
 	w = NULL;
 out:
@@ -329,6 +462,112 @@ static registry_doc *walk_doc_new(const report_walk *w, int64_t pos, const walk_
 	return doc;
 }
 
+/* Where version x stands in the live list (v, n), sorted by cmp; x is in it. */
+static size_t walk_live_find(const size_t *v, size_t n, const char *base, size_t size, size_t x,
+                             int (*cmp)(const void *, const void *))
+{
+	size_t lo = 0, hi = n, i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp(base + v[mid] * size, base + x * size) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && v[lo] == x)
+		return lo;
+	for (i = 0; i < n; i++) /* never expected: equal content is one version */
+		if (v[i] == x)
+			return i;
+	return n;
+}
+
+static int walk_size_qcmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/*
+ * Moves the live list to position pos: drops the versions whose span ended before it and
+ * merges in those starting at it. The list before the step stays in l->prev. The versions
+ * leaving at pos (last position pos - 1, from
+ * by_last[*leave...]) and entering (items[*next...]) are few, so they are placed by binary
+ * search and the rest of the list is copied in stretches, without reading each version.
+ */
+static void walk_step_fast(walk_live *l, const void *items, size_t size, size_t nitems,
+                           size_t *next, const size_t *by_last, size_t nby, size_t *leave,
+                           int64_t pos, int (*cmp)(const void *, const void *),
+                           void (*on_change)(report_walk *, size_t, int), report_walk *w,
+                           size_t **scratch, size_t *scratch_alloc)
+{
+	const char *base = items;
+	size_t *old = l->v, *nv = l->prev, end = *next, nl = 0, k, e, out = 0, from = 0;
+	size_t *gone;
+#define WALK_SPAN(k) ((const walk_span *)(const void *)(base + (k) * size))
+	while (*leave < nby && WALK_SPAN(by_last[*leave])->last < pos - 1)
+		(*leave)++;
+	for (k = *leave; k < nby && WALK_SPAN(by_last[k])->last == pos - 1; k++)
+		nl++;
+	while (end < nitems && WALK_SPAN(end)->first == pos)
+		end++;
+	if (nl + 1 > *scratch_alloc) {
+		*scratch_alloc = nl + 1;
+		*scratch = iw_realloc(*scratch, *scratch_alloc * sizeof(**scratch));
+	}
+	gone = *scratch;
+	for (k = 0; k < nl; k++) {
+		size_t x = by_last[*leave + k];
+		/* Versions that started after the walk's first position but ended before this one
+		 * are not in the list (spans start no later than they end). */
+		gone[k] = walk_live_find(old, l->n, base, size, x, cmp);
+		if (on_change && gone[k] < l->n)
+			on_change(w, x, 0);
+	}
+	if (nl > 1)
+		qsort(gone, nl, sizeof(*gone), walk_size_qcmp);
+	/* Merge: old[from..] up to each event, skipping the gone, inserting the entering. */
+	k = 0;
+	for (e = *next; e <= end; e++) {
+		size_t at = l->n;
+		if (e < end) {
+			size_t lo = from, hi = l->n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (cmp(base + old[mid] * size, base + e * size) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			at = lo;
+		}
+		while (from < at) {
+			size_t stop = k < nl && gone[k] < at ? gone[k] : at;
+			if (stop > from) {
+				memcpy(nv + out, old + from, (stop - from) * sizeof(*nv));
+				out += stop - from;
+				from = stop;
+			}
+			if (k < nl && gone[k] == from && from < at) {
+				from++;
+				k++;
+			}
+		}
+		if (e < end) {
+			nv[out++] = e;
+			if (on_change)
+				on_change(w, e, 1);
+		}
+	}
+	*leave += nl;
+	l->prev = old;
+	l->nprev = l->n;
+	l->v = nv;
+	l->n = out;
+	*next = end;
+#undef WALK_SPAN
+}
+
 int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
 {
 	if (w->pos >= w->last)
@@ -342,10 +581,14 @@ int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
 		walk_start(w);
 	} else {
 		w->pos++;
-		walk_step_list(&w->rlive, w->recs, sizeof(*w->recs), w->nrecs, &w->rnext, w->pos,
-		               walk_rec_cmp_v, walk_rec_changed, w);
-		walk_step_list(&w->plive, w->people, sizeof(*w->people), w->npeople, &w->pnext,
-		               w->pos, walk_person_cmp_v, NULL, w);
+		w->renter = w->rnext;
+		w->penter = w->pnext;
+		walk_step_fast(&w->rlive, w->recs, sizeof(*w->recs), w->nrecs, &w->rnext,
+		               w->rby_last, w->nrecs, &w->rstep, w->pos, walk_rec_cmp_v,
+		               walk_rec_changed, w, &w->scratch, &w->scratch_alloc);
+		walk_step_fast(&w->plive, w->people, sizeof(*w->people), w->npeople, &w->pnext,
+		               w->pby_last, w->npeople, &w->pstep, w->pos, walk_person_cmp_v, NULL, w,
+		               &w->scratch, &w->scratch_alloc);
 	}
 	*pos = w->pos;
 	if (assigned)
@@ -358,6 +601,8 @@ int report_walk_doc(report_walk *w, const registry_doc **doc)
 	size_t i;
 	if (!w->pos)
 		return iw_error_set(IW_EINVAL, "site: the walk has not started");
+	if (w->partial)
+		return iw_error_set(IW_EINVAL, "site: a walk of one step holds no whole document");
 	if (!w->doc) {
 		w->doc = walk_doc_new(w, w->pos, &w->plive, 0);
 		for (i = 0; i < w->rlive.n; i++)
@@ -373,6 +618,83 @@ static int walk_iv_qcmp(const void *pa, const void *pb)
 	if (a->lo != b->lo)
 		return a->lo < b->lo ? -1 : 1;
 	return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* Records covering more ports than this are few (ranges such as Unassigned): they are
+ * checked one by one; the others are found by binary search on their first port. */
+#define WALK_NARROW 256
+
+static int walk_wide(const registry_record *r)
+{
+	return r->port != REGISTRY_NO_PORT && r->port_end - r->port >= WALK_NARROW;
+}
+
+/* Sorting indexes by a version's last position, without a global context. */
+typedef struct walk_by_last {
+	int64_t last;
+	size_t i;
+} walk_by_last;
+
+static int walk_by_last_qcmp(const void *pa, const void *pb)
+{
+	const walk_by_last *a = pa, *b = pb;
+	if (a->last != b->last)
+		return a->last < b->last ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+static size_t *walk_sort_by_last(const void *items, size_t size, size_t n)
+{
+	walk_by_last *k = iw_malloc((n ? n : 1) * sizeof(*k));
+	size_t *out = iw_malloc((n ? n : 1) * sizeof(*out)), i;
+	for (i = 0; i < n; i++) {
+		k[i].last = ((const walk_span *)(const void *)((const char *)items + i * size))->last;
+		k[i].i = i;
+	}
+	if (n > 1)
+		qsort(k, n, sizeof(*k), walk_by_last_qcmp);
+	for (i = 0; i < n; i++)
+		out[i] = k[i].i;
+	free(k);
+	return out;
+}
+
+/* What report_walk_pair() looks things up with, built once. */
+static void walk_pair_index(report_walk *w)
+{
+	size_t i, n = 0;
+	int side;
+	w->rby_last = walk_sort_by_last(w->recs, sizeof(*w->recs), w->nrecs);
+	w->pby_last = walk_sort_by_last(w->people, sizeof(*w->people), w->npeople);
+	for (i = 0; i < w->nrecs; i++)
+		n += walk_wide(&w->recs[i].rec);
+	w->wide = iw_malloc((n ? n : 1) * sizeof(*w->wide));
+	for (i = 0; i < w->nrecs; i++)
+		if (walk_wide(&w->recs[i].rec))
+			w->wide[w->nwide++] = i;
+	for (side = 0; side < 2; side++) {
+		w->sel[side] = iw_malloc((w->nrecs + 1) * sizeof(size_t));
+		w->psel[side] = iw_malloc((w->npeople + 1) * sizeof(size_t));
+		w->stamp[side] = iw_calloc(w->nrecs + 1, sizeof(int64_t));
+		w->pstamp[side] = iw_calloc(w->npeople + 1, sizeof(int64_t));
+	}
+}
+
+/* Selects record version i for side (0: before, 1: after) of the current pair, once. */
+static void walk_sel(report_walk *w, int side, size_t i)
+{
+	if (w->stamp[side][i] == w->pos)
+		return;
+	w->stamp[side][i] = w->pos;
+	w->sel[side][w->nsel[side]++] = i;
+}
+
+static void walk_psel(report_walk *w, int side, size_t i)
+{
+	if (w->pstamp[side][i] == w->pos)
+		return;
+	w->pstamp[side][i] = w->pos;
+	w->psel[side][w->npsel[side]++] = i;
 }
 
 /* Notes what a version that left or entered touches: its ports, or its key without a port. */
@@ -420,19 +742,10 @@ static void walk_merge_intervals(report_walk *w)
 	}
 }
 
-/* Whether an unchanged version must be in the pair: it covers a changed port (on one of its
- * protocols), or, without a port, shares (name, protocol) with a changed one. */
+/* Whether a record with a port covers a changed port on one of its protocols. */
 static int walk_touched(const report_walk *w, const registry_record *r)
 {
-	size_t i;
 	int p;
-	if (r->port == REGISTRY_NO_PORT) {
-		for (i = 0; i < w->nkeys; i++)
-			if (!registry_strcmp_null(w->keys[i]->f[REG_NAME], r->f[REG_NAME]) &&
-			    !registry_strcmp_null(w->keys[i]->f[REG_PROTOCOL], r->f[REG_PROTOCOL]))
-				return 1;
-		return 0;
-	}
 	for (p = 0; p < REGISTRY_NPROTOS; p++) {
 		const walk_iv *iv = w->iv[p];
 		size_t lo = 0, hi = w->niv[p];
@@ -452,6 +765,164 @@ static int walk_touched(const report_walk *w, const registry_record *r)
 	return 0;
 }
 
+/* The first index of the live list l whose record does not sort before probe's key. */
+static size_t walk_lower_bound(const report_walk *w, const size_t *v, size_t n,
+                               const registry_record *probe)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (registry_key_cmp(&w->recs[v[mid]].rec, probe) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Adds to sel the unchanged versions of the live list (v, n) that cover a changed port or
+ * share a changed portless key; the changed ones are added by the caller. */
+static void walk_select_touched(report_walk *w, const size_t *v, size_t n, int64_t at, int side)
+{
+	registry_record probe;
+	size_t i, k;
+	int p;
+	memset(&probe, 0, sizeof(probe));
+	for (p = 0; p < REGISTRY_NPROTOS; p++) {
+		for (k = 0; k < w->niv[p]; k++) {
+			/* Narrow records covering [lo, hi] start within WALK_NARROW ports before it. */
+			probe.port = w->iv[p][k].lo > WALK_NARROW ? w->iv[p][k].lo - WALK_NARROW : 0;
+			probe.port_end = -1; /* before every record starting at probe.port */
+			probe.f[REG_PROTOCOL] = NULL;
+			probe.f[REG_NAME] = NULL;
+			for (i = walk_lower_bound(w, v, n, &probe); i < n; i++) {
+				const registry_record *r = &w->recs[v[i]].rec;
+				if (r->port == REGISTRY_NO_PORT || r->port > w->iv[p][k].hi)
+					break;
+				if (!walk_wide(r) && walk_touched(w, r))
+					walk_sel(w, side, v[i]);
+			}
+		}
+	}
+	for (k = 0; k < w->nkeys; k++) {
+		probe.port = REGISTRY_NO_PORT;
+		probe.port_end = w->keys[k]->port_end;
+		probe.f[REG_PROTOCOL] = w->keys[k]->f[REG_PROTOCOL];
+		probe.f[REG_NAME] = w->keys[k]->f[REG_NAME];
+		for (i = walk_lower_bound(w, v, n, &probe); i < n; i++) {
+			if (registry_key_cmp(&w->recs[v[i]].rec, &probe))
+				break;
+			walk_sel(w, side, v[i]);
+		}
+	}
+	for (k = 0; k < w->nwide; k++) {
+		const walk_rec *r = &w->recs[w->wide[k]];
+		if (r->span.first <= at && r->span.last >= at && walk_touched(w, &r->rec))
+			walk_sel(w, side, w->wide[k]);
+	}
+}
+
+static const walk_rec *walk_sort_recs;
+
+static int walk_sel_qcmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = a == b ? 0 : registry_record_cmp(&walk_sort_recs[a].rec, &walk_sort_recs[b].rec);
+	if (c)
+		return c;
+	return (a > b) - (a < b);
+}
+
+/* Sorts indexes in canonical order and drops repeats. */
+static size_t walk_sort_unique(const report_walk *w, size_t *v, size_t n)
+{
+	size_t i, out = 0;
+	walk_sort_recs = w->recs;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), walk_sel_qcmp);
+	for (i = 0; i < n; i++)
+		if (!out || v[out - 1] != v[i])
+			v[out++] = v[i];
+	return out;
+}
+
+/* The live person (list v, n, sorted by id) whose id is id[0..len), or NULL. */
+static const walk_person *walk_find_person(const report_walk *w, const size_t *v, size_t n,
+                                           const char *id, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *pid = w->people[v[mid]].p.id;
+		int c = pid ? strncmp(pid, id, len) : -1;
+		if (c == 0 && pid[len])
+			c = 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n) {
+		const char *pid = w->people[v[lo]].p.id;
+		if (pid && !strncmp(pid, id, len) && !pid[len])
+			return &w->people[v[lo]];
+	}
+	return NULL;
+}
+
+/* Adds the people named in a '\n'-separated list, as they stand on either side. */
+static void walk_select_named(report_walk *w, const char *list)
+{
+	const walk_live *l = &w->plive;
+	while (list && *list) {
+		const char *nl = strchr(list, '\n');
+		size_t len = nl ? (size_t)(nl - list) : strlen(list);
+		const walk_person *pa = walk_find_person(w, l->prev, l->nprev, list, len);
+		const walk_person *pb = walk_find_person(w, l->v, l->n, list, len);
+		if (pa)
+			walk_psel(w, 0, (size_t)(pa - w->people));
+		if (pb)
+			walk_psel(w, 1, (size_t)(pb - w->people));
+		list = nl ? nl + 1 : NULL;
+	}
+}
+
+static const walk_person *walk_sort_people;
+
+static int walk_psel_qcmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = a == b ? 0 : walk_person_cmp(&walk_sort_people[a].p, &walk_sort_people[b].p);
+	if (c)
+		return c;
+	return (a > b) - (a < b);
+}
+
+static size_t walk_psort_unique(const report_walk *w, size_t *v, size_t n)
+{
+	size_t i, out = 0;
+	walk_sort_people = w->people;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), walk_psel_qcmp);
+	for (i = 0; i < n; i++)
+		if (!out || v[out - 1] != v[i])
+			v[out++] = v[i];
+	return out;
+}
+
+/* A document of the selected versions at position pos. */
+static registry_doc *walk_pair_doc(const report_walk *w, int64_t pos, int side)
+{
+	registry_doc *doc = registry_doc_new();
+	size_t i;
+	doc->updated = iw_strdup(w->snaps[pos - 1].registry_updated);
+	for (i = 0; i < w->nsel[side]; i++)
+		*registry_doc_add_record(doc) = w->recs[w->sel[side][i]].rec;
+	for (i = 0; i < w->npsel[side]; i++)
+		*registry_doc_add_person(doc) = w->people[w->psel[side][i]].p;
+	return doc;
+}
+
 /*
  * Why the pair diffs like the whole documents (diff.h's rules): every version that changed
  * is in it; the status of a changed port is the strongest record covering it, and every
@@ -461,13 +932,19 @@ static int walk_touched(const report_walk *w, const registry_record *r)
  * without a port, its name and protocol), so each key that changed is matched over all its
  * entries, in their relative document order; any other entry in the pair is on both sides
  * unchanged and matches itself. What stands at a changed port (the text reports' "now
- * Reserved") is found among the same covering records, and people are complete.
+ * Reserved") is found among the same covering records. People: every person version that
+ * left or entered, and every person a record of the pair names, each as it stands on each
+ * side; so people changes are those of the whole documents, and every name a report
+ * resolves (registry_person_label(), through either document) is found as in them.
+ * The cost is that of what changed, whatever the size of the registry: the versions that
+ * leave and enter are found by position, the unchanged neighbours by binary search on port
+ * (or key) in the live lists, which are in canonical order.
  */
 int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc **b)
 {
 	const walk_live *l = &w->rlive;
-	size_t i;
-	int p;
+	size_t i, k;
+	int p, side;
 
 	if (w->pos <= w->first)
 		return iw_error_set(IW_EINVAL, "site: no step to compare at the first position");
@@ -475,31 +952,44 @@ int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc 
 		for (p = 0; p < REGISTRY_NPROTOS; p++)
 			w->niv[p] = 0;
 		w->nkeys = 0;
-		for (i = 0; i < l->nprev; i++)
-			if (w->recs[l->prev[i]].span.last < w->pos)
-				walk_note_changed(w, &w->recs[l->prev[i]].rec);
-		for (i = 0; i < l->n; i++)
-			if (w->recs[l->v[i]].span.first == w->pos)
-				walk_note_changed(w, &w->recs[l->v[i]].rec);
+		w->nsel[0] = w->nsel[1] = w->npsel[0] = w->npsel[1] = 0;
+		/* What left (span ended at pos - 1) and what entered (span starts at pos). */
+		while (w->rleave < w->nrecs && w->recs[w->rby_last[w->rleave]].span.last < w->pos - 1)
+			w->rleave++;
+		for (i = w->rleave; i < w->nrecs && w->recs[w->rby_last[i]].span.last == w->pos - 1;
+		     i++) {
+			walk_note_changed(w, &w->recs[w->rby_last[i]].rec);
+			walk_sel(w, 0, w->rby_last[i]);
+		}
+		for (i = w->renter; i < w->rnext; i++) {
+			walk_note_changed(w, &w->recs[i].rec);
+			walk_sel(w, 1, i);
+		}
 		walk_merge_intervals(w);
+		walk_select_touched(w, l->prev, l->nprev, w->pos - 1, 0);
+		walk_select_touched(w, l->v, l->n, w->pos, 1);
+		for (side = 0; side < 2; side++)
+			w->nsel[side] = walk_sort_unique(w, w->sel[side], w->nsel[side]);
 
-		w->pair[0] = walk_doc_new(w, w->pos - 1, &w->plive, 1);
-		w->pair[1] = walk_doc_new(w, w->pos, &w->plive, 0);
-		for (i = 0; i < l->nprev; i++) {
-			const walk_rec *v = &w->recs[l->prev[i]];
-			if (v->span.last >= w->pos && !walk_touched(w, &v->rec))
-				continue;
-			if (v->span.last >= w->pos)
-				w->mark[l->prev[i]] = 1;
-			*registry_doc_add_record(w->pair[0]) = v->rec;
-		}
-		for (i = 0; i < l->n; i++) {
-			const walk_rec *v = &w->recs[l->v[i]];
-			if (v->span.first != w->pos && !w->mark[l->v[i]])
-				continue;
-			w->mark[l->v[i]] = 0;
-			*registry_doc_add_record(w->pair[1]) = v->rec;
-		}
+		while (w->pleave < w->npeople &&
+		       w->people[w->pby_last[w->pleave]].span.last < w->pos - 1)
+			w->pleave++;
+		for (i = w->pleave;
+		     i < w->npeople && w->people[w->pby_last[i]].span.last == w->pos - 1; i++)
+			walk_psel(w, 0, w->pby_last[i]);
+		for (i = w->penter; i < w->pnext; i++)
+			walk_psel(w, 1, i);
+		for (side = 0; side < 2; side++)
+			for (k = 0; k < w->nsel[side]; k++) {
+				const registry_record *r = &w->recs[w->sel[side][k]].rec;
+				walk_select_named(w, r->f[REG_ASSIGNEE]);
+				walk_select_named(w, r->f[REG_CONTACT]);
+			}
+		for (side = 0; side < 2; side++)
+			w->npsel[side] = walk_psort_unique(w, w->psel[side], w->npsel[side]);
+
+		w->pair[0] = walk_pair_doc(w, w->pos - 1, 0);
+		w->pair[1] = walk_pair_doc(w, w->pos, 1);
 	}
 	*a = w->pair[0];
 	*b = w->pair[1];
@@ -508,6 +998,7 @@ int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc 
 
 void report_walk_free(report_walk *w)
 {
+	size_t i;
 	int p;
 	if (!w)
 		return;
@@ -516,6 +1007,9 @@ void report_walk_free(report_walk *w)
 	registry_doc_free(w->pair[1]);
 	registry_doc_free(w->strings);
 	registry_doc_free(w->pstrings);
+	for (i = 0; i < w->nextra; i++)
+		registry_doc_free(w->extra[i]);
+	free(w->extra);
 	free(w->recs);
 	free(w->people);
 	free(w->rlive.v);
@@ -524,7 +1018,16 @@ void report_walk_free(report_walk *w)
 	free(w->plive.prev);
 	free(w->cover);
 	free(w->nprotos);
-	free(w->mark);
+	free(w->rby_last);
+	free(w->pby_last);
+	free(w->scratch);
+	free(w->wide);
+	for (p = 0; p < 2; p++) {
+		free(w->sel[p]);
+		free(w->psel[p]);
+		free(w->stamp[p]);
+		free(w->pstamp[p]);
+	}
 	free(w->keys);
 	for (p = 0; p < REGISTRY_NPROTOS; p++)
 		free(w->iv[p]);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 build=(build-essential cmake pkg-config libcurl4-openssl-dev libxml2-dev libsqlite3-dev
        libzstd-dev zlib1g-dev libssl-dev libgit2-dev)
-test=(libcmocka-dev python3 libxml2-utils sqlite3 git zstd chromium clang dpkg-dev)
+test=(libcmocka-dev python3 libxml2-utils sqlite3 git zstd zsh chromium clang dpkg-dev nodejs npm)
 extra=()
 case "${1:-build}" in
 	build) want=("${build[@]}") ;;

@@ -64,7 +64,8 @@ dpkg -i "$deb" > /dev/null
 files=$(dpkg -L ianawatch)
 [ "$(command -v ianawatch)" = /usr/bin/ianawatch ] || fail "ianawatch is not /usr/bin/ianawatch on PATH"
 for f in /usr/libexec/ianawatch/ianawatch-ingest /usr/libexec/ianawatch/ianawatch-net \
-         /lib/systemd/system/ianawatch-fetch.service /lib/systemd/system/ianawatch-fetch.timer; do
+         /lib/systemd/system/ianawatch-fetch.service /lib/systemd/system/ianawatch-fetch.timer \
+         /usr/share/bash-completion/completions/ianawatch /usr/share/zsh/vendor-completions/_ianawatch; do
 	grep -qx "$f" <<<"$files" || fail "the package does not install $f"
 done
 

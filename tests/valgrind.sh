@@ -50,8 +50,8 @@ while IFS= read -r t; do
 	vrun "$name" 0 "$t"
 done < <(find "$build/tests" -type f -perm -u+x -name 'test_*' | sort)
 
-# ---- fuzz corpora (the hostile documents and arguments) --------------------------------------
-for t in parse args; do
+# ---- fuzz corpora (hostile documents, arguments, services files, watch lists, command lines) -
+for t in parse args services watch options; do
 	[ -x "$build/fuzz/replay_$t" ] && vrun "replay_$t" 0 "$build/fuzz/replay_$t" "$here/../fuzz/corpus/$t"
 done
 

@@ -131,6 +131,11 @@ int watch_list_parse(const char *data, size_t len, const char *name, watch_list 
 
 		line++;
 		*le = '\0';
+		/* A NUL would end the item early: "443\0junk" is not "443". */
+		if (memchr(p, '\0', (size_t)(le - p))) {
+			rc = iw_error_set(IW_EINVAL, "a NUL byte");
+			goto bad;
+		}
 		s = p;
 		p = le + 1;
 		if ((hash = strchr(s, '#')))

@@ -152,6 +152,13 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 
 		line++;
 		*le = '\0';
+		/* A NUL would end a name early ("ht\0tp" read as "ht") or leave an empty one. */
+		if (memchr(p, '\0', (size_t)(le - p))) {
+			p = le + 1;
+			services_warn(warn, arg, name, line, "a NUL byte");
+			f->skipped++;
+			continue;
+		}
 		nf = services_fields(p, le, fld, 64);
 		p = le + 1;
 		if (nf == 0)

@@ -40,6 +40,8 @@ show|80/tcp
 show|80/tcp --format json --at 2025-01-30
 diff|1 2
 diff|1 2 --format json
+log|
+log|--format json
 export|--format csv
 export|--format services
 status|

@@ -76,7 +76,7 @@ expect() {
 	gzip-bomb.xml.gz) echo "3|decompressed size exceeds the cap of 67108864 bytes" ;;
 	huge-attribute.xml) echo "3|huge-attribute.xml:4: tag or attribute value too large (over libxml2's limit of 10000000 bytes)" ;;
 	truncated-gzip.xml.gz|gzip-garbage.xml.gz) echo "3|corrupt or truncated gzip data" ;;
-	gzip-of-text.xml.gz) echo "3|malformed XML" ;;
+	gzip-of-text.xml.gz) echo "3|not XML" ;;
 	*) echo "?|?" ;;
 	esac
 }

@@ -12,7 +12,8 @@ fail() { echo "install.sh: $*" >&2; exit 1; }
 
 cmake --install "$build" --prefix "$tmp/first" > "$tmp/install.log" || { cat "$tmp/install.log"; exit 1; }
 for f in bin/ianawatch libexec/ianawatch/ianawatch-ingest libexec/ianawatch/ianawatch-net \
-         share/man/man1/ianawatch.1; do
+         share/man/man1/ianawatch.1 share/bash-completion/completions/ianawatch \
+         share/zsh/vendor-completions/_ianawatch; do
 	[ -e "$tmp/first/$f" ] || fail "cmake --install did not install $f"
 done
 mv "$tmp/first" "$tmp/moved"

@@ -152,7 +152,10 @@ typedef struct bad_case {
 static const bad_case bad_cases[] = {
 	{"empty", "", "empty document"},
 	{"truncated", HEAD "<record><name>a</name><descr", "truncated"},
-	{"not XML", "hello", "malformed XML"},
+	{"not XML", "hello", "1: not XML: text where the document should start with a tag"},
+	{"not XML after a declaration", "<?xml version='1.0'?>\n\nport 80/tcp", "3: not XML"},
+	{"only white space", " \n\t\n", "not XML: no element, only white space"},
+	{"only a comment", "<!-- nothing -->\n", "not XML: no element, only white space and comments or declarations"},
 	{"HTML error page", "<!DOCTYPE html><html><body>503</body></html>", "HTML page"},
 	{"wrong root", "<?xml version='1.0'?><html/>", "root element is <html>"},
 	{"wrong namespace", "<registry xmlns=\"urn:x\" id=\"service-names-port-numbers\">"

@@ -2,9 +2,15 @@
 # browser.sh: a real browser renders the site: headless Chromium opens the index and the
 # CompressNET change page written from the committed snapshots; the DOM it builds must show the
 # de-assignment, and its screenshots (light and dark) must be pictures, not blank pages.
-# Usage: browser.sh BINARY. Exit 77 (skipped) only when no Chromium can be found or installed.
+# Then puppeteer-core (npm, web/package-lock.json) drives that Chromium through the site as a
+# person would (web/browse.js): search, port 3, its change set and back, no request leaving the
+# site's folder, screenshots into OUTDIR.
+# Usage: browser.sh BINARY [NODE_DIR OUTDIR]. Exit 77 (skipped) only when no Chromium can be
+# found or installed, or npm cannot install puppeteer-core outside CI (web/setup.sh).
 set -u
 bin=$1
+nodedir=${2:-}
+outdir=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 data=$(cd "$here/../data" && pwd)
 
@@ -136,6 +142,20 @@ for path, scheme in zip(args[::2], args[1::2]):
         print("  background is not %s" % scheme); ok = False
 sys.exit(0 if ok else 1)
 EOF
+
+# A person's way through the site, driven by puppeteer-core.
+if [ -n "$nodedir" ]; then
+	bash "$here/web/setup.sh" "$nodedir"
+	rc=$?
+	if [ $rc = 0 ]; then
+		mkdir -p "$outdir"
+		NODE_PATH="$nodedir/node_modules" timeout 300 node "$here/web/browse.js" "$scratch/site" \
+			"$outdir" "$chrome" || bad "the walk through the site (web/browse.js)"
+		echo "screenshots in $outdir"
+	elif [ $rc != 77 ]; then
+		bad "web/setup.sh"
+	fi
+fi
 
 [ $fail = 0 ] && echo "browser: ok"
 [ $fail = 0 ] || { echo "--- chromium's log:"; tail -n 20 "$scratch/chrome.log"; }

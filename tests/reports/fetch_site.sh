@@ -40,12 +40,12 @@ fetch_version() {
 fetch_version 2025-01-23.xml 2025-01-24T01:44:55Z || bad "first fetch failed: $(cat "$scratch/err")"
 [ -f "$site/index.html" ] || bad "no site after the first snapshot"
 grep -q "No change set yet" "$site/index.html" || bad "the first site lists change sets"
-grep -q "site in $site: 0 change sets, 0 pages and 4 files written" "$scratch/err" ||
+grep -q "site in $site: 0 change sets, 0 pages and 6423 files written" "$scratch/err" ||
 	bad "fetch -v did not say what it wrote: $(cat "$scratch/err")"
 
 fetch_version 2025-02-13.xml 2025-02-14T01:46:39Z || bad "second fetch failed: $(cat "$scratch/err")"
 grep -q "compressnet" "$scratch/out" || bad "the change report lacks compressnet"
-grep -q "site in $site: 1 change sets, 1 pages and 6 files written" "$scratch/err" ||
+grep -q "site in $site: 1 change sets, 1 pages and 10 files written" "$scratch/err" ||
 	bad "the second site update: $(cat "$scratch/err")"
 page=$(ls "$site"/changes/2025-02-13_*.html 2>/dev/null)
 [ -n "$page" ] || bad "no page for the CompressNET change set"

@@ -22,7 +22,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 
 # The default folder is reports/ next to the database.
 got=$("$bin" --db "$db" report 2>&1)
-want="$scratch/data/reports/index.html: 2 change sets in 3 snapshots; 2 pages and 8 files written"
+want="$scratch/data/reports/index.html: 2 change sets in 3 snapshots; 2 pages and 6428 files written"
 [ "$got" = "$want" ] || bad "report printed '$got', expected '$want'"
 site="$scratch/data/reports"
 
@@ -66,6 +66,41 @@ for x in "/$(e feed)/$(e id)" "/$(e feed)/$(e title)" "/$(e feed)/$(e updated)" 
 	xmllint --nonet --xpath "boolean($x)" "$site/feed.atom" 2>/dev/null | grep -q true ||
 		bad "feed.atom lacks $x"
 done
+
+# Port pages: one per port some non-Unassigned record ever covered, well-formed, linked both
+# ways with the change sets; change sets link the older and the newer set.
+n=$(ls "$site"/ports/*.html | wc -l)
+[ "$n" = 6415 ] || bad "expected 6415 port pages, found $n"
+xmllint --noout --nonet "$site"/ports/[0-9].html "$site"/ports/80.html "$site"/ports/6000.html \
+	"$site/search.html" || bad "xmllint found errors in port pages"
+p3="$site/ports/3.html"
+grep -q '<a href="../changes/2025-02-13_[0-9a-f]*.html"><time datetime="2025-02-13">2025-02-13</time></a> to now: <strong>reserved</strong> <span class="ev">(de-assigned, now reserved)</span>' "$p3" ||
+	bad "port 3 lacks its de-assignment on 2025-02-13"
+grep -q '<time datetime="2017-03-10">2017-03-10</time> to <time datetime="2025-01-23">2025-01-23</time>: <strong>assigned</strong>' "$p3" ||
+	bad "port 3 lacks its assignment up to 2025-01-23"
+grep -q '<a href="2.html" rel="prev">' "$p3" && grep -q '<a href="5.html" rel="next">' "$p3" ||
+	bad "port 3 does not link ports 2 and 5"
+grep -q '<a href="../search.html?q=Bernie_Volz">Bernie Volz</a>' "$p3" || bad "port 3 does not link Bernie Volz"
+grep -q 'href="https://www.rfc-editor.org/rfc/rfc' "$site/ports/80.html" || bad "port 80 links no RFC"
+grep -q '<li><a href="../ports/3.html">3</a></li>' "${md[0]%.md}.html" || bad "the change set does not link port 3"
+old_set=("$site"/changes/2025-01-23_*.html)
+grep -q 'rel="next">Newer change set (2025-02-13)</a>' "${old_set[0]}" || bad "the older set does not link the newer"
+grep -q 'rel="prev">Older change set (2025-01-23)</a>' "${md[0]%.md}.html" || bad "the newer set does not link the older"
+grep -q '^\[3,"compressnet","Reserved","compression process","Bernie_Volz"\],$' "$site/search-index.js" ||
+	bad "search-index.js lacks port 3"
+# Links may lead out (RFCs); nothing is loaded from outside (src=, stylesheets, url()).
+grep -rlE '(src="[a-z]*:?//|<link[^>]*href="[a-z]*:?//|url\((https?:)?//)' "$site" --include='*.html' \
+	--include='*.css' --include='*.js' && bad "a page loads something from outside the site"
+
+# The charts: 2017-03-10 -> 2025-01-23 has no snapshot between; its changes are a band over
+# the gap, not January 2025's bar, and no line crosses it.
+grep -q '<title>No snapshot between 2017-03-10 and 2025-01-23: 757 changes, no snapshot between</title>' \
+	"$site/index.html" || bad "the changes chart does not draw the gap"
+grep -q '<title>No snapshot between 2017-03-10 and 2025-01-23</title>' "$site/index.html" ||
+	bad "the ports chart does not draw the gap"
+grep -q '<title>2025-01: ' "$site/index.html" && bad "the gap's changes are piled into 2025-01"
+grep -q '2017-03-10 to 2025-01-23 (no snapshot between)</a></th>' "$site/index.html" ||
+	bad "the changes table does not name the gap"
 
 # Again, incrementally: nothing new, so no file is touched.
 got=$("$bin" --db "$db" report --incremental --out "$site" 2>&1)

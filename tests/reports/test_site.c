@@ -175,6 +175,9 @@ static int check_links(const char *root, const char *rel, xmlDocPtr doc)
 			continue;
 		}
 		assert_null(strchr(h, '#'));
+		/* A query (search.html?q=NAME) is the search page's. */
+		if (strchr(h, '?'))
+			*strchr((char *)href, '?') = '\0';
 		path = dir[0] ? iw_asprintf("%s/%s/%s", root, dir, h) : iw_asprintf("%s/%s", root, h);
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			fail_msg("%s links to %s, which does not exist", rel, h);
@@ -372,12 +375,29 @@ static void check_site(const char *out, store *st, size_t expect_sets)
 			char *path = iw_asprintf("%s/%s", out, line);
 			char *text = read_text(path);
 			xmlDocPtr doc = parse_file(path);
-			/* No script, light and dark, readable on a phone. */
-			assert_null(strstr(text, "<script"));
-			assert_non_null(strstr(text, "prefers-color-scheme:dark"));
+			/* No script but the search page's own two, light and dark (inline, or the
+			 * site's stylesheet that the port and search pages share), readable on a
+			 * phone, nothing loaded from elsewhere. */
+			int shared_css = !strncmp(line, "ports/", 6) || !strcmp(line, "search.html");
+			if (!strcmp(line, "search.html")) {
+				assert_non_null(strstr(text, "<script src=\"search-index.js\"></script>"));
+				assert_non_null(strstr(text, "<script src=\"search.js\"></script>"));
+			} else {
+				assert_null(strstr(text, "<script"));
+				assert_null(strstr(text, " src="));
+			}
+			if (shared_css) {
+				char *css = iw_asprintf("%s/site.css", out), *style = read_text(css);
+				assert_non_null(strstr(style, "prefers-color-scheme:dark"));
+				assert_non_null(strstr(style, "@media print"));
+				assert_non_null(strstr(text, "<link rel=\"stylesheet\" href=\""));
+				free(style);
+				free(css);
+			} else {
+				assert_non_null(strstr(text, "prefers-color-scheme:dark"));
+				assert_null(strstr(text, "<link"));
+			}
 			assert_non_null(strstr(text, "<meta name=\"viewport\" content=\"width=device-width"));
-			assert_null(strstr(text, " src="));
-			assert_null(strstr(text, "<link"));
 			links += check_links(out, line, doc);
 			pages += !strncmp(line, "changes/", 8);
 			xmlFreeDoc(doc);
@@ -387,8 +407,8 @@ static void check_site(const char *out, store *st, size_t expect_sets)
 	}
 	assert_int_equal(pages, expect_sets);
 	/* The index: feed, JSON and every page; each page: index, Markdown, JSON, and the older
-	 * page but for the oldest. */
-	assert_int_equal(links, (int)(2 + 5 * expect_sets - (expect_sets ? 1 : 0)));
+	 * page but for the oldest; and more (charts, search, ports), each checked above. */
+	assert_true(links >= (int)(2 + 5 * expect_sets - (expect_sets ? 1 : 0)));
 	check_feed(out, v, n);
 
 	/* changes.json: every change set, oldest first, each the JSON report of its pair. */
@@ -423,7 +443,9 @@ static void test_site_real(void **state)
 	assert_int_equal(stats.change_sets, 2);
 	assert_int_equal(stats.computed, 2);
 	assert_int_equal(stats.pages_written, 2);
-	assert_int_equal(stats.files_written, 2 * 2 + 4);
+	/* Two change sets (page and Markdown), index, feed, JSON, state; 6415 port pages, the
+	 * search page, its script and index, the stylesheet, the ports' state. */
+	assert_int_equal(stats.files_written, 2 * 2 + 4 + 6415 + 5);
 	check_site(out, st, 2);
 
 	/* The CompressNET change set: its page, its Markdown (the text reports' engine). */
@@ -449,7 +471,8 @@ static void test_site_real(void **state)
 	assert_non_null(strstr(text, "<polyline class=\"line\""));
 	assert_non_null(strstr(text, "<a href=\"changes/2025-02-13_a720019f60a4.html\">2025-02-13</a>"));
 	/* Newest first. */
-	assert_true(strstr(text, "changes/2025-02-13_") < strstr(text, "changes/2025-01-23_"));
+	assert_true(strstr(text, "<th scope=\"row\"><a href=\"changes/2025-02-13_") <
+	            strstr(text, "<th scope=\"row\"><a href=\"changes/2025-01-23_"));
 	free(text);
 	free(p);
 
@@ -503,9 +526,12 @@ static void test_site_incremental(void **state)
 	import_fixture(st, 2);
 	assert_int_equal(report_site_write(st, inc, NULL, 1, &stats), IW_OK);
 	assert_int_equal(stats.computed, 1);
-	assert_int_equal(stats.pages_written, 1);
+	/* The new change set, and the older one, which now links to it. */
+	assert_int_equal(stats.pages_written, 2);
 	assert_int_equal(stats.change_sets, 2);
-	assert_int_equal(stats.files_written, 2 + 4);
+	/* Those (page, Markdown, the older page), index, feed, JSON, state; the pages of ports 2
+	 * and 3, the search index and the ports' state: the other ports are not touched. */
+	assert_int_equal(stats.files_written, 3 + 4 + 2 + 2);
 	assert_int_equal(report_site_write(st, full, NULL, 0, &stats), IW_OK);
 	assert_int_equal(stats.computed, 2);
 	assert_same_tree(inc, full);

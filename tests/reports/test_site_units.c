@@ -334,7 +334,7 @@ static int count_elements(xmlDocPtr doc, const char *name)
 
 static void test_chart_one_snapshot(void **state)
 {
-	report_chart_point p = {1739404800, 6357};
+	report_chart_point p = {1739404800, 6357, NULL};
 	iw_buf b = IW_BUF_INIT(1 << 20);
 	xmlDocPtr doc;
 	xmlNodePtr n;
@@ -354,7 +354,7 @@ static void test_chart_one_snapshot(void **state)
 	/* And one month without change, and no month at all. */
 	iw_buf_reset(&b);
 	{
-		report_chart_month m = {2025, 2, {0}};
+		report_chart_month m = {2025, 2, {0}, 0, 0, 0, NULL};
 		assert_int_equal(report_chart_months_svg(&b, &m, 1), IW_OK);
 		doc = check_svg(&b);
 		assert_int_equal(count_elements(doc, "rect"), 0);
@@ -373,7 +373,8 @@ static void test_chart_one_snapshot(void **state)
 static void test_chart_no_changes(void **state)
 {
 	report_chart_month m[12];
-	report_chart_point p[3] = {{1489104000, 6223}, {1600000000, 6223}, {1748000000, 6223}};
+	report_chart_point p[3] = {{1489104000, 6223, NULL}, {1600000000, 6223, NULL},
+	                            {1748000000, 6223, NULL}};
 	iw_buf b = IW_BUF_INIT(1 << 20);
 	xmlDocPtr doc;
 	int i;
@@ -388,12 +389,15 @@ static void test_chart_no_changes(void **state)
 	assert_int_equal(count_elements(doc, "rect"), 0);
 	assert_non_null(strstr(b.data, "No change in this period"));
 	xmlFreeDoc(doc);
-	/* A flat line of ports draws across the middle. */
+	/* Three snapshots years apart: three dots in the middle, no line across the gaps
+	 * between them, which are hatched and said to have no snapshot. */
 	iw_buf_reset(&b);
 	assert_int_equal(report_chart_ports_svg(&b, p, 3), IW_OK);
 	doc = check_svg(&b);
-	assert_int_equal(count_elements(doc, "polyline"), 1);
-	assert_non_null(strstr(b.data, ",112.0 "));
+	assert_int_equal(count_elements(doc, "polyline"), 0);
+	assert_int_equal(count_elements(doc, "circle"), 3);
+	assert_non_null(strstr(b.data, "cy=\"112.0\""));
+	assert_non_null(strstr(b.data, "<title>No snapshot between 2017-03-10 and 2020-09-13"));
 	xmlFreeDoc(doc);
 	iw_buf_free(&b);
 }
@@ -447,6 +451,47 @@ static void test_chart_hundreds_in_a_month(void **state)
 	iw_buf_free(&b);
 }
 
+/* The committed snapshots' shape: 2017-03-10, then 2025-01-23 and 2025-02-13. The line joins
+ * only the two close ones; the changes of 2017 -> 2025 are a band over the gap, not January
+ * 2025's bar, and do not set the scale. */
+static void test_chart_gap(void **state)
+{
+	report_chart_point p[3] = {{1489104000, 6223, NULL}, {1737590400, 6357, "changes/a.html"},
+	                           {1739404800, 6355, "changes/b.html"}};
+	report_chart_month m[2];
+	iw_buf b = IW_BUF_INIT(1 << 20);
+	xmlDocPtr doc;
+	(void)state;
+	assert_int_equal(report_chart_ports_svg(&b, p, 3), IW_OK);
+	doc = check_svg(&b);
+	assert_int_equal(count_elements(doc, "polyline"), 1);
+	assert_int_equal(count_elements(doc, "a"), 2);
+	assert_non_null(strstr(b.data, "No snapshot between 2017-03-10 and 2025-01-23"));
+	assert_non_null(strstr(b.data, "<a href=\"changes/b.html\">"));
+	xmlFreeDoc(doc);
+
+	memset(m, 0, sizeof(m));
+	m[0].gap = 1;
+	m[0].t0 = 1489104000;
+	m[0].t1 = 1737590400;
+	m[0].counts[DIFF_ADDED] = 804;
+	m[0].href = "changes/a.html";
+	m[1].year = 2025;
+	m[1].month = 2;
+	m[1].counts[DIFF_DEASSIGNED] = 4;
+	m[1].href = "changes/b.html";
+	iw_buf_reset(&b);
+	assert_int_equal(report_chart_months_svg(&b, m, 2), IW_OK);
+	doc = check_svg(&b);
+	assert_non_null(strstr(b.data, "No snapshot between 2017-03-10 and 2025-01-23: 804 changes, no snapshot between"));
+	assert_null(strstr(b.data, "2025-01: 804"));
+	/* The axis is the months' (4 changes), not the gap's. */
+	assert_non_null(strstr(b.data, ">4</text>"));
+	assert_null(strstr(b.data, ">800</text>"));
+	xmlFreeDoc(doc);
+	iw_buf_free(&b);
+}
+
 static void test_format_number(void **state)
 {
 	static const struct {
@@ -477,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_chart_one_snapshot),
 		cmocka_unit_test(test_chart_no_changes),
 		cmocka_unit_test(test_chart_hundreds_in_a_month),
+		cmocka_unit_test(test_chart_gap),
 		cmocka_unit_test(test_format_number),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

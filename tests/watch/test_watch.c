@@ -280,11 +280,37 @@ static void test_severity_names(void **state)
 	                    "unknown severity 'urgent' (expected low, medium or high)");
 }
 
+/* A NUL byte in a line: it would cut a name short ("ht\0tp" read as "ht") or leave an empty
+ * alias, so the line is malformed (found by fuzzing). Lengths given, the text holding NULs. */
+static void test_nul_bytes(void **state)
+{
+	static const char svc[] = "https 443/udp \0\nht\0tp 80/tcp\nhttp 80/tcp www\n";
+	static const char list[] = "80\n443\0junk\n";
+	iw_buf warn = IW_BUF_INIT(4096);
+	watch_services *f = NULL;
+	watch_list *w = NULL;
+	(void)state;
+	assert_int_equal(watch_services_parse(svc, sizeof(svc) - 1, "test", svc_warn, &warn, &f),
+	                 IW_OK);
+	assert_int_equal(f->n, 1);
+	assert_string_equal(f->v[0].name, "http");
+	assert_int_equal(f->v[0].naliases, 1);
+	assert_string_equal(f->v[0].aliases[0], "www");
+	assert_int_equal(f->skipped, 2);
+	assert_string_equal(warn.data, "1:a NUL byte|2:a NUL byte|");
+	watch_services_free(f);
+	iw_buf_free(&warn);
+	assert_int_equal(watch_list_parse(list, sizeof(list) - 1, "list", &w), IW_EINVAL);
+	assert_null(w);
+	assert_string_equal(iw_error_last(), "list:2: a NUL byte");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_list_file),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_severity_names),
