@@ -5,6 +5,7 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
+#include "diff_int.h"
 #include "common/banned.h"
 
 /* Whether s contains needle, ignoring ASCII case (the registry's text is ASCII). */
@@ -103,17 +104,7 @@ void diff_filter_text(diff_result *r, const char *person, const char *grep)
 		           (c->pair && diff_change_matches(r, &r->changes[c->partner], person, grep));
 		moved_to[i] = keep ? n++ : (size_t)-1;
 	}
-	n = 0;
-	for (i = 0; i < r->nchanges; i++) {
-		if (moved_to[i] == (size_t)-1)
-			continue;
-		r->changes[n] = r->changes[i];
-		if (r->changes[n].pair)
-			r->changes[n].partner = moved_to[r->changes[n].partner];
-		n++;
-	}
-	free(moved_to);
-	r->nchanges = n;
+	diff_compact_changes(r, moved_to);
 	n = 0;
 	for (i = 0; i < r->npeople; i++)
 		if (!grep && diff_people_matches(r, &r->people[i], person))
