@@ -101,19 +101,10 @@ void diff_filter_text(diff_result *r, const char *person, const char *grep)
 		const diff_change *c = &r->changes[i];
 		int keep = diff_change_matches(r, c, person, grep) ||
 		           (c->pair && diff_change_matches(r, &r->changes[c->partner], person, grep));
-		moved_to[i] = keep ? n++ : (size_t)-1;
+		moved_to[i] = keep ? n++ : DIFF_DROPPED;
 	}
-	n = 0;
-	for (i = 0; i < r->nchanges; i++) {
-		if (moved_to[i] == (size_t)-1)
-			continue;
-		r->changes[n] = r->changes[i];
-		if (r->changes[n].pair)
-			r->changes[n].partner = moved_to[r->changes[n].partner];
-		n++;
-	}
+	diff_changes_compact(r, moved_to);
 	free(moved_to);
-	r->nchanges = n;
 	n = 0;
 	for (i = 0; i < r->npeople; i++)
 		if (!grep && diff_people_matches(r, &r->people[i], person))
