@@ -153,6 +153,13 @@ int diff_filter_parse_ports(diff_filter *f, const char *s);
  * its kind passes f->kinds. */
 void diff_filter_apply(diff_result *r, const diff_filter *f);
 
+/* The one way every filter (diff_filter_apply(), diff_filter_text(), watch_filter()) drops
+ * changes: moved_to[i] is the index change i gets, counting up from 0 in order, or
+ * DIFF_DROPPED. Keeps the order and renumbers the pairs' partner indexes; a filter must keep
+ * or drop both halves of a pair together. */
+#define DIFF_DROPPED ((size_t)-1)
+void diff_changes_compact(diff_result *r, const size_t *moved_to);
+
 /* ---- person and text (log --person, --grep; match.c) ---------------------------------------- */
 
 /* Drops from r every change that does not match, keeping the order and the pairs (a pair is

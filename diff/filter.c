@@ -6,7 +6,6 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
-#include "diff_int.h"
 #include "common/banned.h"
 
 void diff_filter_init(diff_filter *f)
@@ -87,18 +86,17 @@ static int diff_filter_keeps(const diff_filter *f, const diff_result *r, size_t 
 	return diff_filter_where(f, c) || (c->pair && diff_filter_where(f, &r->changes[c->partner]));
 }
 
-void diff_compact_changes(diff_result *r, size_t *moved_to)
+void diff_changes_compact(diff_result *r, const size_t *moved_to)
 {
 	size_t i, n = 0;
 	for (i = 0; i < r->nchanges; i++) {
-		if (moved_to[i] == (size_t)-1)
+		if (moved_to[i] == DIFF_DROPPED)
 			continue;
 		r->changes[n] = r->changes[i];
 		if (r->changes[n].pair)
 			r->changes[n].partner = moved_to[r->changes[n].partner];
 		n++;
 	}
-	free(moved_to);
 	r->nchanges = n;
 }
 
@@ -111,8 +109,9 @@ void diff_filter_apply(diff_result *r, const diff_filter *f)
 	/* Where each kept change lands, to keep the pairs' partner indexes true. */
 	moved_to = iw_malloc((r->nchanges ? r->nchanges : 1) * sizeof(*moved_to));
 	for (i = 0; i < r->nchanges; i++)
-		moved_to[i] = diff_filter_keeps(f, r, i) ? n++ : (size_t)-1;
-	diff_compact_changes(r, moved_to);
+		moved_to[i] = diff_filter_keeps(f, r, i) ? n++ : DIFF_DROPPED;
+	diff_changes_compact(r, moved_to);
+	free(moved_to);
 	/* People are not on a port, protocol or name: any such filter asks about ports only. */
 	narrowed = f->protocol || f->name || f->port_lo != REGISTRY_NO_PORT;
 	n = 0;

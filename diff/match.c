@@ -5,7 +5,6 @@
 
 #include "common/common.h"
 #include "diff/diff.h"
-#include "diff_int.h"
 #include "common/banned.h"
 
 /* Whether s contains needle, ignoring ASCII case (the registry's text is ASCII). */
@@ -102,9 +101,10 @@ void diff_filter_text(diff_result *r, const char *person, const char *grep)
 		const diff_change *c = &r->changes[i];
 		int keep = diff_change_matches(r, c, person, grep) ||
 		           (c->pair && diff_change_matches(r, &r->changes[c->partner], person, grep));
-		moved_to[i] = keep ? n++ : (size_t)-1;
+		moved_to[i] = keep ? n++ : DIFF_DROPPED;
 	}
-	diff_compact_changes(r, moved_to);
+	diff_changes_compact(r, moved_to);
+	free(moved_to);
 	n = 0;
 	for (i = 0; i < r->npeople; i++)
 		if (!grep && diff_people_matches(r, &r->people[i], person))

@@ -327,7 +327,7 @@ int watch_filter(diff_result *r, const watch_list *w, watch_severity min, watch_
 		return rc;
 	}
 	/* The halves of a move or rename stay together: one that touches a watched item keeps
-	 * its partner, whose index is then renumbered as diff_filter_apply() does. */
+	 * its partner (diff_changes_compact() renumbers it). */
 	for (i = 0; i < r->nchanges; i++) {
 		const diff_change *c = &r->changes[i];
 		watch_severity s = sev[i];
@@ -337,19 +337,14 @@ int watch_filter(diff_result *r, const watch_list *w, watch_severity min, watch_
 				s = sev[c->partner];
 			match = match || watch_change_matches(w, &r->changes[c->partner]);
 		}
-		moved_to[i] = (s >= min && match) ? k++ : (size_t)-1;
+		moved_to[i] = (s >= min && match) ? k++ : DIFF_DROPPED;
 	}
-	for (i = 0, k = 0; i < r->nchanges; i++) {
-		if (moved_to[i] == (size_t)-1)
-			continue;
-		sev[k] = sev[i];
-		r->changes[k] = r->changes[i];
-		if (r->changes[k].pair)
-			r->changes[k].partner = moved_to[r->changes[k].partner];
-		k++;
-	}
+	/* moved_to[i] <= i, so the severities move down in place as the changes do. */
+	for (i = 0; i < r->nchanges; i++)
+		if (moved_to[i] != DIFF_DROPPED)
+			sev[moved_to[i]] = sev[i];
+	diff_changes_compact(r, moved_to);
 	free(moved_to);
-	r->nchanges = k;
 	for (i = 0, k = 0; i < r->npeople; i++) {
 		if (watch_person_severity(&r->people[i]) < min ||
 		    !watch_person_change_matches(w, &r->people[i]))
