@@ -40,7 +40,7 @@ static const cli_option diff_options[] = {
 	{"name", 0, CLI_OPT_STRING, "NAME", "only changes of this service name",
 	 &diff_args_filter.name, 0, 0, NULL},
 	CLI_WATCH_OPTIONS(&diff_watch),
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
 	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
 };
 

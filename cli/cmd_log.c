@@ -77,7 +77,7 @@ static const cli_option log_options[] = {
 	 "[CHANGES, ...]}, each CHANGES exactly what `diff FROM TO --format json`\n"
 	 "prints for that pair",
 	 &log_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
 	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
 };
 

@@ -29,7 +29,7 @@ static const cli_option report_options[] = {
 	 "(what `fetch --report-dir` does)",
 	 &report_incremental, 0, 0, NULL},
 	CLI_WATCH_OPTIONS(&report_watch_args),
-	{"help", 'h', CLI_OPT_HELP, NULL, "this help", NULL, 0, 0, NULL},
+	CLI_OPTION_HELP,
 	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
 };
 
