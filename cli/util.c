@@ -30,6 +30,7 @@ static void cli_prefix(void)
 }
 
 /* "ianawatch COMMAND: " and the message, without the end of line. */
+static void cli_vmessage(const char *fmt, va_list ap) IW_PRINTF(1, 0);
 static void cli_vmessage(const char *fmt, va_list ap)
 {
 	cli_prefix();
