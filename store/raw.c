@@ -255,13 +255,17 @@ struct store_raw_job {
 /* The newest self-contained raw document, decompressed, read through the job's own connection. */
 static int raw_job_pred(store_raw_job *j, unsigned char **out, size_t *outlen)
 {
-	sqlite3 *db = NULL;
+	store *s = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc = IW_OK;
-	if (sqlite3_open_v2(j->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		goto out; /* no database yet: nothing to re-encode */
-	sqlite3_busy_timeout(db, 1000);
-	if (sqlite3_prepare_v2(db, "SELECT r.snapshot_id, r.data FROM raw_head r JOIN snapshot s ON "
+	/* Opened as every reader is, so that a run whose document then fails to parse leaves no
+	 * -wal or -shm file behind. No usable database (none yet, foreign, newer): nothing to
+	 * re-encode; store_import() will say what is wrong with it. */
+	if (store_open(&s, j->db_path, STORE_READONLY)) {
+		iw_error_clear();
+		goto out;
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT r.snapshot_id, r.data FROM raw_head r JOIN snapshot s ON "
 	                       "s.id = r.snapshot_id ORDER BY s.pos DESC LIMIT 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		goto out; /* an empty or foreign file: store_import() will say so */
@@ -272,7 +276,7 @@ static int raw_job_pred(store_raw_job *j, unsigned char **out, size_t *outlen)
 	}
 out:
 	sqlite3_finalize(st);
-	sqlite3_close(db);
+	store_free(s);
 	return rc;
 }
 
