@@ -168,24 +168,32 @@ static void walk_cover(report_walk *w, const walk_rec *v, int add)
 	}
 }
 
-/* A version of the initial set and its index, for sorting without a global context. */
+/* A version and its index, for sorting indexes without a global context. */
 typedef struct walk_keyed {
 	const void *item;
 	size_t i;
 } walk_keyed;
 
+/* Ties (equal content) fall back on the index, so that repeats of an index are neighbours. */
+static int walk_keyed_tie(const walk_keyed *a, const walk_keyed *b)
+{
+	return (a->i > b->i) - (a->i < b->i);
+}
+
 static int walk_keyed_rec_qcmp(const void *pa, const void *pb)
 {
 	const walk_keyed *a = pa, *b = pb;
-	return registry_record_cmp(&((const walk_rec *)a->item)->rec,
-	                           &((const walk_rec *)b->item)->rec);
+	int c = registry_record_cmp(&((const walk_rec *)a->item)->rec,
+	                            &((const walk_rec *)b->item)->rec);
+	return c ? c : walk_keyed_tie(a, b);
 }
 
 static int walk_keyed_person_qcmp(const void *pa, const void *pb)
 {
 	const walk_keyed *a = pa, *b = pb;
-	return walk_person_cmp(&((const walk_person *)a->item)->p,
-	                       &((const walk_person *)b->item)->p);
+	int c = walk_person_cmp(&((const walk_person *)a->item)->p,
+	                        &((const walk_person *)b->item)->p);
+	return c ? c : walk_keyed_tie(a, b);
 }
 
 static int walk_rec_cmp_v(const void *a, const void *b)
@@ -203,23 +211,26 @@ static void walk_rec_changed(report_walk *w, size_t i, int add)
 	walk_cover(w, &w->recs[i], add);
 }
 
-/* Sorts the indexes of l by the items they name. */
-static void walk_sort_live(walk_live *l, const void *items, size_t size,
-                           int (*qcmp)(const void *, const void *))
+/* Sorts the indexes v[0..n) by the items (of size bytes each) they name, in canonical order,
+ * and drops repeats; returns how many are left. */
+static size_t walk_sort_unique(size_t *v, size_t n, const void *items, size_t size,
+                               int (*qcmp)(const void *, const void *))
 {
 	walk_keyed *k;
-	size_t i;
-	if (l->n < 2)
-		return;
-	k = iw_malloc(l->n * sizeof(*k));
-	for (i = 0; i < l->n; i++) {
-		k[i].item = (const char *)items + l->v[i] * size;
-		k[i].i = l->v[i];
+	size_t i, out = 0;
+	if (n < 2)
+		return n;
+	k = iw_malloc(n * sizeof(*k));
+	for (i = 0; i < n; i++) {
+		k[i].item = (const char *)items + v[i] * size;
+		k[i].i = v[i];
 	}
-	qsort(k, l->n, sizeof(*k), qcmp);
-	for (i = 0; i < l->n; i++)
-		l->v[i] = k[i].i;
+	qsort(k, n, sizeof(*k), qcmp);
+	for (i = 0; i < n; i++)
+		if (!out || v[out - 1] != k[i].i)
+			v[out++] = k[i].i;
 	free(k);
+	return out;
 }
 
 /* The first position: every version whose span covers it, sorted. */
@@ -237,8 +248,10 @@ static void walk_start(report_walk *w)
 		if (w->people[i].span.last >= w->first)
 			w->plive.v[w->plive.n++] = i;
 	w->pnext = i;
-	walk_sort_live(&w->rlive, w->recs, sizeof(*w->recs), walk_keyed_rec_qcmp);
-	walk_sort_live(&w->plive, w->people, sizeof(*w->people), walk_keyed_person_qcmp);
+	w->rlive.n = walk_sort_unique(w->rlive.v, w->rlive.n, w->recs, sizeof(*w->recs),
+	                              walk_keyed_rec_qcmp);
+	w->plive.n = walk_sort_unique(w->plive.v, w->plive.n, w->people, sizeof(*w->people),
+	                              walk_keyed_person_qcmp);
 }
 
 /* Sorts what was loaded and allocates the live lists and indexes. */
@@ -822,30 +835,6 @@ static void walk_select_touched(report_walk *w, const size_t *v, size_t n, int64
 	}
 }
 
-static const walk_rec *walk_sort_recs;
-
-static int walk_sel_qcmp(const void *pa, const void *pb)
-{
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = a == b ? 0 : registry_record_cmp(&walk_sort_recs[a].rec, &walk_sort_recs[b].rec);
-	if (c)
-		return c;
-	return (a > b) - (a < b);
-}
-
-/* Sorts indexes in canonical order and drops repeats. */
-static size_t walk_sort_unique(const report_walk *w, size_t *v, size_t n)
-{
-	size_t i, out = 0;
-	walk_sort_recs = w->recs;
-	if (n > 1)
-		qsort(v, n, sizeof(*v), walk_sel_qcmp);
-	for (i = 0; i < n; i++)
-		if (!out || v[out - 1] != v[i])
-			v[out++] = v[i];
-	return out;
-}
-
 /* The live person (list v, n, sorted by id) whose id is id[0..len), or NULL. */
 static const walk_person *walk_find_person(const report_walk *w, const size_t *v, size_t n,
                                            const char *id, size_t len)
@@ -885,29 +874,6 @@ static void walk_select_named(report_walk *w, const char *list)
 			walk_psel(w, 1, (size_t)(pb - w->people));
 		list = nl ? nl + 1 : NULL;
 	}
-}
-
-static const walk_person *walk_sort_people;
-
-static int walk_psel_qcmp(const void *pa, const void *pb)
-{
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	int c = a == b ? 0 : walk_person_cmp(&walk_sort_people[a].p, &walk_sort_people[b].p);
-	if (c)
-		return c;
-	return (a > b) - (a < b);
-}
-
-static size_t walk_psort_unique(const report_walk *w, size_t *v, size_t n)
-{
-	size_t i, out = 0;
-	walk_sort_people = w->people;
-	if (n > 1)
-		qsort(v, n, sizeof(*v), walk_psel_qcmp);
-	for (i = 0; i < n; i++)
-		if (!out || v[out - 1] != v[i])
-			v[out++] = v[i];
-	return out;
 }
 
 /* A document of the selected versions at position pos. */
@@ -969,7 +935,8 @@ int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc 
 		walk_select_touched(w, l->prev, l->nprev, w->pos - 1, 0);
 		walk_select_touched(w, l->v, l->n, w->pos, 1);
 		for (side = 0; side < 2; side++)
-			w->nsel[side] = walk_sort_unique(w, w->sel[side], w->nsel[side]);
+			w->nsel[side] = walk_sort_unique(w->sel[side], w->nsel[side], w->recs,
+			                                 sizeof(*w->recs), walk_keyed_rec_qcmp);
 
 		while (w->pleave < w->npeople &&
 		       w->people[w->pby_last[w->pleave]].span.last < w->pos - 1)
@@ -986,7 +953,8 @@ int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc 
 				walk_select_named(w, r->f[REG_CONTACT]);
 			}
 		for (side = 0; side < 2; side++)
-			w->npsel[side] = walk_psort_unique(w, w->psel[side], w->npsel[side]);
+			w->npsel[side] = walk_sort_unique(w->psel[side], w->npsel[side], w->people,
+			                                  sizeof(*w->people), walk_keyed_person_qcmp);
 
 		w->pair[0] = walk_pair_doc(w, w->pos - 1, 0);
 		w->pair[1] = walk_pair_doc(w, w->pos, 1);
