@@ -89,7 +89,7 @@ static void report_json_person(iw_buf *out, const diff_person_change *p, int sev
 int report_changes_json(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                         const diff_result *d)
 {
-	return report_changes_json_sev(out, from, to, d, NULL);
+	return report_changes_format(out, REPORT_JSON, from, to, d, NULL);
 }
 
 int report_changes_json_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,

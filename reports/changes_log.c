@@ -13,16 +13,6 @@ typedef struct log_piece {
 	size_t len;
 } log_piece;
 
-static int log_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                      const diff_result *d, const watch_severity *sev, report_format format)
-{
-	if (format == REPORT_JSON)
-		return report_changes_json_sev(out, from, to, d, sev);
-	if (format == REPORT_MARKDOWN)
-		return report_changes_markdown_sev(out, from, to, d, sev);
-	return report_changes_text_sev(out, from, to, d, sev);
-}
-
 /* The diff of the step the walk just made, narrowed as o says, with the severities to show
  * when o->watch asks for them; *d and *sev are the caller's. */
 static int log_step_diff(report_walk *w, const report_log_opts *o, diff_result **d,
@@ -119,7 +109,8 @@ int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps
 				goto out;
 			if (o->single) {
 				/* diff's own output: rendered even when empty (JSON always prints). */
-				rc = log_render(out, &snaps[pos - 2], &snaps[pos - 1], d, sev, o->format);
+				rc = report_changes_format(out, o->format, &snaps[pos - 2], &snaps[pos - 1], d,
+				                           sev);
 				single_changed = !diff_result_empty(d);
 				diff_result_free(d);
 				free(sev);
@@ -132,7 +123,8 @@ int report_log(iw_buf *out, store *s, const store_snapshot *snaps, size_t nsnaps
 				free(sev);
 				continue;
 			}
-			rc = log_render(&piece, &snaps[pos - 2], &snaps[pos - 1], d, sev, o->format);
+			rc = report_changes_format(&piece, o->format, &snaps[pos - 2], &snaps[pos - 1], d,
+			                           sev);
 			diff_result_free(d);
 			free(sev);
 			if (rc) {

@@ -23,28 +23,18 @@ static int report_md_text(iw_buf *out, const char *s, size_t len)
 	return iw_buf_error(out);
 }
 
-static int report_md_headline(iw_buf *out, const char *title, const char *counts)
-{
-	return iw_buf_printf(out, "## %s\n\n%s.\n", title, counts);
-}
-
-static int report_md_group(iw_buf *out, const char *title)
-{
-	return iw_buf_printf(out, "\n### %s\n\n", title);
-}
-
-static const changes_style report_md_style = {
-	report_md_text, report_md_headline, report_md_group, "- ", "  - ", "**", "**",
+const changes_style report_markdown_style = {
+	.text = report_md_text,
+	.head = {"## ", "\n\n", ".\n"},
+	.group = {"\n### ", "\n\n"},
+	.item = "- ",
+	.subitem = "  - ",
+	.strong_open = "**",
+	.strong_close = "**",
 };
 
 int report_changes_markdown(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                             const diff_result *d)
 {
-	return report_changes_render(out, from, to, d, NULL, &report_md_style);
-}
-
-int report_changes_markdown_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                        const diff_result *d, const watch_severity *sev)
-{
-	return report_changes_render(out, from, to, d, sev, &report_md_style);
+	return report_changes_format(out, REPORT_MARKDOWN, from, to, d, NULL);
 }

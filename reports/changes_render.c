@@ -708,19 +708,21 @@ out:
 	return rc;
 }
 
-int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                          const diff_result *d, const watch_severity *sev,
-                          const changes_style *st)
+/* d as a changelog in style st, walking its model; nothing at all when d is empty. */
+static int report_changes_render(iw_buf *out, const store_snapshot *from,
+                                 const store_snapshot *to, const diff_result *d,
+                                 const watch_severity *sev, const changes_style *st)
 {
 	report_model m;
 	size_t g, i, f;
 	int rc = report_model_build_sev(&m, from, to, d, sev, st->text, out->cap);
 	if (rc || !m.nonempty)
 		return rc;
-	st->headline(out, m.title, m.summary);
+	iw_buf_printf(out, "%s%s%s%s%s", st->head[0], m.title, st->head[1], m.summary,
+	              st->head[2]);
 	for (g = 0; g < m.ngroups; g++) {
 		const report_mgroup *gr = &m.groups[g];
-		st->group(out, gr->title);
+		iw_buf_printf(out, "%s%s%s", st->group[0], gr->title, st->group[1]);
 		for (i = 0; i < gr->nitems; i++) {
 			const report_mitem *it = &gr->items[i];
 			/* Plain appends: printf's "%s" costs several times a copy, on every line. */
@@ -746,4 +748,15 @@ int report_changes_render(iw_buf *out, const store_snapshot *from, const store_s
 	}
 	report_model_free(&m);
 	return iw_buf_error(out);
+}
+
+int report_changes_format(iw_buf *out, report_format format, const store_snapshot *from,
+                          const store_snapshot *to, const diff_result *d,
+                          const watch_severity *sev)
+{
+	if (format == REPORT_JSON)
+		return report_changes_json_sev(out, from, to, d, sev);
+	return report_changes_render(out, from, to, d, sev,
+	                             format == REPORT_MARKDOWN ? &report_markdown_style
+	                                                       : &report_text_style);
 }

@@ -60,37 +60,38 @@ int report_model_build_sev(report_model *m, const store_snapshot *from,
                            const watch_severity *sev, report_escape_fn escape, size_t cap);
 void report_model_free(report_model *m);
 
+/* What makes a changelog text or Markdown (report_changes_format() walks the model and
+ * writes it in a style): all data. */
 typedef struct changes_style {
 	/* Appends registry text (service names, descriptions, notes) escaped for the format. */
 	report_escape_fn text;
-	/* The first lines: `title` (dates, snapshots) and `counts` ("4 de-assigned, 2 added"),
-	 * both safe to print as they are. */
-	int (*headline)(iw_buf *out, const char *title, const char *counts);
-	/* A group heading such as "De-assigned (4)" (safe), after a blank line. */
-	int (*group)(iw_buf *out, const char *title);
+	/* The first lines: head[0], the title (dates, snapshots), head[1], the counts ("4
+	 * de-assigned, 2 added"), head[2]; title and counts are safe to print as they are. */
+	const char *head[3];
+	/* Around a group heading such as "De-assigned (4)" (safe). */
+	const char *group[2];
 	const char *item;      /* starts one change's line */
 	const char *subitem;   /* starts a line under it (a modified field) */
 	const char *strong_open, *strong_close; /* around the port/protocol and name */
 } changes_style;
+
+extern const changes_style report_text_style;     /* changes_text.c */
+extern const changes_style report_markdown_style; /* changes_markdown.c */
 
 /* "3 moved, 4 de-assigned, 2 added, 1 person modified" in diff_shown_order (pairs counted
  * once, as diff_count_shown() counts them); nothing when every count is 0. Sticky. */
 int report_counts_words(iw_buf *out, const size_t counts[DIFF_NSHOWN],
                         const size_t people[DIFF_NKINDS]);
 
-/* Renders d as a changelog in style st (walking its model); nothing at all when d is
- * empty. With sev (NULL: none), each line starts with its severity, "[high] ". */
-int report_changes_render(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                          const diff_result *d, const watch_severity *sev,
-                          const changes_style *st);
-
-/* The renderers with severities (report_changeset_render()). */
-int report_changes_text_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                            const diff_result *d, const watch_severity *sev);
-int report_changes_markdown_sev(iw_buf *out, const store_snapshot *from,
-                                const store_snapshot *to, const diff_result *d,
-                                const watch_severity *sev);
+/* JSON (changes_json.c); with sev (NULL: none), every change says its "severity". */
 int report_changes_json_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                             const diff_result *d, const watch_severity *sev);
+
+/* d in format, with the severities sev (NULL: none; with them, text and Markdown start each
+ * line with its severity, "[high] "): what every change report writes. Text and Markdown
+ * write nothing at all when d is empty. */
+int report_changes_format(iw_buf *out, report_format format, const store_snapshot *from,
+                          const store_snapshot *to, const diff_result *d,
+                          const watch_severity *sev);
 
 #endif

@@ -82,11 +82,7 @@ int report_changeset_empty(const report_changeset *cs)
 
 int report_changeset_render(iw_buf *out, const report_changeset *cs, report_format format)
 {
-	if (format == REPORT_JSON)
-		return report_changes_json_sev(out, &cs->from, &cs->to, cs->d, cs->sev);
-	if (format == REPORT_MARKDOWN)
-		return report_changes_markdown_sev(out, &cs->from, &cs->to, cs->d, cs->sev);
-	return report_changes_text_sev(out, &cs->from, &cs->to, cs->d, cs->sev);
+	return report_changes_format(out, format, &cs->from, &cs->to, cs->d, cs->sev);
 }
 
 int report_changeset_summary(iw_buf *out, const report_changeset *cs)

@@ -8,28 +8,18 @@ static int report_text_plain(iw_buf *out, const char *s, size_t len)
 	return iw_buf_add(out, s, len);
 }
 
-static int report_text_headline(iw_buf *out, const char *title, const char *counts)
-{
-	return iw_buf_printf(out, "%s: %s\n", title, counts);
-}
-
-static int report_text_group(iw_buf *out, const char *title)
-{
-	return iw_buf_printf(out, "\n%s\n", title);
-}
-
-static const changes_style report_text_style = {
-	report_text_plain, report_text_headline, report_text_group, "  ", "      ", "", "",
+const changes_style report_text_style = {
+	.text = report_text_plain,
+	.head = {"", ": ", "\n"},
+	.group = {"\n", "\n"},
+	.item = "  ",
+	.subitem = "      ",
+	.strong_open = "",
+	.strong_close = "",
 };
 
 int report_changes_text(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
                         const diff_result *d)
 {
-	return report_changes_render(out, from, to, d, NULL, &report_text_style);
-}
-
-int report_changes_text_sev(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
-                        const diff_result *d, const watch_severity *sev)
-{
-	return report_changes_render(out, from, to, d, sev, &report_text_style);
+	return report_changes_format(out, REPORT_TEXT, from, to, d, NULL);
 }

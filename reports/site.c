@@ -495,11 +495,11 @@ static int site_pair_compute(site_run *r, size_t j, const registry_doc *a,
 		p->feed = iw_strdup("");
 	p->page_due = 1;
 	snprintf(rel, sizeof(rel), "changes/%s.md", name);
-	if ((rc = report_changes_markdown_sev(&out, from, to, d, shown)) ||
+	if ((rc = report_changes_format(&out, REPORT_MARKDOWN, from, to, d, shown)) ||
 	    (rc = report_site_file(r, rel, &out, &wrote_md)))
 		goto out;
 	iw_buf_reset(&out);
-	if ((rc = report_changes_json_sev(&out, from, to, d, shown)))
+	if ((rc = report_changes_format(&out, REPORT_JSON, from, to, d, shown)))
 		goto out;
 	p->json = iw_buf_detach(&out, NULL);
 	p->page_due += wrote_md;
