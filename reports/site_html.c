@@ -72,15 +72,9 @@ static void site_body_fields(iw_buf *out, const report_mitem *it)
 	iw_buf_adds(out, "\n<table class=\"fields\"><thead><tr>"
 	            "<th scope=\"col\">Field</th><th scope=\"col\">Before</th>"
 	            "<th scope=\"col\">After</th></tr></thead><tbody>\n");
-	for (f = 0; f < it->nfields; f++) {
-		iw_buf_adds(out, "<tr><th scope=\"row\">");
-		iw_buf_adds(out, it->fields[f].name);
-		iw_buf_adds(out, "</th><td>");
-		iw_buf_adds(out, it->fields[f].before);
-		iw_buf_adds(out, "</td><td>");
-		iw_buf_adds(out, it->fields[f].after);
-		iw_buf_adds(out, "</td></tr>\n");
-	}
+	for (f = 0; f < it->nfields; f++)
+		iw_buf_printf(out, "<tr><th scope=\"row\">%s</th><td>%s</td><td>%s</td></tr>\n",
+		              it->fields[f].name, it->fields[f].before, it->fields[f].after);
 	iw_buf_adds(out, "</tbody></table>");
 }
 
