@@ -1,4 +1,4 @@
-/* changes_render.c: the presentation model of a change set, and the text/Markdown walk of it. */
+/* changes_render.c: the presentation model of a change set, and its text and Markdown walks. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,10 @@
 #include "changes_render.h"
 #include "common/banned.h"
 
-/* Building state. The item being written goes into the buffers below, `cur` being the part
+/* The parts of the item being written: its subject and text, and the field being written. */
+enum { PART_SUBJECT, PART_TEXT, PART_NAME, PART_BEFORE, PART_AFTER, REPORT_NPARTS };
+
+/* Building state. The item being written goes into the buffers part[], `cur` being the part
  * written now; they are sticky (iw_buf), checked once as each item is stored. */
 typedef struct report_render {
 	report_model *m;
@@ -17,7 +20,7 @@ typedef struct report_render {
 	const watch_severity *sev; /* NULL: severities are not shown */
 	int next_sev;              /* the severity of the next item, -1 for none */
 	diff_port_index *ixa, *ixb; /* built when a line first needs to say what stands at a port */
-	iw_buf subj, text, fname, fbefore, fafter;
+	iw_buf part[REPORT_NPARTS];
 	iw_buf *cur;
 	int in_item;
 	int rc;
@@ -76,9 +79,9 @@ static void report_item_end(report_render *r)
 	r->in_item = 0;
 	g = &r->m->groups[r->m->ngroups - 1];
 	it = &g->items[g->nitems - 1];
-	it->subject = report_take(r, &r->subj);
+	it->subject = report_take(r, &r->part[PART_SUBJECT]);
 	/* The engine writes "SUBJECT verb...": the space belongs to the renderers. */
-	text = report_take(r, &r->text);
+	text = report_take(r, &r->part[PART_TEXT]);
 	if (text[0] == ' ')
 		memmove(text, text + 1, strlen(text));
 	it->text = text;
@@ -91,25 +94,25 @@ static void report_item(report_render *r)
 	IW_GROW(g->items, g->nitems, g->alloc, 16);
 	memset(&g->items[g->nitems++], 0, sizeof(*g->items));
 	g->items[g->nitems - 1].severity = r->next_sev;
-	r->cur = &r->text;
+	r->cur = &r->part[PART_TEXT];
 	r->in_item = 1;
 }
 
 /* The item's subject (emphasised by renderers) starts or ends. */
 static void report_strong(report_render *r, int open)
 {
-	r->cur = open ? &r->subj : &r->text;
+	r->cur = &r->part[open ? PART_SUBJECT : PART_TEXT];
 }
 
 /* A field of a modification: its name, then (next) the value before, then after. */
 static void report_field_begin(report_render *r)
 {
-	r->cur = &r->fname;
+	r->cur = &r->part[PART_NAME];
 }
 
 static void report_field_next(report_render *r)
 {
-	r->cur = r->cur == &r->fname ? &r->fbefore : &r->fafter;
+	r->cur = &r->part[r->cur == &r->part[PART_NAME] ? PART_BEFORE : PART_AFTER];
 }
 
 static void report_field_end(report_render *r)
@@ -119,10 +122,10 @@ static void report_field_end(report_render *r)
 	report_mfield *f;
 	it->fields = iw_realloc(it->fields, (it->nfields + 1) * sizeof(*it->fields));
 	f = &it->fields[it->nfields++];
-	f->name = report_take(r, &r->fname);
-	f->before = report_take(r, &r->fbefore);
-	f->after = report_take(r, &r->fafter);
-	r->cur = &r->text;
+	f->name = report_take(r, &r->part[PART_NAME]);
+	f->before = report_take(r, &r->part[PART_BEFORE]);
+	f->after = report_take(r, &r->part[PART_AFTER]);
+	r->cur = &r->part[PART_TEXT];
 }
 
 static void report_group(report_render *r, int kind, const char *title, size_t n)
@@ -633,7 +636,7 @@ int report_model_build_sev(report_model *m, const store_snapshot *from,
 	report_render r;
 	diff_pair *pairs = NULL;
 	size_t npairs = 0, i;
-	int k, o, rc;
+	int k, o, part, rc;
 
 	memset(m, 0, sizeof(*m));
 	memset(&r, 0, sizeof(r));
@@ -642,12 +645,9 @@ int report_model_build_sev(report_model *m, const store_snapshot *from,
 	r.d = d;
 	r.sev = sev;
 	r.next_sev = -1;
-	iw_buf_init(&r.subj, cap);
-	iw_buf_init(&r.text, cap);
-	iw_buf_init(&r.fname, cap);
-	iw_buf_init(&r.fbefore, cap);
-	iw_buf_init(&r.fafter, cap);
-	r.cur = &r.text;
+	for (part = 0; part < REPORT_NPARTS; part++)
+		iw_buf_init(&r.part[part], cap);
+	r.cur = &r.part[PART_TEXT];
 	if (diff_result_empty(d))
 		return IW_OK;
 	m->nonempty = 1;
@@ -698,15 +698,58 @@ out:
 	free(pairs);
 	diff_port_index_free(r.ixa);
 	diff_port_index_free(r.ixb);
-	iw_buf_free(&r.subj);
-	iw_buf_free(&r.text);
-	iw_buf_free(&r.fname);
-	iw_buf_free(&r.fbefore);
-	iw_buf_free(&r.fafter);
+	for (part = 0; part < REPORT_NPARTS; part++)
+		iw_buf_free(&r.part[part]);
 	if (rc)
 		report_model_free(m);
 	return rc;
 }
+
+static int report_text_plain(iw_buf *out, const char *s, size_t len)
+{
+	return iw_buf_add(out, s, len);
+}
+
+/* Registry text only ever stands inside a list item or emphasis, never at a line start, so
+ * escaping the inline specials is enough: emphasis, code, links, HTML and entities, tables
+ * and strike-through. */
+static int report_md_escape(iw_buf *out, const char *s, size_t len)
+{
+	static const char specials[] = "\\`*_[]<>|~&#!";
+	size_t i, run = 0;
+	for (i = 0; i < len; i++) {
+		if (!memchr(specials, s[i], sizeof(specials) - 1))
+			continue;
+		iw_buf_add(out, s + run, i - run);
+		iw_buf_addc(out, '\\');
+		run = i;
+	}
+	iw_buf_add(out, s + run, len - run);
+	return iw_buf_error(out);
+}
+
+/* A changelog format, all data (report_styles below). */
+typedef struct changes_style {
+	/* Appends registry text (service names, descriptions, notes) escaped for the format. */
+	report_escape_fn text;
+	/* The first lines: head[0], the title (dates, snapshots), head[1], the counts ("4
+	 * de-assigned, 2 added"), head[2]; title and counts are safe to print as they are. */
+	const char *head[3];
+	/* Around a group heading such as "De-assigned (4)" (safe). */
+	const char *group[2];
+	const char *item;      /* starts one change's line */
+	const char *subitem;   /* starts a line under it (a modified field) */
+	const char *strong_open, *strong_close; /* around the port/protocol and name */
+} changes_style;
+
+/* What makes a changelog plain text (the one cron mails to a person) or Markdown (for
+ * pasting into tickets): how registry text is escaped, what stands around the headline's
+ * title and counts, around a group's heading, before a change and a field, around a subject. */
+static const changes_style report_styles[] = {
+	[REPORT_TEXT] = {report_text_plain, {"", ": ", "\n"}, {"\n", "\n"}, "  ", "      ", "", ""},
+	[REPORT_MARKDOWN] = {report_md_escape, {"## ", "\n\n", ".\n"}, {"\n### ", "\n\n"}, "- ",
+	                     "  - ", "**", "**"},
+};
 
 /* d as a changelog in style st, walking its model; nothing at all when d is empty. */
 static int report_changes_render(iw_buf *out, const store_snapshot *from,
@@ -756,7 +799,17 @@ int report_changes_format(iw_buf *out, report_format format, const store_snapsho
 {
 	if (format == REPORT_JSON)
 		return report_changes_json_sev(out, from, to, d, sev);
-	return report_changes_render(out, from, to, d, sev,
-	                             format == REPORT_MARKDOWN ? &report_markdown_style
-	                                                       : &report_text_style);
+	return report_changes_render(out, from, to, d, sev, &report_styles[format]);
+}
+
+int report_changes_text(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                        const diff_result *d)
+{
+	return report_changes_format(out, REPORT_TEXT, from, to, d, NULL);
+}
+
+int report_changes_markdown(iw_buf *out, const store_snapshot *from, const store_snapshot *to,
+                            const diff_result *d)
+{
+	return report_changes_format(out, REPORT_MARKDOWN, from, to, d, NULL);
 }

@@ -1,7 +1,6 @@
 /*
  * changes_render.h: private to the change reports: the presentation model every format walks,
- * and the changelog walk that text and Markdown share (a style says how to escape, emphasise,
- * head and list).
+ * and the one entry point of the formats (report_changes_format()).
  */
 #ifndef IANAWATCH_CHANGES_RENDER_H
 #define IANAWATCH_CHANGES_RENDER_H
@@ -59,24 +58,6 @@ int report_model_build_sev(report_model *m, const store_snapshot *from,
                            const store_snapshot *to, const diff_result *d,
                            const watch_severity *sev, report_escape_fn escape, size_t cap);
 void report_model_free(report_model *m);
-
-/* What makes a changelog text or Markdown (report_changes_format() walks the model and
- * writes it in a style): all data. */
-typedef struct changes_style {
-	/* Appends registry text (service names, descriptions, notes) escaped for the format. */
-	report_escape_fn text;
-	/* The first lines: head[0], the title (dates, snapshots), head[1], the counts ("4
-	 * de-assigned, 2 added"), head[2]; title and counts are safe to print as they are. */
-	const char *head[3];
-	/* Around a group heading such as "De-assigned (4)" (safe). */
-	const char *group[2];
-	const char *item;      /* starts one change's line */
-	const char *subitem;   /* starts a line under it (a modified field) */
-	const char *strong_open, *strong_close; /* around the port/protocol and name */
-} changes_style;
-
-extern const changes_style report_text_style;     /* changes_text.c */
-extern const changes_style report_markdown_style; /* changes_markdown.c */
 
 /* "3 moved, 4 de-assigned, 2 added, 1 person modified" in diff_shown_order (pairs counted
  * once, as diff_count_shown() counts them); nothing when every count is 0. Sticky. */

@@ -15,7 +15,7 @@
 #include "store/store.h"
 #include "watch/watch.h"
 
-/* ==== change reports (changes_text.c, changes_markdown.c, changes_render.c, changes_json.c) ==
+/* ==== change reports (changes_render.c, changes_json.c) =====================================
  *
  * What changed from snapshot `from` to snapshot `to`, as computed by diff_compute() (and
  * possibly narrowed by diff_filter_apply()). Person ids are resolved to "Name (Org)" through
