@@ -37,8 +37,9 @@ typedef struct walk_iv {
 } walk_iv;
 
 struct report_walk {
-	registry_doc *strings, *pstrings; /* own every string of every record, person version */
-	registry_doc **extra;             /* report_walk_open_step(): the other lists' strings */
+	registry_doc *pstrings;           /* owns every string of every person version */
+	registry_doc **extra;             /* own every string of every record version, a list
+	                                   * each (one per store query) */
 	size_t nextra;
 	int partial;                      /* only what one pair needs is loaded */
 	const store_snapshot *snaps;
@@ -100,31 +101,45 @@ static int walk_person_qcmp(const void *pa, const void *pb)
 	return walk_person_cmp(&a->p, &b->p);
 }
 
-/* The record versions present somewhere in [first, last], from the store, taking their
- * strings over. */
+/* Appends the versions of l meeting [lo, hi] (and, when portless, only those without a port)
+ * to the walk's records, keeping l's strings. */
+static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo, int64_t hi,
+                              int portless)
+{
+	size_t i;
+	if (w->nrecs + l->n > w->recs_alloc) {
+		w->recs_alloc = w->nrecs + l->n;
+		w->recs = iw_realloc(w->recs, (w->recs_alloc ? w->recs_alloc : 1) * sizeof(*w->recs));
+	}
+	for (i = 0; i < l->n; i++) {
+		const store_version *v = &l->v[i];
+		walk_rec *r;
+		if (v->first_pos > hi || v->last_pos < lo ||
+		    (portless && v->rec.port != REGISTRY_NO_PORT))
+			continue;
+		r = &w->recs[w->nrecs++];
+		r->span.first = v->first_pos;
+		r->span.last = v->last_pos;
+		r->rec = v->rec;
+		/* The store only holds validated ports; the bounds keep the tally's arrays safe. */
+		r->assigning = v->rec.port >= 0 && v->rec.port_end >= v->rec.port &&
+		               v->rec.port_end <= REGISTRY_PORT_MAX &&
+		               registry_record_kind(&v->rec) == REGISTRY_ASSIGNING;
+	}
+	w->extra = iw_realloc(w->extra, (w->nextra + 1) * sizeof(*w->extra));
+	w->extra[w->nextra++] = l->strings;
+	l->strings = NULL;
+	store_version_list_free(l);
+}
+
+/* The record versions present somewhere in [first, last], from the store. */
 static int walk_load_records(report_walk *w, store *st)
 {
 	store_version_list l;
-	size_t i;
 	int rc = store_record_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
-	if (rc)
-		return rc;
-	w->strings = l.strings;
-	l.strings = NULL;
-	w->recs = iw_malloc((l.n ? l.n : 1) * sizeof(*w->recs));
-	w->nrecs = w->recs_alloc = l.n;
-	for (i = 0; i < l.n; i++) {
-		walk_rec *v = &w->recs[i];
-		const registry_record *r = &l.v[i].rec;
-		v->span.first = l.v[i].first_pos;
-		v->span.last = l.v[i].last_pos;
-		v->rec = *r;
-		/* The store only holds validated ports; the bounds keep the tally's arrays safe. */
-		v->assigning = r->port >= 0 && r->port_end >= r->port && r->port_end <= 65535 &&
-		               registry_record_kind(r) == REGISTRY_ASSIGNING;
-	}
-	store_version_list_free(&l);
-	return IW_OK;
+	if (!rc)
+		walk_take_records(w, &l, w->first, w->last, 0);
+	return rc;
 }
 
 static int walk_load_people(report_walk *w, store *st)
@@ -300,35 +315,6 @@ int report_walk_open(store *s, const store_snapshot *snaps, size_t nsnaps, int64
 out:
 	report_walk_free(w);
 	return rc;
-}
-
-/* Appends the versions of l meeting [lo, hi] (and, when portless, only those without a port)
- * to the walk's records, keeping l's strings. */
-static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo, int64_t hi,
-                              int portless)
-{
-	size_t i;
-	for (i = 0; i < l->n; i++) {
-		const store_version *v = &l->v[i];
-		walk_rec *r;
-		if (v->first_pos > hi || v->last_pos < lo ||
-		    (portless && v->rec.port != REGISTRY_NO_PORT))
-			continue;
-		if (w->nrecs == w->recs_alloc) {
-			w->recs_alloc = w->recs_alloc ? w->recs_alloc * 2 : 64;
-			w->recs = iw_realloc(w->recs, w->recs_alloc * sizeof(*w->recs));
-		}
-		r = &w->recs[w->nrecs++];
-		r->span.first = v->first_pos;
-		r->span.last = v->last_pos;
-		r->rec = v->rec;
-		r->assigning = v->rec.port >= 0 && v->rec.port_end >= v->rec.port &&
-		               v->rec.port_end <= 65535 && registry_record_kind(&v->rec) == REGISTRY_ASSIGNING;
-	}
-	w->extra = iw_realloc(w->extra, (w->nextra + 1) * sizeof(*w->extra));
-	w->extra[w->nextra++] = l->strings;
-	l->strings = NULL;
-	store_version_list_free(l);
 }
 
 /* The same version span found by two queries is kept once (sorted, so repeats are
@@ -973,7 +959,6 @@ void report_walk_free(report_walk *w)
 	registry_doc_free(w->doc);
 	registry_doc_free(w->pair[0]);
 	registry_doc_free(w->pair[1]);
-	registry_doc_free(w->strings);
 	registry_doc_free(w->pstrings);
 	for (i = 0; i < w->nextra; i++)
 		registry_doc_free(w->extra[i]);
