@@ -461,11 +461,12 @@ static registry_doc *walk_doc_new(const report_walk *w, int64_t pos, const walk_
 	return doc;
 }
 
-/* Where version x stands in the live list (v, n), sorted by cmp; x is in it. */
-static size_t walk_live_find(const size_t *v, size_t n, const char *base, size_t size, size_t x,
-                             int (*cmp)(const void *, const void *))
+/* The first place in v[lo..n) (indexes of versions sorted by cmp) whose version does not sort
+ * before version x. */
+static size_t walk_live_bound(const size_t *v, size_t lo, size_t n, const char *base,
+                              size_t size, size_t x, int (*cmp)(const void *, const void *))
 {
-	size_t lo = 0, hi = n, i;
+	size_t hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (cmp(base + v[mid] * size, base + x * size) < 0)
@@ -473,6 +474,14 @@ static size_t walk_live_find(const size_t *v, size_t n, const char *base, size_t
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Where version x stands in the live list (v, n), sorted by cmp; x is in it. */
+static size_t walk_live_find(const size_t *v, size_t n, const char *base, size_t size, size_t x,
+                             int (*cmp)(const void *, const void *))
+{
+	size_t lo = walk_live_bound(v, 0, n, base, size, x, cmp), i;
 	if (lo < n && v[lo] == x)
 		return lo;
 	for (i = 0; i < n; i++) /* never expected: equal content is one version */
@@ -528,18 +537,7 @@ static void walk_step_fast(walk_live *l, const void *items, size_t size, size_t 
 	/* Merge: old[from..] up to each event, skipping the gone, inserting the entering. */
 	k = 0;
 	for (e = *next; e <= end; e++) {
-		size_t at = l->n;
-		if (e < end) {
-			size_t lo = from, hi = l->n;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (cmp(base + old[mid] * size, base + e * size) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			at = lo;
-		}
+		size_t at = e < end ? walk_live_bound(old, from, l->n, base, size, e, cmp) : l->n;
 		while (from < at) {
 			size_t stop = k < nl && gone[k] < at ? gone[k] : at;
 			if (stop > from) {
