@@ -13,6 +13,12 @@ typedef struct walk_span {
 	int64_t first, last;
 } walk_span;
 
+/* The span of version k of items (of size bytes each, walk_rec or walk_person). */
+static const walk_span *walk_span_at(const void *items, size_t size, size_t k)
+{
+	return (const walk_span *)(const void *)((const char *)items + k * size);
+}
+
 typedef struct walk_rec {
 	walk_span span;
 	registry_record rec;
@@ -31,6 +37,20 @@ typedef struct walk_live {
 	size_t n, nprev;
 } walk_live;
 
+/* What the walk keeps of one kind of version (records or people), as indexes into the walk's
+ * array of that kind: the live lists, the first version not entered yet, the versions by
+ * last position (what leaves at each step) with report_walk_next()'s place in them. For
+ * report_walk_pair(): its place in by_last, the first version entering at the last step, and
+ * the selection of each side (0: before, 1: after) with the position at which a version was
+ * last selected. */
+typedef struct walk_set {
+	walk_live live;
+	size_t next, *by_last, step;
+	size_t leave, enter;
+	size_t *sel[2], nsel[2];
+	int64_t *stamp[2];
+} walk_set;
+
 /* Ports [lo, hi] of one protocol that a changed version covers. */
 typedef struct walk_iv {
 	int32_t lo, hi;
@@ -45,10 +65,10 @@ struct report_walk {
 	const store_snapshot *snaps;
 	size_t nsnaps;
 	walk_rec *recs;               /* sorted by (first, canonical order) */
-	size_t nrecs, recs_alloc, rnext;
+	size_t nrecs, recs_alloc;
 	walk_person *people;          /* sorted by (first, id, fields) */
-	size_t npeople, people_alloc, pnext;
-	walk_live rlive, plive;
+	size_t npeople, people_alloc;
+	walk_set rs, ps;              /* of recs, of people */
 	int64_t pos, first, last;     /* pos: 0 before the first step */
 	uint16_t (*cover)[65536];     /* per protocol: assigning records covering the port */
 	uint8_t *nprotos;             /* per port: protocols on which it is assigned */
@@ -58,20 +78,16 @@ struct report_walk {
 	size_t niv[REGISTRY_NPROTOS], iv_alloc[REGISTRY_NPROTOS];
 	const registry_record **keys;
 	size_t nkeys, keys_alloc;
-	/* For report_walk_pair(): the versions by last position (what leaves at each step), the
-	 * first entering version of the last step, and the record versions covering more than
-	 * WALK_NARROW ports, which the search by port below does not find. */
-	size_t *rby_last, *pby_last, rleave, pleave, renter, penter;
+	/* For report_walk_pair(): the record versions covering more than WALK_NARROW ports,
+	 * which the search by port below does not find. */
 	size_t *wide, nwide;
-	size_t *sel[2], nsel[2], *psel[2], npsel[2];
-	int64_t *stamp[2], *pstamp[2]; /* the position at which a version was last selected */
-	size_t rstep, pstep;          /* report_walk_next()'s place in rby_last, pby_last */
 	size_t *scratch, scratch_alloc;
 	registry_doc *pair[2];        /* report_walk_pair()'s documents */
 	registry_doc *doc;            /* report_walk_doc()'s document */
 };
 
 static void walk_pair_index(report_walk *w);
+static void walk_set_alloc(walk_set *s, const void *items, size_t size, size_t n);
 static int walk_iv_qcmp(const void *pa, const void *pb);
 
 static int walk_rec_qcmp(const void *pa, const void *pb)
@@ -255,18 +271,18 @@ static void walk_start(report_walk *w)
 	for (i = 0; i < w->nrecs && w->recs[i].span.first <= w->first; i++) {
 		if (w->recs[i].span.last < w->first)
 			continue;
-		w->rlive.v[w->rlive.n++] = i;
+		w->rs.live.v[w->rs.live.n++] = i;
 		walk_cover(w, &w->recs[i], 1);
 	}
-	w->rnext = i;
+	w->rs.next = i;
 	for (i = 0; i < w->npeople && w->people[i].span.first <= w->first; i++)
 		if (w->people[i].span.last >= w->first)
-			w->plive.v[w->plive.n++] = i;
-	w->pnext = i;
-	w->rlive.n = walk_sort_unique(w->rlive.v, w->rlive.n, w->recs, sizeof(*w->recs),
-	                              walk_keyed_rec_qcmp);
-	w->plive.n = walk_sort_unique(w->plive.v, w->plive.n, w->people, sizeof(*w->people),
-	                              walk_keyed_person_qcmp);
+			w->ps.live.v[w->ps.live.n++] = i;
+	w->ps.next = i;
+	w->rs.live.n = walk_sort_unique(w->rs.live.v, w->rs.live.n, w->recs, sizeof(*w->recs),
+	                                walk_keyed_rec_qcmp);
+	w->ps.live.n = walk_sort_unique(w->ps.live.v, w->ps.live.n, w->people, sizeof(*w->people),
+	                                walk_keyed_person_qcmp);
 }
 
 /* Sorts what was loaded and allocates the live lists and indexes. */
@@ -276,10 +292,8 @@ static void walk_ready(report_walk *w)
 		qsort(w->recs, w->nrecs, sizeof(*w->recs), walk_rec_qcmp);
 	if (w->npeople > 1)
 		qsort(w->people, w->npeople, sizeof(*w->people), walk_person_qcmp);
-	w->rlive.v = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-	w->rlive.prev = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-	w->plive.v = iw_malloc((w->npeople + 1) * sizeof(size_t));
-	w->plive.prev = iw_malloc((w->npeople + 1) * sizeof(size_t));
+	walk_set_alloc(&w->rs, w->recs, sizeof(*w->recs), w->nrecs);
+	walk_set_alloc(&w->ps, w->people, sizeof(*w->people), w->npeople);
 	walk_pair_index(w);
 	w->cover = iw_calloc(REGISTRY_NPROTOS, sizeof(*w->cover));
 	w->nprotos = iw_calloc(65536, 1);
@@ -496,28 +510,38 @@ static int walk_size_qcmp(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
+/* Moves *at (a place in s->by_last) past the versions that left before pos; returns how many
+ * leave at pos (last position pos - 1): by_last[*at...]. */
+static size_t walk_leaving(const walk_set *s, const void *items, size_t size, size_t n,
+                           size_t *at, int64_t pos)
+{
+	size_t k;
+	while (*at < n && walk_span_at(items, size, s->by_last[*at])->last < pos - 1)
+		(*at)++;
+	for (k = *at; k < n && walk_span_at(items, size, s->by_last[k])->last == pos - 1; k++)
+		continue;
+	return k - *at;
+}
+
 /*
- * Moves the live list to position pos: drops the versions whose span ended before it and
- * merges in those starting at it. The list before the step stays in l->prev. The versions
- * leaving at pos (last position pos - 1, from
- * by_last[*leave...]) and entering (items[*next...]) are few, so they are placed by binary
- * search and the rest of the list is copied in stretches, without reading each version.
+ * Moves the live list of s to position pos: drops the versions whose span ended before it
+ * and merges in those starting at it. The list before the step stays in live.prev. The
+ * versions leaving at pos (last position pos - 1, from by_last[step...]) and entering
+ * (items[next...]) are few, so they are placed by binary search and the rest of the list is
+ * copied in stretches, without reading each version.
  */
-static void walk_step_fast(walk_live *l, const void *items, size_t size, size_t nitems,
-                           size_t *next, const size_t *by_last, size_t nby, size_t *leave,
+static void walk_step_fast(walk_set *s, const void *items, size_t size, size_t nitems,
                            int64_t pos, int (*cmp)(const void *, const void *),
                            void (*on_change)(report_walk *, size_t, int), report_walk *w,
                            size_t **scratch, size_t *scratch_alloc)
 {
 	const char *base = items;
-	size_t *old = l->v, *nv = l->prev, end = *next, nl = 0, k, e, out = 0, from = 0;
-	size_t *gone;
-#define WALK_SPAN(k) ((const walk_span *)(const void *)(base + (k) * size))
-	while (*leave < nby && WALK_SPAN(by_last[*leave])->last < pos - 1)
-		(*leave)++;
-	for (k = *leave; k < nby && WALK_SPAN(by_last[k])->last == pos - 1; k++)
-		nl++;
-	while (end < nitems && WALK_SPAN(end)->first == pos)
+	walk_live *l = &s->live;
+	const size_t *by_last = s->by_last;
+	size_t *old = l->v, *nv = l->prev, *next = &s->next, *leave = &s->step;
+	size_t end = *next, nl = walk_leaving(s, items, size, nitems, leave, pos), k, e, out = 0;
+	size_t from = 0, *gone;
+	while (end < nitems && walk_span_at(items, size, end)->first == pos)
 		end++;
 	if (nl + 1 > *scratch_alloc) {
 		*scratch_alloc = nl + 1;
@@ -562,7 +586,6 @@ static void walk_step_fast(walk_live *l, const void *items, size_t size, size_t 
 	l->v = nv;
 	l->n = out;
 	*next = end;
-#undef WALK_SPAN
 }
 
 int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
@@ -578,14 +601,12 @@ int report_walk_next(report_walk *w, int64_t *pos, size_t *assigned)
 		walk_start(w);
 	} else {
 		w->pos++;
-		w->renter = w->rnext;
-		w->penter = w->pnext;
-		walk_step_fast(&w->rlive, w->recs, sizeof(*w->recs), w->nrecs, &w->rnext,
-		               w->rby_last, w->nrecs, &w->rstep, w->pos, walk_rec_cmp_v,
+		w->rs.enter = w->rs.next;
+		w->ps.enter = w->ps.next;
+		walk_step_fast(&w->rs, w->recs, sizeof(*w->recs), w->nrecs, w->pos, walk_rec_cmp_v,
 		               walk_rec_changed, w, &w->scratch, &w->scratch_alloc);
-		walk_step_fast(&w->plive, w->people, sizeof(*w->people), w->npeople, &w->pnext,
-		               w->pby_last, w->npeople, &w->pstep, w->pos, walk_person_cmp_v, NULL, w,
-		               &w->scratch, &w->scratch_alloc);
+		walk_step_fast(&w->ps, w->people, sizeof(*w->people), w->npeople, w->pos,
+		               walk_person_cmp_v, NULL, w, &w->scratch, &w->scratch_alloc);
 	}
 	*pos = w->pos;
 	if (assigned)
@@ -601,9 +622,9 @@ int report_walk_doc(report_walk *w, const registry_doc **doc)
 	if (w->partial)
 		return iw_error_set(IW_EINVAL, "site: a walk of one step holds no whole document");
 	if (!w->doc) {
-		w->doc = walk_doc_new(w, w->pos, &w->plive, 0);
-		for (i = 0; i < w->rlive.n; i++)
-			*registry_doc_add_record(w->doc) = w->recs[w->rlive.v[i]].rec;
+		w->doc = walk_doc_new(w, w->pos, &w->ps.live, 0);
+		for (i = 0; i < w->rs.live.n; i++)
+			*registry_doc_add_record(w->doc) = w->recs[w->rs.live.v[i]].rec;
 	}
 	*doc = w->doc;
 	return IW_OK;
@@ -645,7 +666,7 @@ static size_t *walk_sort_by_last(const void *items, size_t size, size_t n)
 	walk_by_last *k = iw_malloc((n ? n : 1) * sizeof(*k));
 	size_t *out = iw_malloc((n ? n : 1) * sizeof(*out)), i;
 	for (i = 0; i < n; i++) {
-		k[i].last = ((const walk_span *)(const void *)((const char *)items + i * size))->last;
+		k[i].last = walk_span_at(items, size, i)->last;
 		k[i].i = i;
 	}
 	if (n > 1)
@@ -656,42 +677,61 @@ static size_t *walk_sort_by_last(const void *items, size_t size, size_t n)
 	return out;
 }
 
-/* What report_walk_pair() looks things up with, built once. */
+/* Allocates the lists and indexes of a set of the n versions items (of size bytes each). */
+static void walk_set_alloc(walk_set *s, const void *items, size_t size, size_t n)
+{
+	int side;
+	s->live.v = iw_malloc((n + 1) * sizeof(size_t));
+	s->live.prev = iw_malloc((n + 1) * sizeof(size_t));
+	s->by_last = walk_sort_by_last(items, size, n);
+	for (side = 0; side < 2; side++) {
+		s->sel[side] = iw_malloc((n + 1) * sizeof(size_t));
+		s->stamp[side] = iw_calloc(n + 1, sizeof(int64_t));
+	}
+}
+
+static void walk_set_free(walk_set *s)
+{
+	int side;
+	free(s->live.v);
+	free(s->live.prev);
+	free(s->by_last);
+	for (side = 0; side < 2; side++) {
+		free(s->sel[side]);
+		free(s->stamp[side]);
+	}
+}
+
+/* What report_walk_pair() looks wide records up with, built once. */
 static void walk_pair_index(report_walk *w)
 {
 	size_t i, n = 0;
-	int side;
-	w->rby_last = walk_sort_by_last(w->recs, sizeof(*w->recs), w->nrecs);
-	w->pby_last = walk_sort_by_last(w->people, sizeof(*w->people), w->npeople);
 	for (i = 0; i < w->nrecs; i++)
 		n += walk_wide(&w->recs[i].rec);
 	w->wide = iw_malloc((n ? n : 1) * sizeof(*w->wide));
 	for (i = 0; i < w->nrecs; i++)
 		if (walk_wide(&w->recs[i].rec))
 			w->wide[w->nwide++] = i;
-	for (side = 0; side < 2; side++) {
-		w->sel[side] = iw_malloc((w->nrecs + 1) * sizeof(size_t));
-		w->psel[side] = iw_malloc((w->npeople + 1) * sizeof(size_t));
-		w->stamp[side] = iw_calloc(w->nrecs + 1, sizeof(int64_t));
-		w->pstamp[side] = iw_calloc(w->npeople + 1, sizeof(int64_t));
-	}
 }
 
-/* Selects record version i for side (0: before, 1: after) of the current pair, once. */
-static void walk_sel(report_walk *w, int side, size_t i)
+/* Selects version i of s for side (0: before, 1: after) of the pair at pos, once. */
+static void walk_sel(walk_set *s, int side, size_t i, int64_t pos)
 {
-	if (w->stamp[side][i] == w->pos)
+	if (s->stamp[side][i] == pos)
 		return;
-	w->stamp[side][i] = w->pos;
-	w->sel[side][w->nsel[side]++] = i;
+	s->stamp[side][i] = pos;
+	s->sel[side][s->nsel[side]++] = i;
 }
 
-static void walk_psel(report_walk *w, int side, size_t i)
+/* Selects, of the n versions items (of size bytes each) that s indexes, what left at pos
+ * (span ended at pos - 1) for side 0 and what entered (span starts at pos) for side 1. */
+static void walk_sel_changed(walk_set *s, const void *items, size_t size, size_t n, int64_t pos)
 {
-	if (w->pstamp[side][i] == w->pos)
-		return;
-	w->pstamp[side][i] = w->pos;
-	w->psel[side][w->npsel[side]++] = i;
+	size_t i, nl = walk_leaving(s, items, size, n, &s->leave, pos);
+	for (i = 0; i < nl; i++)
+		walk_sel(s, 0, s->by_last[s->leave + i], pos);
+	for (i = s->enter; i < s->next; i++)
+		walk_sel(s, 1, i, pos);
 }
 
 /* Notes what a version that left or entered touches: its ports, or its key without a port. */
@@ -797,7 +837,7 @@ static void walk_select_touched(report_walk *w, const size_t *v, size_t n, int64
 				if (r->port == REGISTRY_NO_PORT || r->port > w->iv[p][k].hi)
 					break;
 				if (!walk_wide(r) && walk_touched(w, r))
-					walk_sel(w, side, v[i]);
+					walk_sel(&w->rs, side, v[i], w->pos);
 			}
 		}
 	}
@@ -809,13 +849,13 @@ static void walk_select_touched(report_walk *w, const size_t *v, size_t n, int64
 		for (i = walk_lower_bound(w, v, n, &probe); i < n; i++) {
 			if (registry_key_cmp(&w->recs[v[i]].rec, &probe))
 				break;
-			walk_sel(w, side, v[i]);
+			walk_sel(&w->rs, side, v[i], w->pos);
 		}
 	}
 	for (k = 0; k < w->nwide; k++) {
 		const walk_rec *r = &w->recs[w->wide[k]];
 		if (r->span.first <= at && r->span.last >= at && walk_touched(w, &r->rec))
-			walk_sel(w, side, w->wide[k]);
+			walk_sel(&w->rs, side, w->wide[k], w->pos);
 	}
 }
 
@@ -846,16 +886,16 @@ static const walk_person *walk_find_person(const report_walk *w, const size_t *v
 /* Adds the people named in a '\n'-separated list, as they stand on either side. */
 static void walk_select_named(report_walk *w, const char *list)
 {
-	const walk_live *l = &w->plive;
+	const walk_live *l = &w->ps.live;
 	while (list && *list) {
 		const char *nl = strchr(list, '\n');
 		size_t len = nl ? (size_t)(nl - list) : strlen(list);
 		const walk_person *pa = walk_find_person(w, l->prev, l->nprev, list, len);
 		const walk_person *pb = walk_find_person(w, l->v, l->n, list, len);
 		if (pa)
-			walk_psel(w, 0, (size_t)(pa - w->people));
+			walk_sel(&w->ps, 0, (size_t)(pa - w->people), w->pos);
 		if (pb)
-			walk_psel(w, 1, (size_t)(pb - w->people));
+			walk_sel(&w->ps, 1, (size_t)(pb - w->people), w->pos);
 		list = nl ? nl + 1 : NULL;
 	}
 }
@@ -866,10 +906,10 @@ static registry_doc *walk_pair_doc(const report_walk *w, int64_t pos, int side)
 	registry_doc *doc = registry_doc_new();
 	size_t i;
 	doc->updated = iw_strdup(w->snaps[pos - 1].registry_updated);
-	for (i = 0; i < w->nsel[side]; i++)
-		*registry_doc_add_record(doc) = w->recs[w->sel[side][i]].rec;
-	for (i = 0; i < w->npsel[side]; i++)
-		*registry_doc_add_person(doc) = w->people[w->psel[side][i]].p;
+	for (i = 0; i < w->rs.nsel[side]; i++)
+		*registry_doc_add_record(doc) = w->recs[w->rs.sel[side][i]].rec;
+	for (i = 0; i < w->ps.nsel[side]; i++)
+		*registry_doc_add_person(doc) = w->people[w->ps.sel[side][i]].p;
 	return doc;
 }
 
@@ -892,8 +932,8 @@ static registry_doc *walk_pair_doc(const report_walk *w, int64_t pos, int side)
  */
 int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc **b)
 {
-	const walk_live *l = &w->rlive;
-	size_t i, k;
+	const walk_live *l = &w->rs.live;
+	size_t k;
 	int p, side;
 
 	if (w->pos <= w->first)
@@ -902,43 +942,28 @@ int report_walk_pair(report_walk *w, const registry_doc **a, const registry_doc 
 		for (p = 0; p < REGISTRY_NPROTOS; p++)
 			w->niv[p] = 0;
 		w->nkeys = 0;
-		w->nsel[0] = w->nsel[1] = w->npsel[0] = w->npsel[1] = 0;
-		/* What left (span ended at pos - 1) and what entered (span starts at pos). */
-		while (w->rleave < w->nrecs && w->recs[w->rby_last[w->rleave]].span.last < w->pos - 1)
-			w->rleave++;
-		for (i = w->rleave; i < w->nrecs && w->recs[w->rby_last[i]].span.last == w->pos - 1;
-		     i++) {
-			walk_note_changed(w, &w->recs[w->rby_last[i]].rec);
-			walk_sel(w, 0, w->rby_last[i]);
-		}
-		for (i = w->renter; i < w->rnext; i++) {
-			walk_note_changed(w, &w->recs[i].rec);
-			walk_sel(w, 1, i);
-		}
+		w->rs.nsel[0] = w->rs.nsel[1] = w->ps.nsel[0] = w->ps.nsel[1] = 0;
+		walk_sel_changed(&w->rs, w->recs, sizeof(*w->recs), w->nrecs, w->pos);
+		for (side = 0; side < 2; side++)
+			for (k = 0; k < w->rs.nsel[side]; k++)
+				walk_note_changed(w, &w->recs[w->rs.sel[side][k]].rec);
 		walk_merge_intervals(w);
 		walk_select_touched(w, l->prev, l->nprev, w->pos - 1, 0);
 		walk_select_touched(w, l->v, l->n, w->pos, 1);
 		for (side = 0; side < 2; side++)
-			w->nsel[side] = walk_sort_unique(w->sel[side], w->nsel[side], w->recs,
-			                                 sizeof(*w->recs), walk_keyed_rec_qcmp);
+			w->rs.nsel[side] = walk_sort_unique(w->rs.sel[side], w->rs.nsel[side], w->recs,
+			                                    sizeof(*w->recs), walk_keyed_rec_qcmp);
 
-		while (w->pleave < w->npeople &&
-		       w->people[w->pby_last[w->pleave]].span.last < w->pos - 1)
-			w->pleave++;
-		for (i = w->pleave;
-		     i < w->npeople && w->people[w->pby_last[i]].span.last == w->pos - 1; i++)
-			walk_psel(w, 0, w->pby_last[i]);
-		for (i = w->penter; i < w->pnext; i++)
-			walk_psel(w, 1, i);
+		walk_sel_changed(&w->ps, w->people, sizeof(*w->people), w->npeople, w->pos);
 		for (side = 0; side < 2; side++)
-			for (k = 0; k < w->nsel[side]; k++) {
-				const registry_record *r = &w->recs[w->sel[side][k]].rec;
+			for (k = 0; k < w->rs.nsel[side]; k++) {
+				const registry_record *r = &w->recs[w->rs.sel[side][k]].rec;
 				walk_select_named(w, r->f[REG_ASSIGNEE]);
 				walk_select_named(w, r->f[REG_CONTACT]);
 			}
 		for (side = 0; side < 2; side++)
-			w->npsel[side] = walk_sort_unique(w->psel[side], w->npsel[side], w->people,
-			                                  sizeof(*w->people), walk_keyed_person_qcmp);
+			w->ps.nsel[side] = walk_sort_unique(w->ps.sel[side], w->ps.nsel[side], w->people,
+			                                    sizeof(*w->people), walk_keyed_person_qcmp);
 
 		w->pair[0] = walk_pair_doc(w, w->pos - 1, 0);
 		w->pair[1] = walk_pair_doc(w, w->pos, 1);
@@ -963,22 +988,12 @@ void report_walk_free(report_walk *w)
 	free(w->extra);
 	free(w->recs);
 	free(w->people);
-	free(w->rlive.v);
-	free(w->rlive.prev);
-	free(w->plive.v);
-	free(w->plive.prev);
+	walk_set_free(&w->rs);
+	walk_set_free(&w->ps);
 	free(w->cover);
 	free(w->nprotos);
-	free(w->rby_last);
-	free(w->pby_last);
 	free(w->scratch);
 	free(w->wide);
-	for (p = 0; p < 2; p++) {
-		free(w->sel[p]);
-		free(w->psel[p]);
-		free(w->stamp[p]);
-		free(w->pstamp[p]);
-	}
 	free(w->keys);
 	for (p = 0; p < REGISTRY_NPROTOS; p++)
 		free(w->iv[p]);
