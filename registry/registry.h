@@ -159,6 +159,9 @@ int registry_record_equal(const registry_record *a, const registry_record *b);
 
 /* strcmp() where NULL sorts before every string. */
 int registry_strcmp_null(const char *a, const char *b);
+/* 1 when the '\n'-separated list (assignee, contact; NULL is empty) holds item, compared
+ * exactly or, with ignore_case, as ASCII without case; else 0. */
+int registry_list_has(const char *list, const char *item, int ignore_case);
 /* Orders people by id, then every field in registry_person_field order (NULL first): 0 only for
  * the same person with the same details. */
 int registry_person_cmp(const registry_person *a, const registry_person *b);
