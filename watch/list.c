@@ -221,8 +221,9 @@ static int list_name_is(const registry_record *r, const char *name)
 	return r && r->f[REG_NAME] && !strcasecmp(r->f[REG_NAME], name);
 }
 
-static int list_item_matches(const watch_item *it, const diff_change *c)
+static int list_item_matches(const watch_item *it, const void *arg)
 {
+	const diff_change *c = arg;
 	switch (it->kind) {
 	case WATCH_ITEM_PORTS:
 		if (c->port == REGISTRY_NO_PORT || c->port > it->port_hi || c->port_end < it->port_lo)
@@ -239,26 +240,33 @@ static int list_item_matches(const watch_item *it, const diff_change *c)
 	return 0;
 }
 
-int watch_change_matches(const watch_list *w, const diff_change *c)
+static int list_item_is_person(const watch_item *it, const void *arg)
+{
+	const diff_person_change *c = arg;
+	return it->kind == WATCH_ITEM_PERSON && !strcmp(it->text, c->id);
+}
+
+/* Non-zero when some item of w matches x; a NULL list watches everything. */
+static int list_any(const watch_list *w, int (*match)(const watch_item *, const void *),
+                    const void *x)
 {
 	size_t i;
 	if (!w)
 		return 1;
 	for (i = 0; i < w->n; i++)
-		if (list_item_matches(&w->v[i], c))
+		if (match(&w->v[i], x))
 			return 1;
 	return 0;
 }
 
+int watch_change_matches(const watch_list *w, const diff_change *c)
+{
+	return list_any(w, list_item_matches, c);
+}
+
 int watch_person_change_matches(const watch_list *w, const diff_person_change *c)
 {
-	size_t i;
-	if (!w)
-		return 1;
-	for (i = 0; i < w->n; i++)
-		if (w->v[i].kind == WATCH_ITEM_PERSON && !strcmp(w->v[i].text, c->id))
-			return 1;
-	return 0;
+	return list_any(w, list_item_is_person, c);
 }
 
 /* ---- severity ------------------------------------------------------------------------------ */
