@@ -22,9 +22,9 @@ int watch_severity_parse(const char *s, watch_severity *out)
 	                    s ? s : "");
 }
 
-static watch_item *list_add(watch_list *w, size_t *alloc)
+static watch_item *list_add(watch_list *w)
 {
-	IW_GROW(w->v, w->n, *alloc, 64);
+	w->v = watch_arena_items(w->arena, w->n, sizeof(*w->v));
 	memset(&w->v[w->n], 0, sizeof(w->v[0]));
 	return &w->v[w->n++];
 }
@@ -72,8 +72,7 @@ static void list_file_warn(void *arg, const char *file, unsigned line, const cha
 }
 
 /* file:PATH: every entry of the services file becomes a port item and a name item. */
-static int list_add_file(watch_list *w, size_t *alloc, const char *listname, const char *path,
-                         unsigned line)
+static int list_add_file(watch_list *w, const char *listname, const char *path, unsigned line)
 {
 	watch_services *f = NULL;
 	char *full = NULL, *first = NULL;
@@ -96,12 +95,12 @@ static int list_add_file(watch_list *w, size_t *alloc, const char *listname, con
 	w->arena->subs = iw_realloc(w->arena->subs, (w->arena->nsubs + 1) * sizeof(*w->arena->subs));
 	w->arena->subs[w->arena->nsubs++] = f;
 	for (i = 0; i < f->n; i++) {
-		watch_item *it = list_add(w, alloc);
+		watch_item *it = list_add(w);
 		it->kind = WATCH_ITEM_PORTS;
 		it->port_lo = it->port_hi = f->v[i].port;
 		it->proto = f->v[i].proto;
 		it->line = line;
-		it = list_add(w, alloc);
+		it = list_add(w);
 		it->kind = WATCH_ITEM_NAME;
 		it->text = f->v[i].name;
 		it->line = line;
@@ -112,16 +111,12 @@ static int list_add_file(watch_list *w, size_t *alloc, const char *listname, con
 int watch_list_parse(const char *data, size_t len, const char *name, watch_list **out)
 {
 	watch_list *w = iw_calloc(1, sizeof(*w));
-	size_t alloc = 0;
 	char *p, *end;
 	unsigned line = 0;
 	int rc = IW_OK;
 
 	*out = NULL;
-	w->arena = iw_calloc(1, sizeof(*w->arena));
-	w->arena->text = iw_malloc(len + 1);
-	memcpy(w->arena->text, data, len);
-	w->arena->text[len] = '\0';
+	w->arena = watch_arena_new(data, len);
 	p = w->arena->text;
 	end = p + len;
 	while (p < end) {
@@ -152,11 +147,11 @@ int watch_list_parse(const char *data, size_t len, const char *name, watch_list 
 				rc = iw_error_set(IW_EINVAL, "file: needs a path");
 				goto bad;
 			}
-			if ((rc = list_add_file(w, &alloc, name, s + 5, line)))
+			if ((rc = list_add_file(w, name, s + 5, line)))
 				goto bad;
 			continue;
 		}
-		it = list_add(w, &alloc);
+		it = list_add(w);
 		it->line = line;
 		if (!strncmp(s, "person:", 7)) {
 			it->kind = WATCH_ITEM_PERSON;
@@ -203,7 +198,6 @@ void watch_list_free(watch_list *w)
 {
 	if (!w)
 		return;
-	free(w->v);
 	watch_arena_free(w->arena);
 	free(w);
 }

@@ -8,12 +8,27 @@
 #include "watch_int.h"
 #include "common/banned.h"
 
+watch_arena *watch_arena_new(const char *data, size_t len)
+{
+	watch_arena *a = iw_calloc(1, sizeof(*a));
+	a->text = iw_malloc(len + 1);
+	memcpy(a->text, data, len);
+	a->text[len] = '\0';
+	return a;
+}
+
+void *watch_arena_items(watch_arena *a, size_t n, size_t size)
+{
+	return a->items = iw_grow(a->items, n, &a->items_alloc, 64, size);
+}
+
 void watch_arena_free(watch_arena *a)
 {
 	size_t i;
 	if (!a)
 		return;
 	free(a->text);
+	free(a->items);
 	free(a->aliases);
 	for (i = 0; i < a->nsubs; i++)
 		watch_services_free(a->subs[i]);
@@ -129,15 +144,12 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
                          void *arg, watch_services **out)
 {
 	watch_services *f = iw_calloc(1, sizeof(*f));
-	size_t alloc = 0, *alias_start = NULL, *alias_count = NULL, i;
+	size_t i, k;
 	char *p, *end;
 	unsigned line = 0;
 
 	*out = NULL;
-	f->arena = iw_calloc(1, sizeof(*f->arena));
-	f->arena->text = iw_malloc(len + 1);
-	memcpy(f->arena->text, data, len);
-	f->arena->text[len] = '\0';
+	f->arena = watch_arena_new(data, len);
 	f->format = services_detect(data, len);
 	p = f->arena->text;
 	end = p + len;
@@ -146,7 +158,7 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 		char *le = nl ? nl : end;
 		char *fld[64], *proto;
 		int32_t port;
-		size_t nf, k;
+		size_t nf;
 		int pi;
 		watch_service *sv;
 
@@ -194,12 +206,7 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 			if (!strcmp(fld[0], "unknown"))
 				continue;
 		}
-		if (f->n == alloc) {
-			alloc = alloc ? alloc * 2 : 256;
-			f->v = iw_realloc(f->v, alloc * sizeof(*f->v));
-			alias_start = iw_realloc(alias_start, alloc * sizeof(*alias_start));
-			alias_count = iw_realloc(alias_count, alloc * sizeof(*alias_count));
-		}
+		f->v = watch_arena_items(f->arena, f->n, sizeof(*f->v));
 		sv = &f->v[f->n];
 		memset(sv, 0, sizeof(*sv));
 		sv->name = fld[0];
@@ -207,8 +214,6 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 		sv->proto = pi;
 		sv->port = port;
 		sv->line = line;
-		alias_start[f->n] = f->arena->naliases;
-		alias_count[f->n] = 0;
 		if (f->format == WATCH_FORMAT_SERVICES) {
 			for (k = 2; k < nf && k < 64; k++) {
 				if (!services_name_ok(fld[k]))
@@ -216,18 +221,15 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 				watch_arena *a = f->arena;
 				IW_GROW(a->aliases, a->naliases, a->aliases_alloc, 256);
 				a->aliases[a->naliases++] = fld[k];
-				alias_count[f->n]++;
+				sv->naliases++;
 			}
 		}
 		f->n++;
 	}
-	/* Aliases point into one array that grew meanwhile: attach them now. */
-	for (i = 0; i < f->n; i++) {
-		f->v[i].naliases = alias_count[i];
-		f->v[i].aliases = alias_count[i] ? f->arena->aliases + alias_start[i] : NULL;
-	}
-	free(alias_start);
-	free(alias_count);
+	/* Aliases point into one array that grew meanwhile, each entry's after the one before:
+	 * attach them now. */
+	for (i = 0, k = 0; i < f->n; k += f->v[i++].naliases)
+		f->v[i].aliases = f->v[i].naliases ? f->arena->aliases + k : NULL;
 	*out = f;
 	return IW_OK;
 }
@@ -250,7 +252,6 @@ void watch_services_free(watch_services *f)
 {
 	if (!f)
 		return;
-	free(f->v);
 	watch_arena_free(f->arena);
 	free(f);
 }
