@@ -108,7 +108,8 @@ static int list_add_file(watch_list *w, const char *listname, const char *path, 
 	return IW_OK;
 }
 
-int watch_list_parse(const char *data, size_t len, const char *name, watch_list **out)
+/* Parses the text of a, which the result then owns. */
+static int list_parse(watch_arena *a, const char *name, watch_list **out)
 {
 	watch_list *w = iw_calloc(1, sizeof(*w));
 	char *p, *end;
@@ -116,9 +117,9 @@ int watch_list_parse(const char *data, size_t len, const char *name, watch_list 
 	int rc = IW_OK;
 
 	*out = NULL;
-	w->arena = watch_arena_new(data, len);
-	p = w->arena->text;
-	end = p + len;
+	w->arena = a;
+	p = a->text;
+	end = p + a->len;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end, *hash, *s, *e;
@@ -181,17 +182,19 @@ bad:
 	return rc;
 }
 
+int watch_list_parse(const char *data, size_t len, const char *name, watch_list **out)
+{
+	return list_parse(watch_arena_new(data, len), name, out);
+}
+
 int watch_list_read(const char *path, watch_list **out)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
+	watch_arena *a;
 	int rc;
 	*out = NULL;
-	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+	if ((rc = watch_arena_read(path, &a)))
 		return rc;
-	rc = watch_list_parse((const char *)data, len, path, out);
-	free(data);
-	return rc;
+	return list_parse(a, path, out);
 }
 
 void watch_list_free(watch_list *w)

@@ -14,7 +14,22 @@ watch_arena *watch_arena_new(const char *data, size_t len)
 	a->text = iw_malloc(len + 1);
 	memcpy(a->text, data, len);
 	a->text[len] = '\0';
+	a->len = len;
 	return a;
+}
+
+int watch_arena_read(const char *path, watch_arena **out)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc;
+	*out = NULL;
+	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+		return rc;
+	*out = iw_calloc(1, sizeof(**out));
+	(*out)->text = (char *)data;
+	(*out)->len = len;
+	return IW_OK;
 }
 
 void *watch_arena_items(watch_arena *a, size_t n, size_t size)
@@ -140,8 +155,9 @@ static watch_services_format services_detect(const char *data, size_t len)
 	return freq > other ? WATCH_FORMAT_NMAP : WATCH_FORMAT_SERVICES;
 }
 
-int watch_services_parse(const char *data, size_t len, const char *name, watch_warn_fn warn,
-                         void *arg, watch_services **out)
+/* Parses the text of a, which the result then owns. */
+static int services_parse(watch_arena *a, const char *name, watch_warn_fn warn, void *arg,
+                          watch_services **out)
 {
 	watch_services *f = iw_calloc(1, sizeof(*f));
 	size_t i, k;
@@ -149,10 +165,10 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 	unsigned line = 0;
 
 	*out = NULL;
-	f->arena = watch_arena_new(data, len);
-	f->format = services_detect(data, len);
-	p = f->arena->text;
-	end = p + len;
+	f->arena = a;
+	f->format = services_detect(a->text, a->len);
+	p = a->text;
+	end = p + a->len;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end;
@@ -206,7 +222,7 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 			if (!strcmp(fld[0], "unknown"))
 				continue;
 		}
-		f->v = watch_arena_items(f->arena, f->n, sizeof(*f->v));
+		f->v = watch_arena_items(a, f->n, sizeof(*f->v));
 		sv = &f->v[f->n];
 		memset(sv, 0, sizeof(*sv));
 		sv->name = fld[0];
@@ -218,7 +234,6 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 			for (k = 2; k < nf && k < 64; k++) {
 				if (!services_name_ok(fld[k]))
 					continue;
-				watch_arena *a = f->arena;
 				IW_GROW(a->aliases, a->naliases, a->aliases_alloc, 256);
 				a->aliases[a->naliases++] = fld[k];
 				sv->naliases++;
@@ -229,23 +244,25 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 	/* Aliases point into one array that grew meanwhile, each entry's after the one before:
 	 * attach them now. */
 	for (i = 0, k = 0; i < f->n; k += f->v[i++].naliases)
-		f->v[i].aliases = f->v[i].naliases ? f->arena->aliases + k : NULL;
+		f->v[i].aliases = f->v[i].naliases ? a->aliases + k : NULL;
 	*out = f;
 	return IW_OK;
 }
 
+int watch_services_parse(const char *data, size_t len, const char *name, watch_warn_fn warn,
+                         void *arg, watch_services **out)
+{
+	return services_parse(watch_arena_new(data, len), name, warn, arg, out);
+}
+
 int watch_services_read(const char *path, watch_warn_fn warn, void *arg, watch_services **out)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
+	watch_arena *a;
 	int rc;
 	*out = NULL;
-	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+	if ((rc = watch_arena_read(path, &a)))
 		return rc;
-	rc = watch_services_parse((const char *)data, len,
-	                          strcmp(path, "-") ? path : "(standard input)", warn, arg, out);
-	free(data);
-	return rc;
+	return services_parse(a, strcmp(path, "-") ? path : "(standard input)", warn, arg, out);
 }
 
 void watch_services_free(watch_services *f)
