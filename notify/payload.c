@@ -1,6 +1,5 @@
 /* payload.c: what each kind of target receives for one change set, built once when queued. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,19 +20,6 @@ typedef struct notify_parts {
 	watch_severity highest;
 	int64_t to_id;
 } notify_parts;
-
-void notify_payload_clear(store_notification *n)
-{
-	if (!n)
-		return;
-	free(n->target);
-	free(n->shown);
-	free(n->content_type);
-	free(n->headers);
-	free(n->body);
-	free(n->last_error);
-	memset(n, 0, sizeof(*n));
-}
 
 /* Quoted-printable (RFC 2045): lines of at most 76 characters, so that no mail system
  * rewrites or cuts the long lines of a report. Lines end in LF: sendmail takes local mail
@@ -132,7 +118,7 @@ out:
 	iw_buf_free(&b);
 	iw_buf_free(&h);
 	if (rc)
-		notify_payload_clear(n);
+		store_notification_clear(n);
 	return rc;
 }
 
