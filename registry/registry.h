@@ -205,6 +205,9 @@ struct iw_buf;
  * form of a record in every JSON output (diff, history, show, export). Returns
  * iw_buf_error(out). */
 int registry_json_record(struct iw_buf *out, const registry_record *r);
+/* `"port": P, "port_end": E`, both null for a record without port (REGISTRY_NO_PORT): the form
+ * of a port range in every JSON output. Returns iw_buf_error(out). */
+int registry_json_ports(struct iw_buf *out, int32_t port, int32_t port_end);
 /* "Name (Org)" of person `id` looked up in doc, then in fallback (either may be NULL); the
  * name alone without org, the org without name, the id itself when unknown. Plain text. */
 int registry_person_label(struct iw_buf *out, const registry_doc *doc,

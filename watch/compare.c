@@ -447,10 +447,8 @@ static void cmp_json_rec_name(iw_buf *b, const char *key, const registry_record 
 	}
 	iw_buf_adds(b, "{\"name\": ");
 	iw_buf_add_json_str(b, e->f[REG_NAME]);
-	if (e->port == REGISTRY_NO_PORT)
-		iw_buf_adds(b, ", \"port\": null, \"port_end\": null");
-	else
-		iw_buf_printf(b, ", \"port\": %d, \"port_end\": %d", e->port, e->port_end);
+	iw_buf_adds(b, ", ");
+	registry_json_ports(b, e->port, e->port_end);
 	iw_buf_adds(b, ", \"description\": ");
 	iw_buf_add_json_str(b, e->f[REG_DESCRIPTION]);
 	iw_buf_adds(b, "}");

@@ -160,6 +160,31 @@ static void test_list_has(void **state)
 	}
 }
 
+typedef struct json_ports_case {
+	int32_t port, port_end;
+	const char *want;
+} json_ports_case;
+
+static void test_json_ports(void **state)
+{
+	static const json_ports_case cases[] = {
+		{REGISTRY_NO_PORT, REGISTRY_NO_PORT, "\"port\": null, \"port_end\": null"},
+		{0, 0, "\"port\": 0, \"port_end\": 0"},
+		{443, 443, "\"port\": 443, \"port_end\": 443"},
+		{3000, 3100, "\"port\": 3000, \"port_end\": 3100"},
+		{REGISTRY_PORT_MAX, REGISTRY_PORT_MAX, "\"port\": 65535, \"port_end\": 65535"},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		iw_buf b = IW_BUF_INIT(1024);
+		print_message("row %zu\n", i);
+		assert_int_equal(registry_json_ports(&b, cases[i].port, cases[i].port_end), IW_OK);
+		assert_string_equal(b.data, cases[i].want);
+		iw_buf_free(&b);
+	}
+}
+
 typedef struct person_case {
 	const char *what;
 	registry_person a, b;
@@ -196,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_strcmp_null),
 		cmocka_unit_test(test_list_has),
+		cmocka_unit_test(test_json_ports),
 		cmocka_unit_test(test_person_cmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
