@@ -612,12 +612,6 @@ void report_model_free(report_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
-                       const diff_result *d, report_escape_fn escape, size_t cap)
-{
-	return report_model_build_sev(m, from, to, d, NULL, escape, cap);
-}
-
 /* The severity of the item about to be written: -1 when none are shown. */
 static void report_next_sev(report_render *r, int a, int b)
 {
@@ -629,9 +623,9 @@ static void report_next_sev(report_render *r, int a, int b)
 		r->next_sev = (int)r->sev[b];
 }
 
-int report_model_build_sev(report_model *m, const store_snapshot *from,
-                           const store_snapshot *to, const diff_result *d,
-                           const watch_severity *sev, report_escape_fn escape, size_t cap)
+int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
+                       const diff_result *d, const watch_severity *sev,
+                       report_escape_fn escape, size_t cap)
 {
 	report_render r;
 	diff_pair *pairs = NULL;
@@ -758,7 +752,7 @@ static int report_changes_render(iw_buf *out, const store_snapshot *from,
 {
 	report_model m;
 	size_t g, i, f;
-	int rc = report_model_build_sev(&m, from, to, d, sev, st->text, out->cap);
+	int rc = report_model_build(&m, from, to, d, sev, st->text, out->cap);
 	if (rc || !m.nonempty)
 		return rc;
 	iw_buf_printf(out, "%s%s%s%s%s", st->head[0], m.title, st->head[1], m.summary,

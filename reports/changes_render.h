@@ -49,14 +49,12 @@ typedef struct report_model {
 	size_t ngroups;
 } report_model;
 
-/* Builds the model of d; each string part is capped at cap bytes. On error m is empty. */
+/* Builds the model of d; each string part is capped at cap bytes. On error m is empty.
+ * sev (watch_severities() of d, NULL for none) gives each item its severity: a pair or a
+ * shared status line takes the highest of its changes. */
 int report_model_build(report_model *m, const store_snapshot *from, const store_snapshot *to,
-                       const diff_result *d, report_escape_fn escape, size_t cap);
-/* The same, with sev (watch_severities() of d, NULL for none) giving each item its severity:
- * a pair or a shared status line takes the highest of its changes. */
-int report_model_build_sev(report_model *m, const store_snapshot *from,
-                           const store_snapshot *to, const diff_result *d,
-                           const watch_severity *sev, report_escape_fn escape, size_t cap);
+                       const diff_result *d, const watch_severity *sev,
+                       report_escape_fn escape, size_t cap);
 void report_model_free(report_model *m);
 
 /* "3 moved, 4 de-assigned, 2 added, 1 person modified" in diff_shown_order (pairs counted

@@ -61,7 +61,7 @@ static void site_group_names(int kind, const char **id, const char **col)
 int report_html_model(report_model *m, const store_snapshot *from, const store_snapshot *to,
                       const diff_result *d, size_t cap)
 {
-	return report_model_build(m, from, to, d, report_html_escape, cap);
+	return report_model_build(m, from, to, d, NULL, report_html_escape, cap);
 }
 
 static void site_body_fields(iw_buf *out, const report_mitem *it)
