@@ -37,15 +37,16 @@ typedef struct walk_live {
 	size_t n, nprev;
 } walk_live;
 
-/* What the walk keeps of one kind of version (records or people), as indexes into the walk's
- * array of that kind: the live lists, the first version not entered yet, the versions by
- * last position (what leaves at each step) with report_walk_next()'s place in them. For
- * report_walk_pair(): its place in by_last, the first version entering at the last step, and
- * the selection of each side (0: before, 1: after) with the position at which a version was
- * last selected. */
+/* What the walk keeps of one kind of version (records or people), as indexes into the
+ * walk's array of that kind. */
 typedef struct walk_set {
 	walk_live live;
-	size_t next, *by_last, step;
+	size_t next;              /* the first version that has not entered yet */
+	size_t *by_last;          /* the versions by last position: what leaves at each step */
+	size_t step;              /* report_walk_next()'s place in by_last */
+	/* For report_walk_pair(): its place in by_last, the first version that entered at the
+	 * last step, and each side's selection (0: before, 1: after) with the position at which
+	 * a version was last selected. */
 	size_t leave, enter;
 	size_t *sel[2], nsel[2];
 	int64_t *stamp[2];
