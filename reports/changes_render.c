@@ -104,15 +104,18 @@ static void report_strong(report_render *r, int open)
 	r->cur = &r->part[open ? PART_SUBJECT : PART_TEXT];
 }
 
-/* A field of a modification: its name, then (next) the value before, then after. */
-static void report_field_begin(report_render *r)
+/* A field of a modification: its name (escaped as registry text), then what is written goes
+ * to the value before, and after report_field_next() to the value after. */
+static void report_field_begin(report_render *r, const char *name)
 {
 	r->cur = &r->part[PART_NAME];
+	report_text(r, name);
+	r->cur = &r->part[PART_BEFORE];
 }
 
 static void report_field_next(report_render *r)
 {
-	r->cur = &r->part[r->cur == &r->part[PART_NAME] ? PART_BEFORE : PART_AFTER];
+	r->cur = &r->part[PART_AFTER];
 }
 
 static void report_field_end(report_render *r)
@@ -404,14 +407,12 @@ static void report_entry_line(report_render *r, const diff_change *c, const char
 			registry_field f = diff_compared_fields[i];
 			if (!(c->fields & (1u << f)))
 				continue;
-			report_field_begin(r);
-			report_text(r, registry_field_names[f]);
-			report_field_next(r);
+			report_field_begin(r, registry_field_names[f]);
 			report_value(r, f, c->before->f[f], r->d->a, r->d->b);
 			report_field_next(r);
 			report_value(r, f, c->after->f[f], r->d->b, r->d->a);
 			report_field_end(r);
-			}
+		}
 		return;
 	default:
 		break;
@@ -535,9 +536,7 @@ static void report_person_line(report_render *r, const diff_person_change *pc)
 		registry_person_field f = diff_person_fields[i];
 		if (!(pc->fields & (1u << f)))
 			continue;
-		report_field_begin(r);
-		report_put(r, registry_person_field_names[f]);
-		report_field_next(r);
+		report_field_begin(r, registry_person_field_names[f]);
 		report_text(r, pc->before->f[f]);
 		report_field_next(r);
 		report_text(r, pc->after->f[f]);
