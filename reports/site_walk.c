@@ -58,10 +58,9 @@ typedef struct walk_iv {
 } walk_iv;
 
 struct report_walk {
-	registry_doc *pstrings;           /* owns every string of every person version */
-	registry_doc **extra;             /* own every string of every record version, a list
-	                                   * each (one per store query) */
-	size_t nextra;
+	registry_doc **strings;           /* own every string of every version, a document per
+	                                   * store query */
+	size_t nstrings;
 	int partial;                      /* only what one pair needs is loaded */
 	const store_snapshot *snaps;
 	size_t nsnaps;
@@ -118,6 +117,14 @@ static int walk_person_qcmp(const void *pa, const void *pb)
 	return walk_person_cmp(&a->p, &b->p);
 }
 
+/* Takes over the strings of one store query (*doc becomes NULL). */
+static void walk_keep_strings(report_walk *w, registry_doc **doc)
+{
+	w->strings = iw_realloc(w->strings, (w->nstrings + 1) * sizeof(*w->strings));
+	w->strings[w->nstrings++] = *doc;
+	*doc = NULL;
+}
+
 /* Appends the versions of l meeting [lo, hi] (and, when portless, only those without a port)
  * to the walk's records, keeping l's strings. */
 static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo, int64_t hi,
@@ -143,9 +150,7 @@ static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo,
 		               v->rec.port_end <= REGISTRY_PORT_MAX &&
 		               registry_record_kind(&v->rec) == REGISTRY_ASSIGNING;
 	}
-	w->extra = iw_realloc(w->extra, (w->nextra + 1) * sizeof(*w->extra));
-	w->extra[w->nextra++] = l->strings;
-	l->strings = NULL;
+	walk_keep_strings(w, &l->strings);
 	store_version_list_free(l);
 }
 
@@ -166,8 +171,7 @@ static int walk_load_people(report_walk *w, store *st)
 	int rc = store_person_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
 	if (rc)
 		return rc;
-	w->pstrings = l.strings;
-	l.strings = NULL;
+	walk_keep_strings(w, &l.strings);
 	w->people = iw_malloc((l.n ? l.n : 1) * sizeof(*w->people));
 	w->npeople = w->people_alloc = l.n;
 	for (i = 0; i < l.n; i++) {
@@ -983,10 +987,9 @@ void report_walk_free(report_walk *w)
 	registry_doc_free(w->doc);
 	registry_doc_free(w->pair[0]);
 	registry_doc_free(w->pair[1]);
-	registry_doc_free(w->pstrings);
-	for (i = 0; i < w->nextra; i++)
-		registry_doc_free(w->extra[i]);
-	free(w->extra);
+	for (i = 0; i < w->nstrings; i++)
+		registry_doc_free(w->strings[i]);
+	free(w->strings);
 	free(w->recs);
 	free(w->people);
 	walk_set_free(&w->rs);
