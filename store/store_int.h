@@ -50,6 +50,16 @@ char *store_column_strdup(sqlite3_stmt *st, int col);
 time_t store_column_time(sqlite3_stmt *st, int col);
 /* Binds v, or NULL when v is NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds row i of a batch (arg) to st, whose bindings are clear; a non-zero return (an error
+ * set) stops the batch with it. */
+typedef int (*store_bind_fn)(sqlite3_stmt *st, size_t i, const void *arg);
+/* Runs the statement sql (a write) n times, row i bound by bind(), inside the caller's
+ * transaction; a failing step names `what`. */
+int store_run_rows(store *s, const char *sql, size_t n, store_bind_fn bind, const void *arg,
+                   const char *what);
+/* store_run_rows() in one write transaction of its own (store_transaction()). */
+int store_write_rows(store *s, const char *sql, size_t n, store_bind_fn bind, const void *arg,
+                     const char *what);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
