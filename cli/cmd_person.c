@@ -260,7 +260,7 @@ static int person_not_found(store *st, const char *who)
 
 int cmd_person(cli_ctx *ctx, int argc, char **argv)
 {
-	store_person_list pl = {0};
+	store_version_list pl = {0};
 	store_snapshot *snaps = NULL;
 	size_t nsnaps = 0, i, j;
 	person_out o;
@@ -298,16 +298,16 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (o.format == FORMAT_JSON)
 		iw_buf_printf(&o.b, "{\"snapshots\": %zu, \"people\": [", nsnaps);
-	for (i = 0; i < pl.n && !rc; i = j) {
+	for (i = 0; i < pl.npeople && !rc; i = j) {
 		store_version_list vl = {0};
 		person_span *sp = NULL;
 		size_t nsp;
-		for (j = i + 1; j < pl.n && !strcmp(pl.v[j].p.id, pl.v[i].p.id); j++)
+		for (j = i + 1; j < pl.npeople && !strcmp(pl.people[j].p.id, pl.people[i].p.id); j++)
 			;
-		if ((rc = store_versions_for_person(ctx->st, pl.v[i].p.id, &vl)))
+		if ((rc = store_versions_for_person(ctx->st, pl.people[i].p.id, &vl)))
 			break;
-		nsp = person_spans(&vl, pl.v[i].p.id, &sp);
-		person_render(&o, &pl.v[i], j - i, sp, nsp);
+		nsp = person_spans(&vl, pl.people[i].p.id, &sp);
+		person_render(&o, &pl.people[i], j - i, sp, nsp);
 		free(sp);
 		store_version_list_free(&vl);
 	}
@@ -317,7 +317,7 @@ out:
 	if (began)
 		store_read_end(ctx->st);
 	rc = cli_finish(rc, &o.b, EXIT_OK);
-	store_person_list_free(&pl);
+	store_version_list_free(&pl);
 	store_snapshots_free(snaps, nsnaps);
 	iw_buf_free(&o.b);
 	return rc;

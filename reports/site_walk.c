@@ -106,7 +106,7 @@ static int walk_load_records(report_walk *w, store *st)
 {
 	store_version_list l;
 	size_t i;
-	int rc = store_record_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
+	int rc = store_spans(st, STORE_RECORD_VERSIONS, STORE_SPANS_MEETING, w->first, w->last, &l);
 	if (rc)
 		return rc;
 	w->strings = l.strings;
@@ -129,21 +129,21 @@ static int walk_load_records(report_walk *w, store *st)
 
 static int walk_load_people(report_walk *w, store *st)
 {
-	store_person_list l;
+	store_version_list l;
 	size_t i;
-	int rc = store_person_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
+	int rc = store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_MEETING, w->first, w->last, &l);
 	if (rc)
 		return rc;
 	w->pstrings = l.strings;
 	l.strings = NULL;
-	w->people = iw_malloc((l.n ? l.n : 1) * sizeof(*w->people));
-	w->npeople = w->people_alloc = l.n;
-	for (i = 0; i < l.n; i++) {
-		w->people[i].span.first = l.v[i].first_pos;
-		w->people[i].span.last = l.v[i].last_pos;
-		w->people[i].p = l.v[i].p;
+	w->people = iw_malloc((l.npeople ? l.npeople : 1) * sizeof(*w->people));
+	w->npeople = w->people_alloc = l.npeople;
+	for (i = 0; i < l.npeople; i++) {
+		w->people[i].span.first = l.people[i].first_pos;
+		w->people[i].span.last = l.people[i].last_pos;
+		w->people[i].p = l.people[i].p;
 	}
-	store_person_list_free(&l);
+	store_version_list_free(&l);
 	return IW_OK;
 }
 
@@ -356,8 +356,9 @@ static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
 	memset(&gone, 0, sizeof(gone));
 	memset(&came, 0, sizeof(came));
 	*fallback = 0;
-	if ((rc = store_record_spans(s, STORE_SPANS_ENDING, pos - 1, pos - 1, &gone)) ||
-	    (rc = store_record_spans(s, STORE_SPANS_STARTING, pos, pos, &came)))
+	if ((rc = store_spans(s, STORE_RECORD_VERSIONS, STORE_SPANS_ENDING, pos - 1, pos - 1,
+	                      &gone)) ||
+	    (rc = store_spans(s, STORE_RECORD_VERSIONS, STORE_SPANS_STARTING, pos, pos, &came)))
 		goto out;
 	if (gone.n + came.n > WALK_STEP_MAX) {
 		*fallback = 1;
