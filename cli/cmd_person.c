@@ -164,7 +164,7 @@ static void person_entry_label(iw_buf *b, const registry_record *r)
 	}
 }
 
-static void person_render(person_out *o, const store_person_version *pv, size_t npv,
+static void person_render(person_out *o, const store_version *pv, size_t npv,
                           const person_span *sp, size_t nsp)
 {
 	iw_buf *b = &o->b;
@@ -298,16 +298,16 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (o.format == FORMAT_JSON)
 		iw_buf_printf(&o.b, "{\"snapshots\": %zu, \"people\": [", nsnaps);
-	for (i = 0; i < pl.npeople && !rc; i = j) {
+	for (i = 0; i < pl.n && !rc; i = j) {
 		store_version_list vl = {0};
 		person_span *sp = NULL;
 		size_t nsp;
-		for (j = i + 1; j < pl.npeople && !strcmp(pl.people[j].p.id, pl.people[i].p.id); j++)
+		for (j = i + 1; j < pl.n && !strcmp(pl.v[j].p.id, pl.v[i].p.id); j++)
 			;
-		if ((rc = store_versions_for_person(ctx->st, pl.people[i].p.id, &vl)))
+		if ((rc = store_versions_for_person(ctx->st, pl.v[i].p.id, &vl)))
 			break;
-		nsp = person_spans(&vl, pl.people[i].p.id, &sp);
-		person_render(&o, &pl.people[i], j - i, sp, nsp);
+		nsp = person_spans(&vl, pl.v[i].p.id, &sp);
+		person_render(&o, &pl.v[i], j - i, sp, nsp);
 		free(sp);
 		store_version_list_free(&vl);
 	}

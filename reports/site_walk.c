@@ -136,12 +136,12 @@ static int walk_load_people(report_walk *w, store *st)
 		return rc;
 	w->pstrings = l.strings;
 	l.strings = NULL;
-	w->people = iw_malloc((l.npeople ? l.npeople : 1) * sizeof(*w->people));
-	w->npeople = w->people_alloc = l.npeople;
-	for (i = 0; i < l.npeople; i++) {
-		w->people[i].span.first = l.people[i].first_pos;
-		w->people[i].span.last = l.people[i].last_pos;
-		w->people[i].p = l.people[i].p;
+	w->people = iw_malloc((l.n ? l.n : 1) * sizeof(*w->people));
+	w->npeople = w->people_alloc = l.n;
+	for (i = 0; i < l.n; i++) {
+		w->people[i].span.first = l.v[i].first_pos;
+		w->people[i].span.last = l.v[i].last_pos;
+		w->people[i].p = l.v[i].p;
 	}
 	store_version_list_free(&l);
 	return IW_OK;

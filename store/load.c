@@ -112,7 +112,6 @@ void store_version_list_free(store_version_list *l)
 	if (!l)
 		return;
 	free(l->v);
-	free(l->people);
 	registry_doc_free(l->strings);
 	memset(l, 0, sizeof(*l));
 }
@@ -132,12 +131,11 @@ static int load_prepare(store *s, sqlite3_stmt **st, const char *sql, const char
 	return IW_OK;
 }
 
-/* Runs a span query (columns: id, first_pos, last_pos, then the version's own) and hands
- * each row to add() with its last position: an open span runs to the newest snapshot. */
+/* Runs a span query (columns: id, first_pos, last_pos, then the version's own, as l->kind
+ * says) and adds each row to l with its last position: an open span runs to the newest
+ * snapshot. */
 static int load_spans(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
-                      const char *what, void (*add)(void *out, sqlite3_stmt *st,
-                                                    int64_t last_pos, size_t *alloc),
-                      void *out)
+                      const char *what, store_version_list *l)
 {
 	sqlite3_stmt *st = NULL;
 	size_t alloc = 0;
@@ -147,40 +145,22 @@ static int load_spans(store *s, const char *sql, const char *text, int64_t lo, i
 	if ((rc = store_count_snapshots(s, &n)) || (rc = load_prepare(s, &st, sql, text, lo, hi)))
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_version *v;
+		IW_GROW(l->v, l->n, alloc, 64);
+		v = &l->v[l->n++];
+		v->id = sqlite3_column_int64(st, 0);
+		v->first_pos = sqlite3_column_int64(st, 1);
 		last = sqlite3_column_int64(st, 2);
-		add(out, st, last > n ? n : last, &alloc);
+		v->last_pos = last > n ? n : last;
+		if (l->kind == STORE_RECORD_VERSIONS)
+			store_record_from_row(st, 3, l->strings, &v->rec);
+		else
+			store_person_from_row(st, 3, l->strings, &v->p);
 	}
 	if (sr != SQLITE_DONE)
 		rc = store_sqlerr(s, what);
 	sqlite3_finalize(st);
 	return rc;
-}
-
-static void load_add_version(void *out, sqlite3_stmt *st, int64_t last_pos, size_t *alloc)
-{
-	store_version_list *l = out;
-	store_version *v;
-
-	IW_GROW(l->v, l->n, *alloc, 64);
-	v = &l->v[l->n++];
-	v->record_id = sqlite3_column_int64(st, 0);
-	v->first_pos = sqlite3_column_int64(st, 1);
-	v->last_pos = last_pos;
-	store_record_from_row(st, 3, l->strings, &v->rec);
-}
-
-static void load_add_person_version(void *out, sqlite3_stmt *st, int64_t last_pos,
-                                    size_t *alloc)
-{
-	store_version_list *l = out;
-	store_person_version *v;
-
-	IW_GROW(l->people, l->npeople, *alloc, 64);
-	v = &l->people[l->npeople++];
-	v->person_id = sqlite3_column_int64(st, 0);
-	v->first_pos = sqlite3_column_int64(st, 1);
-	v->last_pos = last_pos;
-	store_person_from_row(st, 3, l->strings, &v->p);
 }
 
 int store_query_versions(store *s, store_version_kind kind, const char *sql, const char *text,
@@ -189,9 +169,9 @@ int store_query_versions(store *s, store_version_kind kind, const char *sql, con
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->kind = kind;
 	out->strings = registry_doc_new();
-	if ((rc = load_spans(s, sql, text, lo, hi, what, kind == STORE_RECORD_VERSIONS
-	                     ? load_add_version : load_add_person_version, out)))
+	if ((rc = load_spans(s, sql, text, lo, hi, what, out)))
 		store_version_list_free(out);
 	return rc;
 }

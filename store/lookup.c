@@ -17,7 +17,7 @@ int store_person_versions(store *s, const char *who, store_version_list *out)
 	                              "pid FROM person WHERE pid = ?1 COLLATE NOCASE OR name = ?1 "
 	                              "COLLATE NOCASE) ORDER BY p.pid, sp.first_pos, p.id", who, 0,
 	                              0, "load person", out);
-	if (!rc && out->npeople == 0) {
+	if (!rc && out->n == 0) {
 		store_version_list_free(out);
 		rc = iw_error_set(IW_ENOTFOUND, "no person '%s' in any snapshot", who);
 	}

@@ -136,28 +136,29 @@ int store_raw(store *s, int64_t snapshot_id, unsigned char **out, size_t *len);
 
 /* ---- history queries (issue: history/show) ----------------------------------------------- */
 
-/* One stored record version with the positions where it is present. */
+typedef enum store_version_kind {
+	STORE_RECORD_VERSIONS = 0, /* store_version.rec */
+	STORE_PERSON_VERSIONS,     /* store_version.p */
+} store_version_kind;
+
+/* One stored version of a record or of a person (as its list's kind says), with the
+ * positions where it is present. */
 typedef struct store_version {
-	int64_t record_id;
-	int64_t first_pos, last_pos;
-	registry_record rec;  /* strings owned by the list's doc */
+	int64_t id;                    /* of the version's row */
+	int64_t first_pos, last_pos;   /* last_pos capped at the newest position */
+	union {
+		registry_record rec;   /* strings owned by the list's doc */
+		registry_person p;
+	};
 } store_version;
 
-/* One stored version of a person, with the positions where it is present. */
-typedef struct store_person_version {
-	int64_t person_id;
-	int64_t first_pos, last_pos;   /* last_pos capped at the newest position */
-	registry_person p;             /* strings owned by the list's doc */
-} store_person_version;
-
-/* What a version query returns: record versions, or person versions (the queries of people
- * fill `people`, the others `v`), as a registry_doc holds records and people. */
+/* What a version query returns: person versions from store_person_versions() and
+ * store_spans(STORE_PERSON_VERSIONS, ...), record versions from the others. */
 typedef struct store_version_list {
+	store_version_kind kind;
 	store_version *v;
 	size_t n;
-	store_person_version *people;
-	size_t npeople;
-	registry_doc *strings; /* owns the strings of both */
+	registry_doc *strings; /* owns the strings */
 } store_version_list;
 
 void store_version_list_free(store_version_list *l);
@@ -171,9 +172,8 @@ int store_versions_for_name(store *s, const char *name, store_version_list *out)
 int store_versions_for_person(store *s, const char *pid, store_version_list *out);
 
 /* Every version of every person whose id or name (in any version) is `who`, compared
- * case-insensitively ("Bernie_Volz", "bernie volz"), ordered by id, then time, in
- * out->people. IW_ENOTFOUND (error set) when there is none. *out is the caller's
- * (store_version_list_free()). */
+ * case-insensitively ("Bernie_Volz", "bernie volz"), ordered by id, then time. IW_ENOTFOUND
+ * (error set) when there is none. *out is the caller's (store_version_list_free()). */
 int store_person_versions(store *s, const char *who, store_version_list *out);
 
 /* "Did you mean": up to STORE_SUGGESTIONS stored service names (STORE_SUGGEST_NAMES) or
@@ -236,11 +236,6 @@ typedef enum store_span_which {
 	                            at the newest position) */
 	STORE_SPANS_STARTING,    /* spans whose first position is in [lo, hi] */
 } store_span_which;
-
-typedef enum store_version_kind {
-	STORE_RECORD_VERSIONS = 0, /* into out->v */
-	STORE_PERSON_VERSIONS,     /* into out->people */
-} store_version_kind;
 
 /* The record or person versions with a span as `which` says, one row per span (a version
  * present in two stretches comes twice), in no particular order; decoded as store_load_doc()

@@ -95,8 +95,8 @@ void store_person_from_row(sqlite3_stmt *st, int col, registry_doc *strings, reg
 #define STORE_PERSON_SPANS "person_span s JOIN person p ON p.id = s.person_id"
 
 /* The version lists' one reader. Runs sql, a query whose columns are a version's id,
- * first_pos, last_pos, then STORE_RECORD_COLUMNS (kind STORE_RECORD_VERSIONS, into out->v) or
- * STORE_PERSON_COLUMNS (STORE_PERSON_VERSIONS, into out->people), with ?1 bound to text, or,
+ * first_pos, last_pos, then STORE_RECORD_COLUMNS (kind STORE_RECORD_VERSIONS) or
+ * STORE_PERSON_COLUMNS (STORE_PERSON_VERSIONS), with ?1 bound to text, or,
  * when text is NULL, ?1 and ?2 to lo and hi. Fills *out (emptied first) with its rows,
  * last_pos clamped to the newest position; on failure, out is left empty and the message
  * names `what`. */

@@ -179,21 +179,21 @@ static void test_people_and_open_spans(void **state)
 	/* "Pat" ends at 2, "Pat Q" starts at 3 and is open: it runs to the newest position. */
 	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_ENDING, 2, 2, &l),
 	                 IW_OK);
-	assert_int_equal(l.npeople, 1);
-	assert_int_equal(l.n, 0);
-	assert_string_equal(l.people[0].p.id, "P");
-	assert_string_equal(l.people[0].p.f[PERSON_NAME], "Pat");
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.kind, STORE_PERSON_VERSIONS);
+	assert_string_equal(l.v[0].p.id, "P");
+	assert_string_equal(l.v[0].p.f[PERSON_NAME], "Pat");
 	store_version_list_free(&l);
 	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_STARTING, 3, 3, &l),
 	                 IW_OK);
-	assert_int_equal(l.npeople, 1);
-	assert_string_equal(l.people[0].p.f[PERSON_NAME], "Pat Q");
-	assert_int_equal(l.people[0].last_pos, (int64_t)NVERSIONS);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].p.f[PERSON_NAME], "Pat Q");
+	assert_int_equal(l.v[0].last_pos, (int64_t)NVERSIONS);
 	store_version_list_free(&l);
 	/* Nothing ends after the newest position, nothing starts before the first. */
 	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_STARTING, 4, 100, &l),
 	                 IW_OK);
-	assert_int_equal(l.npeople, 0);
+	assert_int_equal(l.n, 0);
 	store_version_list_free(&l);
 	store_version_list_free(NULL);
 	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, (store_span_which)7, 1, 1, &l),

@@ -891,14 +891,14 @@ static void test_lookup(void **state)
 	assert_null(sug);
 	/* A person by name or id, any case: their own versions, then what they held. */
 	assert_int_equal(store_person_versions(st, "bernie volz", &people), IW_OK);
-	assert_true(people.npeople >= 1);
-	assert_string_equal(people.people[0].p.id, "Bernie_Volz");
-	assert_string_equal(people.people[0].p.f[PERSON_NAME], "Bernie Volz");
-	assert_int_equal(people.people[0].first_pos, 1);
-	assert_int_equal(people.people[people.npeople - 1].last_pos, 2);
+	assert_true(people.n >= 1);
+	assert_string_equal(people.v[0].p.id, "Bernie_Volz");
+	assert_string_equal(people.v[0].p.f[PERSON_NAME], "Bernie Volz");
+	assert_int_equal(people.v[0].first_pos, 1);
+	assert_int_equal(people.v[people.n - 1].last_pos, 2);
 	store_version_list_free(&people);
 	assert_int_equal(store_person_versions(st, "BERNIE_VOLZ", &people), IW_OK);
-	assert_string_equal(people.people[0].p.id, "Bernie_Volz");
+	assert_string_equal(people.v[0].p.id, "Bernie_Volz");
 	store_version_list_free(&people);
 	assert_int_equal(store_person_versions(st, "Nobody_At_All", &people), IW_ENOTFOUND);
 	assert_int_equal(store_versions_for_person(st, "bernie_volz", &a), IW_OK);
