@@ -49,20 +49,6 @@ typedef struct person_span {
 	int64_t first_pos, last_pos;
 } person_span;
 
-static int person_in_list(const char *list, const char *pid)
-{
-	size_t n = strlen(pid);
-	const char *p = list;
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len == n && !strncasecmp(p, pid, n))
-			return 1;
-		p = nl ? nl + 1 : NULL;
-	}
-	return 0;
-}
-
 static int person_key_cmp(const person_span *a, const person_span *b)
 {
 	int c = strcasecmp(a->rec->f[REG_NAME] ? a->rec->f[REG_NAME] : "",
@@ -102,8 +88,8 @@ static size_t person_spans(const store_version_list *vl, const char *pid, person
 	person_span *v = iw_malloc((vl->n + 1) * sizeof(*v));
 	size_t n = 0, i, k;
 	for (i = 0; i < vl->n; i++) {
-		int roles = person_in_list(vl->v[i].rec.f[REG_ASSIGNEE], pid) * PERSON_ASSIGNEE |
-		            person_in_list(vl->v[i].rec.f[REG_CONTACT], pid) * PERSON_CONTACT;
+		int roles = registry_list_has(vl->v[i].rec.f[REG_ASSIGNEE], pid, 1) * PERSON_ASSIGNEE |
+		            registry_list_has(vl->v[i].rec.f[REG_CONTACT], pid, 1) * PERSON_CONTACT;
 		if (!roles)
 			continue;
 		v[n].rec = &vl->v[i].rec;
@@ -193,10 +179,8 @@ static void person_render(person_out *o, const store_version *pv, size_t npv,
 			iw_buf_add_json_str(b, r->f[REG_NAME]);
 			iw_buf_adds(b, ", \"protocol\": ");
 			iw_buf_add_json_str(b, r->f[REG_PROTOCOL]);
-			if (r->port == REGISTRY_NO_PORT)
-				iw_buf_adds(b, ", \"port\": null, \"port_end\": null");
-			else
-				iw_buf_printf(b, ", \"port\": %d, \"port_end\": %d", r->port, r->port_end);
+			iw_buf_adds(b, ", ");
+			registry_json_ports(b, r->port, r->port_end);
 			iw_buf_printf(b, ", \"roles\": [%s], \"from\": ", person_roles_json[sp[i].roles]);
 			store_json_snapshot(b, &o->snaps[sp[i].first_pos - 1]);
 			iw_buf_adds(b, ", \"to\": ");
