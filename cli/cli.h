@@ -165,18 +165,26 @@ typedef struct cli_command_spec {
 	const char *description; /* paragraphs, wrapped */
 	const cli_option *options; /* ends with a CLI_OPT_END entry */
 	const char *epilogue;    /* after the options; may be NULL */
+	/* The operands, which cli_parse_options() counts once the options are read. With
+	 * `missing` set, at least one is needed, and `missing` is the usage error without any.
+	 * At most max_operands (CLI_ANY_OPERANDS: no limit): the first one too many is the usage
+	 * error "unexpected argument 'X'", followed by " (extra_hint)" when that is set. */
+	const char *missing;
+	int max_operands;
+	const char *extra_hint;
 } cli_command_spec;
+#define CLI_ANY_OPERANDS (-1)
 
 /* Parses argv (argv[0] is the command name) against spec, GNU style: options may stand
  * before, between or after operands; `--opt=value` and `--opt value`, `-x value`; `--`
  * ends the options. The global options --db PATH, -v/--verbose and -q/--quiet are accepted
  * here too (into ctx) unless the command's table has its own. The operands are left in
- * argv[1..*nops], in order. Every error is one line, "ianawatch COMMAND: ...".
- * Returns CLI_PARSED to go on, CLI_HELPED when --help was printed (the command returns
- * EXIT_OK), or EXIT_USAGE. Nothing is opened or written here: commands validate their
- * operands too before they open the database. */
+ * argv[1..*nops], in order, and their number is checked against the spec's. Every error is
+ * one line, "ianawatch COMMAND: ...". Returns CLI_PARSED to go on, else the exit status the
+ * command returns at once: EXIT_OK when --help was printed, or EXIT_USAGE. Nothing is
+ * opened or written here: commands validate their operands too before they open the
+ * database. */
 #define CLI_PARSED (-1)
-#define CLI_HELPED (-2)
 int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char **argv,
                       int *nops);
 

@@ -28,6 +28,7 @@ static const cli_command_spec check_spec = {
 	check_options,
 	"Exit status: 0 no problem; 2 a bad command line or output that could not be written;\n"
 	"4 no database; 5 a problem was found, or the database is unusable.",
+	NULL, 0, NULL,
 };
 
 CLI_DEFINE_SPEC(check, check_spec)
@@ -46,9 +47,7 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
 	check_sample = 0;
 	check_quiet = 0;
 	if ((rc = cli_parse_options(&check_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	if ((rc = cli_open_store(ctx, STORE_READONLY)) != EXIT_OK)
 		return rc;
 	rc = store_check(ctx->st, (size_t)check_sample, check_print, NULL, &res);

@@ -58,6 +58,7 @@ static const cli_command_spec diff_spec = {
 	"written); also 4 when FROM or TO names no snapshot, and the other statuses of\n"
 	"ianawatch(1) for database failures. With --watch or --min-severity, only the changes\n"
 	"kept count, and each shows its severity.",
+	NULL, CLI_ANY_OPERANDS, NULL, /* more than two: a message of its own */
 };
 
 const cli_command_spec *cli_spec_diff(void)
@@ -155,7 +156,7 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	diff_filter_init(&diff_args_filter);
 	cli_watch_init(&diff_watch);
 	if ((rc = cli_parse_options(&diff_spec, ctx, argc, argv, &nargs)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	if (nargs > 2)
 		return cli_usage_error("too many operands (expected [FROM [TO]])");
 	for (i = 1; i <= nargs; i++)

@@ -58,6 +58,7 @@ static const cli_command_spec import_spec = {
 	"that cannot be read; 3 a document that is no valid registry (the others are still\n"
 	"imported); 8 refused as implausible (see --force); 5 and 6 for database failures. With\n"
 	"several documents, the status of the first failure.",
+	NULL, CLI_ANY_OPERANDS, NULL, /* FILE..., or none with --manifest */
 };
 
 CLI_DEFINE_SPEC(import, import_spec)
@@ -223,7 +224,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 	import_manifest_path = NULL;
 	import_no_raw = import_force = import_quiet = 0;
 	if ((rc = cli_parse_options(&import_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	if (import_manifest_path && (n > 0 || import_observed.given))
 		return cli_usage_error("--manifest takes no FILE and no --observed-at");
 	if (!import_manifest_path && n < 1)

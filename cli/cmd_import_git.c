@@ -39,6 +39,7 @@ static const cli_command_spec import_git_spec = {
 	import_git_options,
 	"A version that is not a valid registry is reported (commit and path) and skipped; the\n"
 	"exit status is then 3. Each snapshot's source is git:REPO@COMMIT:PATH.",
+	"no REPO to import from", CLI_ANY_OPERANDS, NULL, /* more: a message of its own */
 };
 
 CLI_DEFINE_SPEC(import_git, import_git_spec)
@@ -170,11 +171,11 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 	import_git_ref = NULL;
 	import_git_no_raw = import_git_quiet = 0;
 	rc = cli_parse_options(&import_git_spec, ctx, argc, argv, &n);
-	if (rc == CLI_PARSED && n != 1)
-		rc = cli_usage_error(n < 1 ? "no REPO to import from" : "one REPO at a time");
+	if (rc == CLI_PARSED && n > 1)
+		rc = cli_usage_error("one REPO at a time");
 	if (rc != CLI_PARSED) {
 		free((void *)import_git_paths.v);
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	}
 	memset(&st, 0, sizeof(st));
 	st.ctx = ctx;

@@ -97,6 +97,7 @@ static const cli_command_spec log_spec = {
 	"newest snapshot also says on stderr where the history ends); 2 a bad command line or\n"
 	"output that could not be written; 4 the database holds no snapshot; the other statuses\n"
 	"of ianawatch(1) for database failures.",
+	NULL, CLI_ANY_OPERANDS, NULL, /* any: a message of its own */
 };
 
 const cli_command_spec *cli_spec_log(void)
@@ -215,7 +216,7 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 	memset(&nw, 0, sizeof(nw));
 	memset(&o, 0, sizeof(o));
 	if ((rc = cli_parse_options(&log_spec, ctx, argc, argv, &nargs)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	if (nargs)
 		return cli_usage_error("unexpected operand %s", cli_quote(argv[1]));
 	if (log_since && (rc = log_parse_date("since", log_since, 0, since)))

@@ -35,6 +35,7 @@ static const cli_command_spec person_spec = {
 	"Exit status: 0 done; 2 a bad command line or output that could not be written; 4 no\n"
 	"such person (with up to three suggestions) or the database holds no snapshot; the\n"
 	"other statuses of ianawatch(1) for database failures.",
+	"give a person id or name", 1, "quote a name with spaces",
 };
 
 CLI_DEFINE_SPEC(person, person_spec)
@@ -268,12 +269,7 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv)
 
 	person_format = FORMAT_TEXT;
 	if ((rc = cli_parse_options(&person_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give a person id or name");
-	if (n > 1)
-		return cli_usage_error("unexpected argument %s (quote a name with spaces)",
-		                       cli_quote(argv[2]));
+		return rc;
 	if (!argv[1][0] || strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
 		return cli_usage_error("%s is no person id or name", cli_quote(argv[1]));
 	if ((rc = cli_open_store(ctx, STORE_READONLY)))

@@ -55,6 +55,7 @@ static const cli_command_spec report_spec = {
 	"Prints the path of index.html and how many change sets, pages and files were written.\n"
 	"Exit status: 0 written; 2 bad command line or a file could not be written; 4 no snapshot\n"
 	"is stored; 5 the database is unusable.",
+	NULL, 0, NULL,
 };
 
 const cli_command_spec *cli_spec_report(void)
@@ -83,9 +84,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 	report_incremental = 0;
 	cli_watch_init(&report_watch_args);
 	if ((rc = cli_parse_options(&report_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	if ((rc = cli_watch_load(&report_watch_args)))
 		return rc;
 	dir = report_out ? iw_strdup(report_out) : cmd_report_default_dir(ctx->db_path);

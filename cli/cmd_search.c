@@ -35,6 +35,7 @@ static const cli_command_spec search_spec = {
 	"Exit status: 0 something matched; 1 nothing matched (as grep(1)); 2 a bad command line\n"
 	"or output that could not be written; 4 the database holds no snapshot; the other\n"
 	"statuses of ianawatch(1) for database failures.",
+	"give the text to search for", CLI_ANY_OPERANDS, NULL,
 };
 
 CLI_DEFINE_SPEC(search, search_spec)
@@ -106,9 +107,7 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
 
 	search_format = FORMAT_TEXT;
 	if ((rc = cli_parse_options(&search_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give the text to search for");
+		return rc;
 	iw_buf_init(&text, SEARCH_MAX_TEXT);
 	for (i = 1; i <= (size_t)n; i++) {
 		if (i > 1)

@@ -42,6 +42,7 @@ static const cli_command_spec status_spec = {
 	status_options,
 	"Exit status: 0; 2 a bad command line or output that could not be written; 9 when stale\n"
 	"(--max-age); 5 when the database is unusable.",
+	NULL, 0, NULL,
 };
 
 CLI_DEFINE_SPEC(status, status_spec)
@@ -282,9 +283,7 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv)
 	status_max_age = -1;
 	status_quiet = 0;
 	if ((rc = cli_parse_options(&status_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	format = status_format;
 	quiet = status_quiet || ctx->quiet;
 	si.max_age_days = status_max_age;

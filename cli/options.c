@@ -14,6 +14,9 @@ const char *cli_format_name(unsigned f)
 	return f < CLI_NFORMATS ? cli_format_names[f] : NULL;
 }
 
+/* What cli_apply() returns for --help: the rest of the command line is still read. */
+#define CLI_HELPED (-2)
+
 /* The global options, also accepted after the command (`import --manifest X --db t.db`). */
 enum { CLI_GLOBAL_DB = 1, CLI_GLOBAL_VERBOSE, CLI_GLOBAL_QUIET };
 
@@ -199,6 +202,17 @@ static int cli_parse_short_opts(const cli_command_spec *spec, cli_ctx *ctx, int 
 	return EXIT_OK;
 }
 
+static int cli_count_operands(const cli_command_spec *spec, int n, char **ops)
+{
+	const char *hint = spec->extra_hint;
+	if (n < 1 && spec->missing)
+		return cli_usage_error("%s", spec->missing);
+	if (spec->max_operands != CLI_ANY_OPERANDS && n > spec->max_operands)
+		return cli_usage_error("unexpected argument %s%s%s%s", cli_quote(ops[spec->max_operands]),
+		                       hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+	return EXIT_OK;
+}
+
 int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char **argv,
                       int *nops)
 {
@@ -226,11 +240,13 @@ int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char
 		if (rc != EXIT_OK)
 			break;
 	}
+	if (rc == EXIT_OK && !helped)
+		rc = cli_count_operands(spec, n, ops);
 	if (rc == EXIT_OK) {
 		memcpy(argv + 1, ops, (size_t)n * sizeof(*ops));
 		argv[n + 1] = NULL;
 		*nops = n;
-		rc = helped ? CLI_HELPED : CLI_PARSED;
+		rc = helped ? EXIT_OK : CLI_PARSED;
 	}
 	free(ops);
 	return rc;
