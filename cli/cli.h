@@ -10,6 +10,7 @@
 #define IANAWATCH_CLI_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "common/common.h"
 #include "reports/reports.h"
@@ -255,6 +256,40 @@ void cli_watch_free(cli_watch *w);
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
 	X(status, "when the last check, change and failure happened") \
 	X(check, "verify the database against the stored documents")
+
+/* ---- import and import-git: one batch of documents (cli/import_batch.c) ------------------ */
+
+typedef struct cli_import {
+	cli_ctx *ctx;
+	store_import_opts opts; /* set by cli_import_init(); the caller may add its own rules */
+	int quiet;              /* nothing on stdout but errors (-q, given here or globally) */
+	int say;                /* a line on stdout for every document (the caller's choice) */
+	int progress;           /* "importing: N/TOTAL UNIT" on stderr, a terminal's */
+	const char *unit;       /* of the progress line: "documents", "versions" */
+	size_t stored, known, failed, done, total;
+	struct timespec started;
+} cli_import;
+
+/* Readies a batch: the store's default rules (keep_raw off with no_raw), quiet with the global
+ * -q, and the allocator for a loop of documents (ingest_tune_malloc()). */
+void cli_import_init(cli_import *im, cli_ctx *ctx, int quiet, int no_raw, const char *unit);
+/* The batch holds `total` documents: starts the progress line's clock (shown unless quiet, on
+ * a terminal). */
+void cli_import_start(cli_import *im, size_t total);
+/* One more document done: the progress line, if any, moves on. */
+void cli_import_step(cli_import *im);
+/* Counts a document that failed and reports code's message (on a line of its own, below the
+ * progress line). Returns the exit status for code. */
+int cli_import_fail(cli_import *im, int code);
+/* Counts a document whose content is stored already, as snapshot id (shown when im->say). */
+void cli_import_known(cli_import *im, const char *shown, int64_t id);
+/* Stores one document (ingest_document(), ctx->st opened then): source is recorded, shown names
+ * it in messages. Counts it, says so when im->say, and reports a failure (cli_import_fail()).
+ * Returns IW_OK or the library code; *parsed tells a bad document (0) from a failing store. */
+int cli_import_document(cli_import *im, const unsigned char *data, size_t len, time_t observed,
+                        const char *source, const char *shown, int *parsed);
+/* "NAME: N new snapshots, N already stored, N failed" then `more` (unless quiet). */
+void cli_import_summary(const cli_import *im, const char *name, const char *more);
 
 /* libxml2 (with ICU), libcurl and libgit2 bring ~45 shared libraries that take longer to load
  * than a `history` query takes to answer. So, as git runs git-remote-https, the commands that
