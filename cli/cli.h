@@ -216,14 +216,20 @@ int cli_watch_load(cli_watch *w);
 const report_watch *cli_watch_get(const cli_watch *w);
 void cli_watch_free(cli_watch *w);
 #define CLI_WATCH_OPTIONS(w)                                                                  \
-	{"watch", 0, CLI_OPT_CALL, "FILE",                                                      \
-	 "only changes touching an item of the watch list FILE (ports,\n"                       \
-	 "ranges, names, person:ID, file:SERVICES; see ianawatch(1))",                           \
-	 (w), 0, 0, cli_watch_parse_file},                                                     \
-	{"min-severity", 0, CLI_OPT_CALL, "S",                                                  \
-	 "only changes of severity S or above: low, medium, high; with\n"                      \
-	 "--watch or this, every change shows its severity",                                   \
-	 (w), 0, 0, cli_watch_parse_severity}
+	CLI_OPTION_CALL(0, "watch", "FILE", w, cli_watch_parse_file,                               \
+	                "only changes touching an item of the watch list FILE (ports,\n"          \
+	                "ranges, names, person:ID, file:SERVICES; see ianawatch(1))"),              \
+	CLI_OPTION_CALL(0, "min-severity", "S", w, cli_watch_parse_severity,                       \
+	                "only changes of severity S or above: low, medium, high; with\n"          \
+	                "--watch or this, every change shows its severity")
+
+/* --kind K,... into a diff_filter (diff/diff.h), shared by diff and log: a CLI_OPT_CALL parser
+ * (diff_filter_parse_kinds()) and its option row. */
+int cli_parse_kinds(const char *arg, void *value);
+#define CLI_OPTION_KINDS(filter)                                                              \
+	CLI_OPTION_CALL(0, "kind", "K,...", filter, cli_parse_kinds,                               \
+	                "only these kinds: moved, renamed, assigned, deassigned, added,\n"        \
+	                "removed, modified, status (people: added, removed, modified)")
 
 /* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
 #define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);

@@ -15,22 +15,20 @@ static int report_incremental;
 static cli_watch report_watch_args;
 
 static const cli_option report_options[] = {
-	{"out", 'o', CLI_OPT_STRING, "DIR", "where to write (default: reports/ next to the database)",
-	 &report_out, 0, 0, NULL},
-	{"since", 0, CLI_OPT_DATE, "DATE",
-	 "only change sets whose registry date is DATE (YYYY-MM-DD)\n"
-	 "or later", &report_since, 0, 0,
-	 NULL},
-	{"incremental", 0, CLI_OPT_FLAG, NULL,
-	 "reuse what an earlier run wrote into DIR: only change sets new since\n"
-	 "then (or whose files are missing) are computed and written, with the\n"
-	 "pages of the ports they touched, then the index, feed, changes.json\n"
-	 "and search index; nothing at all when nothing is new\n"
-	 "(what `fetch --report-dir` does)",
-	 &report_incremental, 0, 0, NULL},
+	CLI_OPTION_STRING('o', "out", "DIR", &report_out,
+	                  "where to write (default: reports/ next to the database)"),
+	CLI_OPTION_DATE(0, "since", &report_since,
+	                "only change sets whose registry date is DATE (YYYY-MM-DD)\n"
+	                "or later"),
+	CLI_OPTION_FLAG(0, "incremental", &report_incremental,
+	                "reuse what an earlier run wrote into DIR: only change sets new since\n"
+	                "then (or whose files are missing) are computed and written, with the\n"
+	                "pages of the ports they touched, then the index, feed, changes.json\n"
+	                "and search index; nothing at all when nothing is new\n"
+	                "(what `fetch --report-dir` does)"),
 	CLI_WATCH_OPTIONS(&report_watch_args),
 	CLI_OPTION_HELP,
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec report_spec = {
@@ -58,10 +56,7 @@ static const cli_command_spec report_spec = {
 	NULL, 0, NULL,
 };
 
-const cli_command_spec *cli_spec_report(void)
-{
-	return &report_spec;
-}
+CLI_DEFINE_SPEC(report, report_spec)
 
 /* reports/ in the folder holding the database. */
 static char *cmd_report_default_dir(const char *db_path)
