@@ -50,20 +50,6 @@ typedef struct person_span {
 	int64_t first_pos, last_pos;
 } person_span;
 
-static int person_in_list(const char *list, const char *pid)
-{
-	size_t n = strlen(pid);
-	const char *p = list;
-	while (p && *p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len == n && !strncasecmp(p, pid, n))
-			return 1;
-		p = nl ? nl + 1 : NULL;
-	}
-	return 0;
-}
-
 static int person_key_cmp(const person_span *a, const person_span *b)
 {
 	int c = strcasecmp(a->rec->f[REG_NAME] ? a->rec->f[REG_NAME] : "",
@@ -103,8 +89,8 @@ static size_t person_spans(const store_version_list *vl, const char *pid, person
 	person_span *v = iw_malloc((vl->n + 1) * sizeof(*v));
 	size_t n = 0, i, k;
 	for (i = 0; i < vl->n; i++) {
-		int roles = person_in_list(vl->v[i].rec.f[REG_ASSIGNEE], pid) * PERSON_ASSIGNEE |
-		            person_in_list(vl->v[i].rec.f[REG_CONTACT], pid) * PERSON_CONTACT;
+		int roles = registry_list_has(vl->v[i].rec.f[REG_ASSIGNEE], pid, 1) * PERSON_ASSIGNEE |
+		            registry_list_has(vl->v[i].rec.f[REG_CONTACT], pid, 1) * PERSON_CONTACT;
 		if (!roles)
 			continue;
 		v[n].rec = &vl->v[i].rec;

@@ -176,7 +176,28 @@ static void completion_cases(iw_buf *b,
 	}
 }
 
+/* Calls name(b, o, is_long) for every name of every option of spec, the long one first. */
+static void completion_option_names(iw_buf *b, const cli_command_spec *spec,
+                                    void (*name)(iw_buf *b, const cli_option *o, int is_long))
+{
+	const cli_option *o;
+	for (o = spec->options; o->kind != CLI_OPT_END; o++) {
+		if (o->long_name)
+			name(b, o, 1);
+		if (o->short_name)
+			name(b, o, 0);
+	}
+}
+
 /* ---- bash ---------------------------------------------------------------------------------- */
+
+static void completion_bash_name(iw_buf *b, const cli_option *o, int is_long)
+{
+	if (is_long)
+		iw_buf_printf(b, "--%s ", o->long_name);
+	else
+		iw_buf_printf(b, "-%c ", o->short_name);
+}
 
 static const char *completion_bash_call(completion_class c)
 {
@@ -224,12 +245,7 @@ static void completion_bash_case(iw_buf *b, const cli_command_spec *spec,
 	const cli_option *o;
 	size_t g;
 	iw_buf_printf(b, "\t%s)\n\t\topts=\"", spec->name);
-	for (o = spec->options; o->kind != CLI_OPT_END; o++) {
-		if (o->long_name)
-			iw_buf_printf(b, "--%s ", o->long_name);
-		if (o->short_name)
-			iw_buf_printf(b, "-%c ", o->short_name);
-	}
+	completion_option_names(b, spec, completion_bash_name);
 	iw_buf_adds(b, "--db");
 	for (g = 0; g < COMPLETION_NGLOBALS; g++)
 		if (!completion_has_long(spec->options, completion_globals[g].long_name))
@@ -420,15 +436,9 @@ static void completion_zsh_option(iw_buf *b, const cli_option *o, int is_long)
 static void completion_zsh_case(iw_buf *b, const cli_command_spec *spec,
                                 completion_class operands)
 {
-	const cli_option *o;
 	size_t g;
 	iw_buf_printf(b, "\t%s)\n\t\t_arguments -s -S", spec->name);
-	for (o = spec->options; o->kind != CLI_OPT_END; o++) {
-		if (o->long_name)
-			completion_zsh_option(b, o, 1);
-		if (o->short_name)
-			completion_zsh_option(b, o, 0);
-	}
+	completion_option_names(b, spec, completion_zsh_option);
 	iw_buf_adds(b, " \\\n\t\t\t'--db=[the database]:database:_files'");
 	for (g = 0; g < COMPLETION_NGLOBALS; g++) {
 		const char *repeat = completion_globals[g].repeat ? "*" : "";

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 
 #include "common/common.h"
@@ -129,6 +130,19 @@ int registry_strcmp_null(const char *a, const char *b)
 	if (!b)
 		return 1;
 	return strcmp(a, b);
+}
+
+int registry_list_has(const char *list, const char *id, int ignore_case)
+{
+	size_t n = strlen(id);
+	while (list && *list) {
+		const char *nl = strchr(list, '\n');
+		size_t len = nl ? (size_t)(nl - list) : strlen(list);
+		if (len == n && !(ignore_case ? strncasecmp(list, id, n) : memcmp(list, id, n)))
+			return 1;
+		list = nl ? nl + 1 : NULL;
+	}
+	return 0;
 }
 
 /* The first difference between two arrays of n fields, as registry_strcmp_null() sees it. */

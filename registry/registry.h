@@ -159,6 +159,9 @@ int registry_record_equal(const registry_record *a, const registry_record *b);
 
 /* strcmp() where NULL sorts before every string. */
 int registry_strcmp_null(const char *a, const char *b);
+/* Non-zero when a '\n'-separated list of a record (REG_ASSIGNEE, REG_CONTACT; NULL is empty)
+ * holds id: exactly, or with ignore_case in any case of its letters. */
+int registry_list_has(const char *list, const char *id, int ignore_case);
 /* Orders people by id, then every field in registry_person_field order (NULL first): 0 only for
  * the same person with the same details. */
 int registry_person_cmp(const registry_person *a, const registry_person *b);

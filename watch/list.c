@@ -210,23 +210,10 @@ void watch_list_free(watch_list *w)
 
 /* ---- matching --------------------------------------------------------------------------- */
 
-/* Non-zero when the '\n'-separated list holds id. */
-static int list_has_id(const char *list, const char *id)
-{
-	size_t n = strlen(id);
-	while (list && *list) {
-		const char *nl = strchr(list, '\n');
-		size_t len = nl ? (size_t)(nl - list) : strlen(list);
-		if (len == n && !memcmp(list, id, n))
-			return 1;
-		list = nl ? nl + 1 : NULL;
-	}
-	return 0;
-}
-
 static int list_record_has_person(const registry_record *r, const char *id)
 {
-	return r && (list_has_id(r->f[REG_ASSIGNEE], id) || list_has_id(r->f[REG_CONTACT], id));
+	return r && (registry_list_has(r->f[REG_ASSIGNEE], id, 0) ||
+	             registry_list_has(r->f[REG_CONTACT], id, 0));
 }
 
 static int list_name_is(const registry_record *r, const char *name)

@@ -130,6 +130,26 @@ static void test_strcmp_null(void **state)
 	}
 }
 
+static void test_list_has(void **state)
+{
+	static const struct {
+		const char *list, *id;
+		int ignore_case, has;
+	} cases[] = {
+		{NULL, "a", 0, 0},           {"", "a", 0, 0},          {"a", "a", 0, 1},
+		{"ab\nb", "b", 0, 1},        {"ab\nb", "a", 0, 0},     {"a\nb\n", "b", 0, 1},
+		{"Jon_Postel", "jon_postel", 0, 0}, {"Jon_Postel", "jon_postel", 1, 1},
+		{"x\nJon_Postel", "JON_POSTEL", 1, 1}, {"Jon_Postel", "Jon", 1, 0},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		print_message("row %zu\n", i);
+		assert_int_equal(!!registry_list_has(cases[i].list, cases[i].id, cases[i].ignore_case),
+		                 cases[i].has);
+	}
+}
+
 typedef struct person_case {
 	const char *what;
 	registry_person a, b;
@@ -165,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_port_parse_length),
 		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_strcmp_null),
+		cmocka_unit_test(test_list_has),
 		cmocka_unit_test(test_person_cmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
