@@ -120,6 +120,7 @@ typedef enum cli_opt_kind {
 	CLI_OPT_DATE,    /* const char *: a date YYYY-MM-DD */
 	CLI_OPT_CALL,    /* parse(argument, value): IW_OK, or an error whose message says why */
 	CLI_OPT_HELP,    /* prints the command's usage on stdout; the command then exits 0 */
+	CLI_OPT_QUIET,   /* the global -q (ctx->quiet), listed to say what it silences here */
 } cli_opt_kind;
 
 typedef struct cli_option {
@@ -148,6 +149,7 @@ typedef struct cli_option {
 /* --format F into the cli_format `*var`, one of `formats` (1L << FORMAT_TEXT | ...). */
 #define CLI_OPTION_FORMAT(var, formats, help) \
 	{"format", 0, CLI_OPT_FORMAT, "F", help, var, formats, 0, NULL}
+#define CLI_OPTION_QUIET(help) {"quiet", 'q', CLI_OPT_QUIET, NULL, help, NULL, 0, 0, NULL}
 #define CLI_OPTION_HELP {"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL}
 #define CLI_OPTION_END {NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL}
 
@@ -268,7 +270,7 @@ int cli_parse_kinds(const char *arg, void *value);
 typedef struct cli_import {
 	cli_ctx *ctx;
 	store_import_opts opts; /* set by cli_import_init(); the caller may add its own rules */
-	int quiet;              /* nothing on stdout but errors (-q, given here or globally) */
+	int quiet;              /* nothing on stdout but errors (-q) */
 	int say;                /* a line on stdout for every document (the caller's choice) */
 	int progress;           /* "importing: N/TOTAL UNIT" on stderr, a terminal's */
 	const char *unit;       /* of the progress line: "documents", "versions" */
@@ -276,9 +278,9 @@ typedef struct cli_import {
 	struct timespec started;
 } cli_import;
 
-/* Readies a batch: the store's default rules (keep_raw off with no_raw), quiet with the global
- * -q, and the allocator for a loop of documents (ingest_tune_malloc()). */
-void cli_import_init(cli_import *im, cli_ctx *ctx, int quiet, int no_raw, const char *unit);
+/* Readies a batch: the store's default rules (keep_raw off with no_raw), quiet with -q, and
+ * the allocator for a loop of documents (ingest_tune_malloc()). */
+void cli_import_init(cli_import *im, cli_ctx *ctx, int no_raw, const char *unit);
 /* The batch holds `total` documents: starts the progress line's clock (shown unless quiet, on
  * a terminal). */
 void cli_import_start(cli_import *im, size_t total);

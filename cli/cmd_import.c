@@ -18,7 +18,7 @@ typedef struct import_when {
 
 static import_when import_observed;
 static const char *import_manifest_path;
-static int import_no_raw, import_force, import_quiet;
+static int import_no_raw, import_force;
 
 static int import_parse_time(const char *arg, void *value)
 {
@@ -39,7 +39,7 @@ static const cli_option import_options[] = {
 	CLI_OPTION_FLAG(0, "force", &import_force,
 	                "store documents that look implausible (future registry date,\n"
 	                "too many records or repeated records)"),
-	CLI_OPTION_FLAG('q', "quiet", &import_quiet, "print nothing but errors"),
+	CLI_OPTION_QUIET("print nothing but errors"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
@@ -179,7 +179,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 
 	memset(&import_observed, 0, sizeof(import_observed));
 	import_manifest_path = NULL;
-	import_no_raw = import_force = import_quiet = 0;
+	import_no_raw = import_force = 0;
 	if ((rc = cli_parse_options(&import_spec, ctx, argc, argv, &n)) != CLI_PARSED)
 		return rc;
 	if (import_manifest_path && (n > 0 || import_observed.given))
@@ -192,7 +192,7 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("%s: file name too long", cli_quote(argv[i]));
 	if (import_manifest_path && strlen(import_manifest_path) >= PATH_MAX)
 		return cli_usage_error("%s: file name too long", cli_quote(import_manifest_path));
-	cli_import_init(&im, ctx, import_quiet, import_no_raw, "documents");
+	cli_import_init(&im, ctx, import_no_raw, "documents");
 	im.opts.force = import_force;
 	if (import_manifest_path) {
 		im.say = ctx->verbose > 0;

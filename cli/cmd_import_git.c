@@ -9,7 +9,7 @@
 
 static cli_strings import_git_paths;
 static const char *import_git_ref;
-static int import_git_no_raw, import_git_quiet;
+static int import_git_no_raw;
 
 static const cli_option import_git_options[] = {
 	CLI_OPTION_LIST(0, "path", "FILE", &import_git_paths,
@@ -20,7 +20,7 @@ static const cli_option import_git_options[] = {
 	                  "the branch, tag or commit whose history to read (default: HEAD)"),
 	CLI_OPTION_FLAG(0, "no-raw", &import_git_no_raw,
 	                "do not keep the compressed original documents"),
-	CLI_OPTION_FLAG('q', "quiet", &import_git_quiet, "print nothing but errors"),
+	CLI_OPTION_QUIET("print nothing but errors"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
@@ -114,7 +114,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 
 	memset(&import_git_paths, 0, sizeof(import_git_paths));
 	import_git_ref = NULL;
-	import_git_no_raw = import_git_quiet = 0;
+	import_git_no_raw = 0;
 	rc = cli_parse_options(&import_git_spec, ctx, argc, argv, &n);
 	if (rc == CLI_PARSED && n > 1)
 		rc = cli_usage_error("one REPO at a time");
@@ -122,7 +122,7 @@ int cmd_import_git(cli_ctx *ctx, int argc, char **argv)
 		free((void *)import_git_paths.v);
 		return rc;
 	}
-	cli_import_init(&im, ctx, import_git_quiet, import_git_no_raw, "versions");
+	cli_import_init(&im, ctx, import_git_no_raw, "versions");
 	im.say = ctx->verbose > 0;
 	rc = import_git_paths.n
 		? gitsrc_open(&g, argv[1], import_git_ref, import_git_paths.v, import_git_paths.n)

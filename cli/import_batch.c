@@ -9,14 +9,14 @@
 #include "ingest/ingest.h"
 #include "common/banned.h"
 
-void cli_import_init(cli_import *im, cli_ctx *ctx, int quiet, int no_raw, const char *unit)
+void cli_import_init(cli_import *im, cli_ctx *ctx, int no_raw, const char *unit)
 {
 	memset(im, 0, sizeof(*im));
 	im->ctx = ctx;
 	store_import_opts_init(&im->opts);
 	if (no_raw)
 		im->opts.keep_raw = 0;
-	im->quiet = quiet || ctx->quiet;
+	im->quiet = ctx->quiet;
 	im->unit = unit;
 	ingest_tune_malloc();
 }

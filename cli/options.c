@@ -33,7 +33,8 @@ static int cli_global_long(const char *name, size_t len)
 
 static int cli_takes_value(const cli_option *o)
 {
-	return o->kind != CLI_OPT_FLAG && o->kind != CLI_OPT_COUNT && o->kind != CLI_OPT_HELP;
+	return o->kind != CLI_OPT_FLAG && o->kind != CLI_OPT_COUNT && o->kind != CLI_OPT_HELP &&
+	       o->kind != CLI_OPT_QUIET;
 }
 
 /* The option as messages name it: its long name when it has one. */
@@ -67,7 +68,8 @@ static int cli_parse_format_arg(const cli_option *o, const char *arg, const char
 }
 
 /* Stores arg (NULL for an option without a value) as o says. Returns EXIT_OK or EXIT_USAGE. */
-static int cli_apply(const cli_command_spec *spec, const cli_option *o, const char *arg)
+static int cli_apply(const cli_command_spec *spec, cli_ctx *ctx, const cli_option *o,
+                     const char *arg)
 {
 	char shown[64];
 	long v;
@@ -78,6 +80,9 @@ static int cli_apply(const cli_command_spec *spec, const cli_option *o, const ch
 		return EXIT_OK;
 	case CLI_OPT_COUNT:
 		(*(int *)o->value)++;
+		return EXIT_OK;
+	case CLI_OPT_QUIET:
+		ctx->quiet = 1;
 		return EXIT_OK;
 	case CLI_OPT_HELP:
 		cli_render_usage(spec, stdout);
@@ -167,7 +172,7 @@ static int cli_parse_long_opt(const cli_command_spec *spec, cli_ctx *ctx, int ar
 			return cli_usage_error("option %s needs a value", cli_quote(argv[*i]));
 		arg = argv[++*i];
 	}
-	return global ? cli_apply_global(ctx, global, arg) : cli_apply(spec, o, arg);
+	return global ? cli_apply_global(ctx, global, arg) : cli_apply(spec, ctx, o, arg);
 }
 
 /* A cluster of short options: "-q", "-qv", "-ofile", "-o file". */
@@ -189,15 +194,15 @@ static int cli_parse_short_opts(const cli_command_spec *spec, cli_ctx *ctx, int 
 			return cli_usage_error("unknown option '-%c'", *p);
 		}
 		if (!cli_takes_value(o)) {
-			if ((rc = cli_apply(spec, o, NULL)) != EXIT_OK)
+			if ((rc = cli_apply(spec, ctx, o, NULL)) != EXIT_OK)
 				return rc;
 			continue;
 		}
 		if (p[1])
-			return cli_apply(spec, o, p + 1);
+			return cli_apply(spec, ctx, o, p + 1);
 		if (*i + 1 >= argc)
 			return cli_usage_error("option '-%c' needs a value", *p);
-		return cli_apply(spec, o, argv[++*i]);
+		return cli_apply(spec, ctx, o, argv[++*i]);
 	}
 	return EXIT_OK;
 }

@@ -55,6 +55,7 @@ static completion_class completion_option_class(const cli_option *o)
 	case CLI_OPT_FLAG:
 	case CLI_OPT_COUNT:
 	case CLI_OPT_HELP:
+	case CLI_OPT_QUIET:
 	case CLI_OPT_END:
 		return COMPLETE_NONE;
 	case CLI_OPT_FORMAT:
