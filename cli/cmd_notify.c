@@ -74,7 +74,7 @@ int cmd_notify(cli_ctx *ctx, int argc, char **argv)
 			cli_error("%s", iw_error_last());
 			status = EXIT_NET;
 		}
-		notify_payload_clear(&sample);
+		store_notification_clear(&sample);
 	}
 	fetch_global_cleanup();
 	free((void *)notify_args.targets.v);

@@ -180,10 +180,8 @@ static void person_render(person_out *o, const store_person_version *pv, size_t 
 			iw_buf_add_json_str(b, r->f[REG_NAME]);
 			iw_buf_adds(b, ", \"protocol\": ");
 			iw_buf_add_json_str(b, r->f[REG_PROTOCOL]);
-			if (r->port == REGISTRY_NO_PORT)
-				iw_buf_adds(b, ", \"port\": null, \"port_end\": null");
-			else
-				iw_buf_printf(b, ", \"port\": %d, \"port_end\": %d", r->port, r->port_end);
+			iw_buf_adds(b, ", ");
+			registry_json_ports(b, r->port, r->port_end);
 			iw_buf_printf(b, ", \"roles\": [%s], \"from\": ", person_roles_json[sp[i].roles]);
 			store_json_snapshot(b, &o->snaps[sp[i].first_pos - 1]);
 			iw_buf_adds(b, ", \"to\": ");

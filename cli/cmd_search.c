@@ -84,10 +84,8 @@ static void search_json_hit(iw_buf *b, const store_search_hit *h, const store_sn
 	iw_buf_add_json_str(b, h->name);
 	iw_buf_adds(b, ", \"protocol\": ");
 	iw_buf_add_json_str(b, h->protocol);
-	if (h->port == REGISTRY_NO_PORT)
-		iw_buf_adds(b, ", \"port\": null, \"port_end\": null");
-	else
-		iw_buf_printf(b, ", \"port\": %d, \"port_end\": %d", h->port, h->port_end);
+	iw_buf_adds(b, ", ");
+	registry_json_ports(b, h->port, h->port_end);
 	iw_buf_adds(b, ", \"from\": ");
 	store_json_snapshot(b, from);
 	iw_buf_adds(b, ", \"to\": ");

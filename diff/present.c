@@ -255,11 +255,17 @@ int diff_pairs(const diff_result *r, diff_pair **out, size_t *n)
 
 /* ---- port index ------------------------------------------------------------------------- */
 
+/* A record with a number, and what the scan reads beside it. */
+typedef struct diff_port_slot {
+	const registry_record *rec;
+	int32_t maxend;  /* the largest port_end among this slot and the ones before it */
+	uint8_t status;  /* the status the record gives the ports it covers */
+} diff_port_slot;
+
+/* One allocation: the slots, by port then document order, follow the count. */
 struct diff_port_index {
-	const registry_record **recs; /* records with a number, by port then document order */
-	uint8_t *status;              /* the status each record gives the ports it covers */
-	int32_t *maxend;              /* maxend[i]: the largest port_end among recs[0..i] */
 	size_t n;
+	diff_port_slot v[];
 };
 
 static int diff_port_rec_cmp(const registry_record *a, const registry_record *b)
@@ -269,10 +275,9 @@ static int diff_port_rec_cmp(const registry_record *a, const registry_record *b)
 	return a < b ? -1 : a > b;
 }
 
-static int diff_port_rec_qcmp(const void *pa, const void *pb)
+static int diff_port_slot_qcmp(const void *pa, const void *pb)
 {
-	return diff_port_rec_cmp(*(const registry_record *const *)pa,
-	                         *(const registry_record *const *)pb);
+	return diff_port_rec_cmp(((const diff_port_slot *)pa)->rec, ((const diff_port_slot *)pb)->rec);
 }
 
 static uint8_t diff_kind_status(registry_kind k)
@@ -290,30 +295,24 @@ int diff_port_index_build(const registry_doc *doc, diff_port_index **out)
 	*out = NULL;
 	if (!doc)
 		return iw_error_set(IW_EINVAL, "diff_port_index_build: missing document");
-	ix = iw_calloc(1, sizeof(*ix));
-	if (doc->nrecords) {
-		ix->recs = iw_malloc(doc->nrecords * sizeof(*ix->recs));
-		for (i = 0; i < doc->nrecords; i++) {
-			const registry_record *r = &doc->records[i];
-			if (r->port == REGISTRY_NO_PORT)
-				continue;
-			if (n && sorted && diff_port_rec_cmp(ix->recs[n - 1], r) > 0)
-				sorted = 0;
-			ix->recs[n++] = r;
-		}
-		if (!sorted)
-			qsort(ix->recs, n, sizeof(*ix->recs), diff_port_rec_qcmp);
+	ix = iw_malloc(sizeof(*ix) + doc->nrecords * sizeof(ix->v[0]));
+	for (i = 0; i < doc->nrecords; i++) {
+		const registry_record *r = &doc->records[i];
+		if (r->port == REGISTRY_NO_PORT)
+			continue;
+		if (n && sorted && diff_port_rec_cmp(ix->v[n - 1].rec, r) > 0)
+			sorted = 0;
+		ix->v[n++].rec = r;
 	}
+	if (!sorted)
+		qsort(ix->v, n, sizeof(ix->v[0]), diff_port_slot_qcmp);
 	ix->n = n;
-	if (n) {
-		ix->status = iw_malloc(n);
-		ix->maxend = iw_malloc(n * sizeof(*ix->maxend));
-		for (i = 0; i < n; i++) {
-			ix->status[i] = diff_kind_status(registry_record_kind(ix->recs[i]));
-			ix->maxend[i] = ix->recs[i]->port_end;
-			if (i && ix->maxend[i - 1] > ix->maxend[i])
-				ix->maxend[i] = ix->maxend[i - 1];
-		}
+	for (i = 0; i < n; i++) {
+		diff_port_slot *sl = &ix->v[i];
+		sl->status = diff_kind_status(registry_record_kind(sl->rec));
+		sl->maxend = sl->rec->port_end;
+		if (i && ix->v[i - 1].maxend > sl->maxend)
+			sl->maxend = ix->v[i - 1].maxend;
 	}
 	*out = ix;
 	return IW_OK;
@@ -321,11 +320,6 @@ int diff_port_index_build(const registry_doc *doc, diff_port_index **out)
 
 void diff_port_index_free(diff_port_index *ix)
 {
-	if (!ix)
-		return;
-	free(ix->recs);
-	free(ix->status);
-	free(ix->maxend);
 	free(ix);
 }
 
@@ -343,18 +337,19 @@ static const registry_record *diff_port_index_scan(const diff_port_index *ix, in
 		return NULL;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ix->recs[mid]->port <= port)
+		if (ix->v[mid].rec->port <= port)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	while (lo-- > 0 && ix->maxend[lo] >= port) {
-		const registry_record *r = ix->recs[lo];
+	while (lo-- > 0 && ix->v[lo].maxend >= port) {
+		const diff_port_slot *sl = &ix->v[lo];
+		const registry_record *r = sl->rec;
 		if (r->port_end < port || !registry_record_covers_proto(r, p))
 			continue;
-		if (ix->status[lo] > *best)
-			*best = ix->status[lo];
-		if (want >= 0 && ix->status[lo] == want && (!found || r < found))
+		if (sl->status > *best)
+			*best = sl->status;
+		if (want >= 0 && sl->status == want && (!found || r < found))
 			found = r;
 	}
 	return found;

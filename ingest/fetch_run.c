@@ -299,9 +299,7 @@ static void run_queue_notifications(fetch_run *r, const report_changeset *cs)
 		                             "could not be queued", (long long)cs->to.id));
 	else
 		run_say(r, "%zu notification%s queued", n, n == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
-		notify_payload_clear(&v[i]);
-	free(v);
+	store_notifications_free(v, n);
 }
 
 /* Every queued notification that is due, this run's and earlier runs' failures alike. */

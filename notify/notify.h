@@ -53,14 +53,12 @@ int notify_target_check(const char *target, notify_kind *kind);
 char *notify_target_redact(const char *target);
 
 /* Builds the notification of cs for target: target, shown, content_type, headers and body
- * set (from_id and to_id from cs, created_at = now). Release with
- * store_notifications_free(n, 1) semantics: notify_payload_clear(). */
+ * set (from_id and to_id from cs, created_at = now). Release with store_notification_clear(). */
 int notify_build(const char *target, const report_changeset *cs, time_t now,
                  store_notification *n);
 /* The sample `ianawatch notify --test` sends: the same forms, with a made-up change set
  * (no database needed). */
 int notify_build_sample(const char *target, time_t now, store_notification *n);
-void notify_payload_clear(store_notification *n);
 
 /* ---- the config file ----------------------------------------------------------------------- */
 

@@ -1,6 +1,5 @@
 /* payload.c: what each kind of target receives for one change set, built once when queued. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,19 +20,6 @@ typedef struct notify_parts {
 	watch_severity highest;
 	int64_t to_id;
 } notify_parts;
-
-void notify_payload_clear(store_notification *n)
-{
-	if (!n)
-		return;
-	free(n->target);
-	free(n->shown);
-	free(n->content_type);
-	free(n->headers);
-	free(n->body);
-	free(n->last_error);
-	memset(n, 0, sizeof(*n));
-}
 
 /* Quoted-printable (RFC 2045): lines of at most 76 characters, so that no mail system
  * rewrites or cuts the long lines of a report. Lines end in LF: sendmail takes local mail
@@ -66,15 +52,20 @@ static void notify_qp(iw_buf *out, const char *s)
 		iw_buf_adds(out, "\n");
 }
 
-static int notify_form(const char *target, notify_kind kind, const notify_parts *p, time_t now,
+/* The notification of p in the form target's kind takes; n is emptied first. */
+static int notify_form(const char *target, const notify_parts *p, time_t now,
                        store_notification *n)
 {
 	static const char *const priority[WATCH_NSEVERITIES] = {"low", "default", "high"};
 	iw_buf b = IW_BUF_INIT(NOTIFY_PAYLOAD_CAP), h = IW_BUF_INIT(64 * 1024);
 	char date[64], host[256];
+	notify_kind kind;
 	struct tm tm;
 	int rc;
 
+	memset(n, 0, sizeof(*n));
+	if ((rc = notify_target_check(target, &kind)))
+		goto out;
 	switch (kind) {
 	case NOTIFY_WEBHOOK:
 		/* The diff object with the summary first: '{' "summary": ..., then the rest. */
@@ -127,7 +118,7 @@ out:
 	iw_buf_free(&b);
 	iw_buf_free(&h);
 	if (rc)
-		notify_payload_clear(n);
+		store_notification_clear(n);
 	return rc;
 }
 
@@ -137,12 +128,9 @@ int notify_build(const char *target, const report_changeset *cs, time_t now,
 	iw_buf sum = IW_BUF_INIT(4096), title = IW_BUF_INIT(4096), json = IW_BUF_INIT(NOTIFY_PAYLOAD_CAP),
 	       md = IW_BUF_INIT(NOTIFY_PAYLOAD_CAP), text = IW_BUF_INIT(NOTIFY_PAYLOAD_CAP);
 	notify_parts p;
-	notify_kind kind;
 	int rc;
 
 	memset(n, 0, sizeof(*n));
-	if ((rc = notify_target_check(target, &kind)))
-		return rc;
 	report_changeset_summary(&sum, cs);
 	iw_buf_printf(&title, "IANA registry changes %s -> %s (%s)", cs->from.registry_updated,
 	              cs->to.registry_updated, watch_severity_names[cs->highest]);
@@ -160,7 +148,7 @@ int notify_build(const char *target, const report_changeset *cs, time_t now,
 	p.text = text.data ? text.data : "";
 	p.highest = cs->highest;
 	p.to_id = cs->to.id;
-	if ((rc = notify_form(target, kind, &p, now, n)) == IW_OK) {
+	if ((rc = notify_form(target, &p, now, n)) == IW_OK) {
 		n->from_id = cs->from.id;
 		n->to_id = cs->to.id;
 	}
@@ -175,23 +163,17 @@ out:
 
 int notify_build_sample(const char *target, time_t now, store_notification *n)
 {
-	notify_parts p;
-	notify_kind kind;
-	int rc;
-
-	memset(n, 0, sizeof(*n));
-	if ((rc = notify_target_check(target, &kind)))
-		return rc;
-	memset(&p, 0, sizeof(p));
-	p.summary = "ianawatch test notification: this target works";
-	p.title = "ianawatch test notification";
-	p.json = "{\"test\": true, \"from\": null, \"to\": null,\n \"changes\": [],\n "
-	         "\"people\": []}\n";
-	p.markdown = "## ianawatch test notification\n\n"
-	             "This target works: changes to the IANA service-name and port-number "
-	             "registry will be sent here.\n";
-	p.text = "ianawatch test notification: this target works. Changes to the IANA "
-	         "service-name and port-number registry will be sent here.\n";
-	p.highest = WATCH_LOW;
-	return notify_form(target, kind, &p, now, n);
+	static const notify_parts sample = {
+		.summary = "ianawatch test notification: this target works",
+		.title = "ianawatch test notification",
+		.json = "{\"test\": true, \"from\": null, \"to\": null,\n \"changes\": [],\n "
+		        "\"people\": []}\n",
+		.markdown = "## ianawatch test notification\n\n"
+		            "This target works: changes to the IANA service-name and port-number "
+		            "registry will be sent here.\n",
+		.text = "ianawatch test notification: this target works. Changes to the IANA "
+		        "service-name and port-number registry will be sent here.\n",
+		.highest = WATCH_LOW,
+	};
+	return notify_form(target, &sample, now, n);
 }

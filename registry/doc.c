@@ -132,13 +132,13 @@ int registry_strcmp_null(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-int registry_list_has(const char *list, const char *id, int ignore_case)
+int registry_list_has(const char *list, const char *item, int ignore_case)
 {
-	size_t n = strlen(id);
+	size_t n = strlen(item);
 	while (list && *list) {
 		const char *nl = strchr(list, '\n');
 		size_t len = nl ? (size_t)(nl - list) : strlen(list);
-		if (len == n && !(ignore_case ? strncasecmp(list, id, n) : memcmp(list, id, n)))
+		if (len == n && !(ignore_case ? strncasecmp(list, item, n) : memcmp(list, item, n)))
 			return 1;
 		list = nl ? nl + 1 : NULL;
 	}

@@ -24,12 +24,13 @@ static void registry_json_list(iw_buf *out, const char *list)
 	iw_buf_addc(out, ']');
 }
 
-static void registry_json_port(iw_buf *out, int32_t v)
+int registry_json_ports(iw_buf *out, int32_t port, int32_t port_end)
 {
-	if (v == REGISTRY_NO_PORT)
-		iw_buf_adds(out, "null");
+	if (port == REGISTRY_NO_PORT)
+		iw_buf_adds(out, "\"port\": null, \"port_end\": null");
 	else
-		iw_buf_printf(out, "%d", (int)v);
+		iw_buf_printf(out, "\"port\": %d, \"port_end\": %d", (int)port, (int)port_end);
+	return iw_buf_error(out);
 }
 
 int registry_json_record(iw_buf *out, const registry_record *r)
@@ -41,10 +42,8 @@ int registry_json_record(iw_buf *out, const registry_record *r)
 	iw_buf_add_json_str(out, r->f[REG_NAME]);
 	iw_buf_adds(out, ", \"protocol\": ");
 	iw_buf_add_json_str(out, r->f[REG_PROTOCOL]);
-	iw_buf_adds(out, ", \"port\": ");
-	registry_json_port(out, r->port);
-	iw_buf_adds(out, ", \"port_end\": ");
-	registry_json_port(out, r->port_end);
+	iw_buf_adds(out, ", ");
+	registry_json_ports(out, r->port, r->port_end);
 	for (f = REG_DESCRIPTION; f < REG_NFIELDS; f++) {
 		iw_buf_printf(out, ", \"%s\": ", registry_field_names[f]);
 		if (registry_field_is_list((registry_field)f))

@@ -159,9 +159,9 @@ int registry_record_equal(const registry_record *a, const registry_record *b);
 
 /* strcmp() where NULL sorts before every string. */
 int registry_strcmp_null(const char *a, const char *b);
-/* Non-zero when a '\n'-separated list of a record (REG_ASSIGNEE, REG_CONTACT; NULL is empty)
- * holds id: exactly, or with ignore_case in any case of its letters. */
-int registry_list_has(const char *list, const char *id, int ignore_case);
+/* 1 when the '\n'-separated list (assignee, contact; NULL is empty) holds item, compared
+ * exactly or, with ignore_case, as ASCII without case; else 0. */
+int registry_list_has(const char *list, const char *item, int ignore_case);
 /* Orders people by id, then every field in registry_person_field order (NULL first): 0 only for
  * the same person with the same details. */
 int registry_person_cmp(const registry_person *a, const registry_person *b);
@@ -205,6 +205,9 @@ struct iw_buf;
  * form of a record in every JSON output (diff, history, show, export). Returns
  * iw_buf_error(out). */
 int registry_json_record(struct iw_buf *out, const registry_record *r);
+/* `"port": P, "port_end": E`, both null for a record without port (REGISTRY_NO_PORT): the form
+ * of a port range in every JSON output. Returns iw_buf_error(out). */
+int registry_json_ports(struct iw_buf *out, int32_t port, int32_t port_end);
 /* "Name (Org)" of person `id` looked up in doc, then in fallback (either may be NULL); the
  * name alone without org, the org without name, the id itself when unknown. Plain text. */
 int registry_person_label(struct iw_buf *out, const registry_doc *doc,

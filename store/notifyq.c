@@ -162,18 +162,25 @@ int store_notify_failed(store *s, int64_t id, int attempts, time_t next_at, cons
 	return store_transaction(s, notifyq_write, &u);
 }
 
+void store_notification_clear(store_notification *n)
+{
+	if (!n)
+		return;
+	free(n->target);
+	free(n->shown);
+	free(n->content_type);
+	free(n->headers);
+	free(n->body);
+	free(n->last_error);
+	memset(n, 0, sizeof(*n));
+}
+
 void store_notifications_free(store_notification *v, size_t n)
 {
 	size_t i;
 	if (!v)
 		return;
-	for (i = 0; i < n; i++) {
-		free(v[i].target);
-		free(v[i].shown);
-		free(v[i].content_type);
-		free(v[i].headers);
-		free(v[i].body);
-		free(v[i].last_error);
-	}
+	for (i = 0; i < n; i++)
+		store_notification_clear(&v[i]);
 	free(v);
 }

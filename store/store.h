@@ -382,6 +382,9 @@ int store_notify_remove(store *s, int64_t id);
 /* A failed try: attempts, the next try time and the error (written as given). */
 int store_notify_failed(store *s, int64_t id, int attempts, time_t next_at, const char *error);
 void store_notifications_free(store_notification *v, size_t n);
+/* Frees what one notification owns and zeroes it (one built outside a list: notify_build()).
+ * Accepts NULL. */
+void store_notification_clear(store_notification *n);
 
 /* ---- verification (check.c; issue: hardening) -------------------------------------------- */
 

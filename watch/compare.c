@@ -446,19 +446,11 @@ static void cmp_json_rec_name(iw_buf *b, const char *key, const registry_record 
 		return;
 	}
 	iw_buf_adds(b, "{\"name\": ");
-	if (e->f[REG_NAME])
-		iw_buf_add_json_str(b, e->f[REG_NAME]);
-	else
-		iw_buf_adds(b, "null");
-	if (e->port == REGISTRY_NO_PORT)
-		iw_buf_adds(b, ", \"port\": null, \"port_end\": null");
-	else
-		iw_buf_printf(b, ", \"port\": %d, \"port_end\": %d", e->port, e->port_end);
+	iw_buf_add_json_str(b, e->f[REG_NAME]);
+	iw_buf_adds(b, ", ");
+	registry_json_ports(b, e->port, e->port_end);
 	iw_buf_adds(b, ", \"description\": ");
-	if (e->f[REG_DESCRIPTION])
-		iw_buf_add_json_str(b, e->f[REG_DESCRIPTION]);
-	else
-		iw_buf_adds(b, "null");
+	iw_buf_add_json_str(b, e->f[REG_DESCRIPTION]);
 	iw_buf_adds(b, "}");
 }
 
@@ -502,20 +494,14 @@ int watch_compare_render(iw_buf *b, const watch_compare_result *r, const char *f
 			iw_buf_adds(b, ", \"name\": ");
 			iw_buf_add_json_str(b, f->name);
 			iw_buf_adds(b, ", \"alias_of\": ");
-			if (f->alias_of)
-				iw_buf_add_json_str(b, f->alias_of);
-			else
-				iw_buf_adds(b, "null");
+			iw_buf_add_json_str(b, f->alias_of);
 			iw_buf_printf(b, ", \"port\": %d, \"protocol\": \"%s\", \"status\": \"%s\"", f->port,
 			              f->protocol, registry_status_names[f->status]);
 			cmp_json_rec_name(b, "port_entry", f->port_entry);
 			cmp_json_rec_name(b, "name_entry", f->name_entry);
 			cmp_json_rec_name(b, "was", f->was);
 			iw_buf_adds(b, ", \"deassigned_on\": ");
-			if (f->since[0])
-				iw_buf_printf(b, "\"%s\"", f->since);
-			else
-				iw_buf_adds(b, "null");
+			iw_buf_add_json_str(b, f->since[0] ? f->since : NULL);
 			iw_buf_adds(b, ", \"message\": ");
 			iw_buf_reset(&d);
 			cmp_detail(&d, f);

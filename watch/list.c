@@ -22,9 +22,9 @@ int watch_severity_parse(const char *s, watch_severity *out)
 	                    s ? s : "");
 }
 
-static watch_item *list_add(watch_list *w, size_t *alloc)
+static watch_item *list_add(watch_list *w)
 {
-	IW_GROW(w->v, w->n, *alloc, 64);
+	w->v = watch_arena_items(w->arena, w->n, sizeof(*w->v));
 	memset(&w->v[w->n], 0, sizeof(w->v[0]));
 	return &w->v[w->n++];
 }
@@ -72,8 +72,7 @@ static void list_file_warn(void *arg, const char *file, unsigned line, const cha
 }
 
 /* file:PATH: every entry of the services file becomes a port item and a name item. */
-static int list_add_file(watch_list *w, size_t *alloc, const char *listname, const char *path,
-                         unsigned line)
+static int list_add_file(watch_list *w, const char *listname, const char *path, unsigned line)
 {
 	watch_services *f = NULL;
 	char *full = NULL, *first = NULL;
@@ -96,12 +95,12 @@ static int list_add_file(watch_list *w, size_t *alloc, const char *listname, con
 	w->arena->subs = iw_realloc(w->arena->subs, (w->arena->nsubs + 1) * sizeof(*w->arena->subs));
 	w->arena->subs[w->arena->nsubs++] = f;
 	for (i = 0; i < f->n; i++) {
-		watch_item *it = list_add(w, alloc);
+		watch_item *it = list_add(w);
 		it->kind = WATCH_ITEM_PORTS;
 		it->port_lo = it->port_hi = f->v[i].port;
 		it->proto = f->v[i].proto;
 		it->line = line;
-		it = list_add(w, alloc);
+		it = list_add(w);
 		it->kind = WATCH_ITEM_NAME;
 		it->text = f->v[i].name;
 		it->line = line;
@@ -109,21 +108,18 @@ static int list_add_file(watch_list *w, size_t *alloc, const char *listname, con
 	return IW_OK;
 }
 
-int watch_list_parse(const char *data, size_t len, const char *name, watch_list **out)
+/* Parses the text of a, which the result then owns. */
+static int list_parse(watch_arena *a, const char *name, watch_list **out)
 {
 	watch_list *w = iw_calloc(1, sizeof(*w));
-	size_t alloc = 0;
 	char *p, *end;
 	unsigned line = 0;
 	int rc = IW_OK;
 
 	*out = NULL;
-	w->arena = iw_calloc(1, sizeof(*w->arena));
-	w->arena->text = iw_malloc(len + 1);
-	memcpy(w->arena->text, data, len);
-	w->arena->text[len] = '\0';
-	p = w->arena->text;
-	end = p + len;
+	w->arena = a;
+	p = a->text;
+	end = p + a->len;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end, *hash, *s, *e;
@@ -152,11 +148,11 @@ int watch_list_parse(const char *data, size_t len, const char *name, watch_list 
 				rc = iw_error_set(IW_EINVAL, "file: needs a path");
 				goto bad;
 			}
-			if ((rc = list_add_file(w, &alloc, name, s + 5, line)))
+			if ((rc = list_add_file(w, name, s + 5, line)))
 				goto bad;
 			continue;
 		}
-		it = list_add(w, &alloc);
+		it = list_add(w);
 		it->line = line;
 		if (!strncmp(s, "person:", 7)) {
 			it->kind = WATCH_ITEM_PERSON;
@@ -186,24 +182,25 @@ bad:
 	return rc;
 }
 
+int watch_list_parse(const char *data, size_t len, const char *name, watch_list **out)
+{
+	return list_parse(watch_arena_new(data, len), name, out);
+}
+
 int watch_list_read(const char *path, watch_list **out)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
+	watch_arena *a;
 	int rc;
 	*out = NULL;
-	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+	if ((rc = watch_arena_read(path, &a)))
 		return rc;
-	rc = watch_list_parse((const char *)data, len, path, out);
-	free(data);
-	return rc;
+	return list_parse(a, path, out);
 }
 
 void watch_list_free(watch_list *w)
 {
 	if (!w)
 		return;
-	free(w->v);
 	watch_arena_free(w->arena);
 	free(w);
 }
@@ -221,8 +218,9 @@ static int list_name_is(const registry_record *r, const char *name)
 	return r && r->f[REG_NAME] && !strcasecmp(r->f[REG_NAME], name);
 }
 
-static int list_item_matches(const watch_item *it, const diff_change *c)
+static int list_item_matches(const watch_item *it, const void *arg)
 {
+	const diff_change *c = arg;
 	switch (it->kind) {
 	case WATCH_ITEM_PORTS:
 		if (c->port == REGISTRY_NO_PORT || c->port > it->port_hi || c->port_end < it->port_lo)
@@ -239,26 +237,33 @@ static int list_item_matches(const watch_item *it, const diff_change *c)
 	return 0;
 }
 
-int watch_change_matches(const watch_list *w, const diff_change *c)
+static int list_item_is_person(const watch_item *it, const void *arg)
+{
+	const diff_person_change *c = arg;
+	return it->kind == WATCH_ITEM_PERSON && !strcmp(it->text, c->id);
+}
+
+/* Non-zero when some item of w matches x; a NULL list watches everything. */
+static int list_any(const watch_list *w, int (*match)(const watch_item *, const void *),
+                    const void *x)
 {
 	size_t i;
 	if (!w)
 		return 1;
 	for (i = 0; i < w->n; i++)
-		if (list_item_matches(&w->v[i], c))
+		if (match(&w->v[i], x))
 			return 1;
 	return 0;
 }
 
+int watch_change_matches(const watch_list *w, const diff_change *c)
+{
+	return list_any(w, list_item_matches, c);
+}
+
 int watch_person_change_matches(const watch_list *w, const diff_person_change *c)
 {
-	size_t i;
-	if (!w)
-		return 1;
-	for (i = 0; i < w->n; i++)
-		if (w->v[i].kind == WATCH_ITEM_PERSON && !strcmp(w->v[i].text, c->id))
-			return 1;
-	return 0;
+	return list_any(w, list_item_is_person, c);
 }
 
 /* ---- severity ------------------------------------------------------------------------------ */

@@ -8,12 +8,42 @@
 #include "watch_int.h"
 #include "common/banned.h"
 
+watch_arena *watch_arena_new(const char *data, size_t len)
+{
+	watch_arena *a = iw_calloc(1, sizeof(*a));
+	a->text = iw_malloc(len + 1);
+	memcpy(a->text, data, len);
+	a->text[len] = '\0';
+	a->len = len;
+	return a;
+}
+
+int watch_arena_read(const char *path, watch_arena **out)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc;
+	*out = NULL;
+	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+		return rc;
+	*out = iw_calloc(1, sizeof(**out));
+	(*out)->text = (char *)data;
+	(*out)->len = len;
+	return IW_OK;
+}
+
+void *watch_arena_items(watch_arena *a, size_t n, size_t size)
+{
+	return a->items = iw_grow(a->items, n, &a->items_alloc, 64, size);
+}
+
 void watch_arena_free(watch_arena *a)
 {
 	size_t i;
 	if (!a)
 		return;
 	free(a->text);
+	free(a->items);
 	free(a->aliases);
 	for (i = 0; i < a->nsubs; i++)
 		watch_services_free(a->subs[i]);
@@ -125,28 +155,26 @@ static watch_services_format services_detect(const char *data, size_t len)
 	return freq > other ? WATCH_FORMAT_NMAP : WATCH_FORMAT_SERVICES;
 }
 
-int watch_services_parse(const char *data, size_t len, const char *name, watch_warn_fn warn,
-                         void *arg, watch_services **out)
+/* Parses the text of a, which the result then owns. */
+static int services_parse(watch_arena *a, const char *name, watch_warn_fn warn, void *arg,
+                          watch_services **out)
 {
 	watch_services *f = iw_calloc(1, sizeof(*f));
-	size_t alloc = 0, *alias_start = NULL, *alias_count = NULL, i;
+	size_t i, k;
 	char *p, *end;
 	unsigned line = 0;
 
 	*out = NULL;
-	f->arena = iw_calloc(1, sizeof(*f->arena));
-	f->arena->text = iw_malloc(len + 1);
-	memcpy(f->arena->text, data, len);
-	f->arena->text[len] = '\0';
-	f->format = services_detect(data, len);
-	p = f->arena->text;
-	end = p + len;
+	f->arena = a;
+	f->format = services_detect(a->text, a->len);
+	p = a->text;
+	end = p + a->len;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end;
 		char *fld[64], *proto;
 		int32_t port;
-		size_t nf, k;
+		size_t nf;
 		int pi;
 		watch_service *sv;
 
@@ -194,12 +222,7 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 			if (!strcmp(fld[0], "unknown"))
 				continue;
 		}
-		if (f->n == alloc) {
-			alloc = alloc ? alloc * 2 : 256;
-			f->v = iw_realloc(f->v, alloc * sizeof(*f->v));
-			alias_start = iw_realloc(alias_start, alloc * sizeof(*alias_start));
-			alias_count = iw_realloc(alias_count, alloc * sizeof(*alias_count));
-		}
+		f->v = watch_arena_items(a, f->n, sizeof(*f->v));
 		sv = &f->v[f->n];
 		memset(sv, 0, sizeof(*sv));
 		sv->name = fld[0];
@@ -207,50 +230,45 @@ int watch_services_parse(const char *data, size_t len, const char *name, watch_w
 		sv->proto = pi;
 		sv->port = port;
 		sv->line = line;
-		alias_start[f->n] = f->arena->naliases;
-		alias_count[f->n] = 0;
 		if (f->format == WATCH_FORMAT_SERVICES) {
 			for (k = 2; k < nf && k < 64; k++) {
 				if (!services_name_ok(fld[k]))
 					continue;
-				watch_arena *a = f->arena;
 				IW_GROW(a->aliases, a->naliases, a->aliases_alloc, 256);
 				a->aliases[a->naliases++] = fld[k];
-				alias_count[f->n]++;
+				sv->naliases++;
 			}
 		}
 		f->n++;
 	}
-	/* Aliases point into one array that grew meanwhile: attach them now. */
-	for (i = 0; i < f->n; i++) {
-		f->v[i].naliases = alias_count[i];
-		f->v[i].aliases = alias_count[i] ? f->arena->aliases + alias_start[i] : NULL;
-	}
-	free(alias_start);
-	free(alias_count);
+	/* Aliases point into one array that grew meanwhile, each entry's after the one before:
+	 * attach them now. */
+	for (i = 0, k = 0; i < f->n; k += f->v[i++].naliases)
+		f->v[i].aliases = f->v[i].naliases ? a->aliases + k : NULL;
 	*out = f;
 	return IW_OK;
 }
 
+int watch_services_parse(const char *data, size_t len, const char *name, watch_warn_fn warn,
+                         void *arg, watch_services **out)
+{
+	return services_parse(watch_arena_new(data, len), name, warn, arg, out);
+}
+
 int watch_services_read(const char *path, watch_warn_fn warn, void *arg, watch_services **out)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
+	watch_arena *a;
 	int rc;
 	*out = NULL;
-	if ((rc = iw_read_file(path, WATCH_MAX_FILE, &data, &len)))
+	if ((rc = watch_arena_read(path, &a)))
 		return rc;
-	rc = watch_services_parse((const char *)data, len,
-	                          strcmp(path, "-") ? path : "(standard input)", warn, arg, out);
-	free(data);
-	return rc;
+	return services_parse(a, strcmp(path, "-") ? path : "(standard input)", warn, arg, out);
 }
 
 void watch_services_free(watch_services *f)
 {
 	if (!f)
 		return;
-	free(f->v);
 	watch_arena_free(f->arena);
 	free(f);
 }

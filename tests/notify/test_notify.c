@@ -81,16 +81,16 @@ static void test_samples(void **state)
 	assert_true(strncmp((const char *)n.body, "{\"summary\": \"ianawatch test notification", 40) == 0);
 	assert_non_null(strstr((const char *)n.body, "\"changes\": []"));
 	assert_null(n.headers);
-	notify_payload_clear(&n);
+	store_notification_clear(&n);
 
 	assert_int_equal(notify_build_sample("slack+https://h.example/x", 0, &n), IW_OK);
 	assert_true(strncmp((const char *)n.body, "{\"text\": \"## ianawatch test notification\\n", 41) == 0);
-	notify_payload_clear(&n);
+	store_notification_clear(&n);
 
 	assert_int_equal(notify_build_sample("ntfy+https://h.example/topic", 0, &n), IW_OK);
 	assert_string_equal(n.headers, "Title: ianawatch test notification\nPriority: low\n"
 	                               "Tags: ianawatch\n");
-	notify_payload_clear(&n);
+	store_notification_clear(&n);
 
 	/* 1970-01-02 00:00:00 UTC */
 	assert_int_equal(notify_build_sample("mailto:ops@example.org", 86400, &n), IW_OK);
@@ -103,7 +103,7 @@ static void test_samples(void **state)
 		line = *p == '\n' ? 0 : line + 1;
 		assert_true(line <= 76);
 	}
-	notify_payload_clear(&n);
+	store_notification_clear(&n);
 
 	assert_int_equal(notify_build_sample("gopher://x/", 0, &n), IW_EINVAL);
 	iw_error_clear();

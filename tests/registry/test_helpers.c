@@ -130,23 +130,58 @@ static void test_strcmp_null(void **state)
 	}
 }
 
+typedef struct list_has_case {
+	const char *list, *item;
+	int ignore_case, want;
+} list_has_case;
+
 static void test_list_has(void **state)
 {
-	static const struct {
-		const char *list, *id;
-		int ignore_case, has;
-	} cases[] = {
-		{NULL, "a", 0, 0},           {"", "a", 0, 0},          {"a", "a", 0, 1},
-		{"ab\nb", "b", 0, 1},        {"ab\nb", "a", 0, 0},     {"a\nb\n", "b", 0, 1},
-		{"Jon_Postel", "jon_postel", 0, 0}, {"Jon_Postel", "jon_postel", 1, 1},
-		{"x\nJon_Postel", "JON_POSTEL", 1, 1}, {"Jon_Postel", "Jon", 1, 0},
+	static const list_has_case cases[] = {
+		{NULL, "a", 0, 0},
+		{"", "a", 0, 0},
+		{"Bernie_Volz", "Bernie_Volz", 0, 1},
+		{"IESG\nBernie_Volz", "Bernie_Volz", 0, 1},
+		{"Bernie_Volz\nIESG", "Bernie_Volz", 0, 1},
+		{"Bernie_Volz\nIESG", "IESG", 0, 1},
+		{"bernie_volz", "Bernie_Volz", 0, 0},
+		{"bernie_volz", "Bernie_Volz", 1, 1},
+		{"Bernie_Volz2", "Bernie_Volz", 1, 0},
+		{"Bernie", "Bernie_Volz", 0, 0},
+		{"IESG\n", "", 0, 0},
+		{"a\n\nb", "b", 0, 1},
 	};
 	size_t i;
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		print_message("row %zu\n", i);
-		assert_int_equal(!!registry_list_has(cases[i].list, cases[i].id, cases[i].ignore_case),
-		                 cases[i].has);
+		assert_int_equal(!!registry_list_has(cases[i].list, cases[i].item, cases[i].ignore_case),
+		                 cases[i].want);
+	}
+}
+
+typedef struct json_ports_case {
+	int32_t port, port_end;
+	const char *want;
+} json_ports_case;
+
+static void test_json_ports(void **state)
+{
+	static const json_ports_case cases[] = {
+		{REGISTRY_NO_PORT, REGISTRY_NO_PORT, "\"port\": null, \"port_end\": null"},
+		{0, 0, "\"port\": 0, \"port_end\": 0"},
+		{443, 443, "\"port\": 443, \"port_end\": 443"},
+		{3000, 3100, "\"port\": 3000, \"port_end\": 3100"},
+		{REGISTRY_PORT_MAX, REGISTRY_PORT_MAX, "\"port\": 65535, \"port_end\": 65535"},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		iw_buf b = IW_BUF_INIT(1024);
+		print_message("row %zu\n", i);
+		assert_int_equal(registry_json_ports(&b, cases[i].port, cases[i].port_end), IW_OK);
+		assert_string_equal(b.data, cases[i].want);
+		iw_buf_free(&b);
 	}
 }
 
@@ -186,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_strcmp_null),
 		cmocka_unit_test(test_list_has),
+		cmocka_unit_test(test_json_ports),
 		cmocka_unit_test(test_person_cmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
