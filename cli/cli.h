@@ -59,6 +59,16 @@ int cli_open_store(cli_ctx *ctx, int flags);
  * frees the list (store_snapshots_free()); on an error nothing is left open or allocated. */
 int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n);
 
+/* A query command's answer, rendered into out from the stored snapshots (oldest first: index
+ * pos - 1) inside one read of ctx->st. Returns IW_OK, setting *status when the exit status is
+ * not EXIT_OK, or a library code with its message set. */
+typedef int (*cli_query_fn)(cli_ctx *ctx, const store_snapshot *snaps, size_t nsnaps,
+                            iw_buf *out, void *arg, int *status);
+/* The path of every query command: opens the store read-only, lists the snapshots in one read
+ * (cli_read_snapshots()), runs `run` with an output buffer capped at `cap`, ends the read, then
+ * prints the answer or the error (cli_finish()). Returns the exit status. */
+int cli_query(cli_ctx *ctx, size_t cap, cli_query_fn run, void *arg);
+
 /* The command being run, as `ianawatch --help` spells it ("import-git"); NULL before one is
  * chosen. main() sets it; every message names it. */
 extern const char *cli_command_name;
