@@ -303,7 +303,8 @@ int cli_import_fail(cli_import *im, int code);
 void cli_import_known(cli_import *im, const char *shown, int64_t id);
 /* Stores one document (ingest_document(), ctx->st opened then): source is recorded, shown names
  * it in messages. Counts it, says so when im->say, and reports a failure (cli_import_fail()).
- * Returns IW_OK or the library code; *parsed tells a bad document (0) from a failing store. */
+ * Returns IW_OK or the library code; *parsed (unless NULL) tells a bad document (0) from a
+ * failing store. */
 int cli_import_document(cli_import *im, const unsigned char *data, size_t len, time_t observed,
                         const char *source, const char *shown, int *parsed);
 /* "NAME: N new snapshots, N already stored, N failed" then `more` (unless quiet). */

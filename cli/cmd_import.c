@@ -66,7 +66,7 @@ static int import_one(cli_import *im, const char *path, time_t observed)
 {
 	iw_input in;
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
-	int rc, parsed;
+	int rc;
 
 	/* Over the size cap, a file cannot be a registry document: the status fetch gives a body
 	 * over the same cap (iw_input_read() fails with IW_ENOMEM only at the cap). */
@@ -75,7 +75,7 @@ static int import_one(cli_import *im, const char *path, time_t observed)
 			rc = iw_error_prefix(IW_EPARSE, "document too large");
 		cli_import_fail(im, rc);
 	} else {
-		rc = cli_import_document(im, in.data, in.len, observed, path, shown, &parsed);
+		rc = cli_import_document(im, in.data, in.len, observed, path, shown, NULL);
 	}
 	iw_input_free(&in);
 	return rc;

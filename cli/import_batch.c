@@ -69,7 +69,8 @@ int cli_import_document(cli_import *im, const unsigned char *data, size_t len, t
 	im->opts.observed_at = observed;
 	im->opts.source = source;
 	rc = ingest_document(&im->ctx->st, im->ctx->db_path, &im->opts, data, len, shown, &doc, &res);
-	*parsed = doc != NULL;
+	if (parsed)
+		*parsed = doc != NULL;
 	if (rc) {
 		cli_import_fail(im, rc);
 	} else if (!res.created) {
