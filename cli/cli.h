@@ -10,6 +10,7 @@
 #define IANAWATCH_CLI_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "common/common.h"
 #include "reports/reports.h"
@@ -57,6 +58,16 @@ int cli_open_store(cli_ctx *ctx, int flags);
  * pos - 1); a database without any is IW_ENOTFOUND. On IW_OK the caller ends the read and
  * frees the list (store_snapshots_free()); on an error nothing is left open or allocated. */
 int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n);
+
+/* A query command's answer, rendered into out from the stored snapshots (oldest first: index
+ * pos - 1) inside one read of ctx->st. Returns IW_OK, setting *status when the exit status is
+ * not EXIT_OK, or a library code with its message set. */
+typedef int (*cli_query_fn)(cli_ctx *ctx, const store_snapshot *snaps, size_t nsnaps,
+                            iw_buf *out, void *arg, int *status);
+/* The path of every query command: opens the store read-only, lists the snapshots in one read
+ * (cli_read_snapshots()), runs `run` with an output buffer capped at `cap`, ends the read, then
+ * prints the answer or the error (cli_finish()). Returns the exit status. */
+int cli_query(cli_ctx *ctx, size_t cap, cli_query_fn run, void *arg);
 
 /* The command being run, as `ianawatch --help` spells it ("import-git"); NULL before one is
  * chosen. main() sets it; every message names it. */
@@ -119,6 +130,7 @@ typedef enum cli_opt_kind {
 	CLI_OPT_DATE,    /* const char *: a date YYYY-MM-DD */
 	CLI_OPT_CALL,    /* parse(argument, value): IW_OK, or an error whose message says why */
 	CLI_OPT_HELP,    /* prints the command's usage on stdout; the command then exits 0 */
+	CLI_OPT_QUIET,   /* the global -q (ctx->quiet), listed to say what it silences here */
 } cli_opt_kind;
 
 typedef struct cli_option {
@@ -147,6 +159,7 @@ typedef struct cli_option {
 /* --format F into the cli_format `*var`, one of `formats` (1L << FORMAT_TEXT | ...). */
 #define CLI_OPTION_FORMAT(var, formats, help) \
 	{"format", 0, CLI_OPT_FORMAT, "F", help, var, formats, 0, NULL}
+#define CLI_OPTION_QUIET(help) {"quiet", 'q', CLI_OPT_QUIET, NULL, help, NULL, 0, 0, NULL}
 #define CLI_OPTION_HELP {"help", 'h', CLI_OPT_HELP, NULL, "print this help", NULL, 0, 0, NULL}
 #define CLI_OPTION_END {NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL}
 
@@ -165,18 +178,26 @@ typedef struct cli_command_spec {
 	const char *description; /* paragraphs, wrapped */
 	const cli_option *options; /* ends with a CLI_OPT_END entry */
 	const char *epilogue;    /* after the options; may be NULL */
+	/* The operands, which cli_parse_options() counts once the options are read. With
+	 * `missing` set, at least one is needed, and `missing` is the usage error without any.
+	 * At most max_operands (CLI_ANY_OPERANDS: no limit): the first one too many is the usage
+	 * error "unexpected argument 'X'", followed by " (extra_hint)" when that is set. */
+	const char *missing;
+	int max_operands;
+	const char *extra_hint;
 } cli_command_spec;
+#define CLI_ANY_OPERANDS (-1)
 
 /* Parses argv (argv[0] is the command name) against spec, GNU style: options may stand
  * before, between or after operands; `--opt=value` and `--opt value`, `-x value`; `--`
  * ends the options. The global options --db PATH, -v/--verbose and -q/--quiet are accepted
  * here too (into ctx) unless the command's table has its own. The operands are left in
- * argv[1..*nops], in order. Every error is one line, "ianawatch COMMAND: ...".
- * Returns CLI_PARSED to go on, CLI_HELPED when --help was printed (the command returns
- * EXIT_OK), or EXIT_USAGE. Nothing is opened or written here: commands validate their
- * operands too before they open the database. */
+ * argv[1..*nops], in order, and their number is checked against the spec's. Every error is
+ * one line, "ianawatch COMMAND: ...". Returns CLI_PARSED to go on, else the exit status the
+ * command returns at once: EXIT_OK when --help was printed, or EXIT_USAGE. Nothing is
+ * opened or written here: commands validate their operands too before they open the
+ * database. */
 #define CLI_PARSED (-1)
-#define CLI_HELPED (-2)
 int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char **argv,
                       int *nops);
 
@@ -207,14 +228,20 @@ int cli_watch_load(cli_watch *w);
 const report_watch *cli_watch_get(const cli_watch *w);
 void cli_watch_free(cli_watch *w);
 #define CLI_WATCH_OPTIONS(w)                                                                  \
-	{"watch", 0, CLI_OPT_CALL, "FILE",                                                      \
-	 "only changes touching an item of the watch list FILE (ports,\n"                       \
-	 "ranges, names, person:ID, file:SERVICES; see ianawatch(1))",                           \
-	 (w), 0, 0, cli_watch_parse_file},                                                     \
-	{"min-severity", 0, CLI_OPT_CALL, "S",                                                  \
-	 "only changes of severity S or above: low, medium, high; with\n"                      \
-	 "--watch or this, every change shows its severity",                                   \
-	 (w), 0, 0, cli_watch_parse_severity}
+	CLI_OPTION_CALL(0, "watch", "FILE", w, cli_watch_parse_file,                               \
+	                "only changes touching an item of the watch list FILE (ports,\n"          \
+	                "ranges, names, person:ID, file:SERVICES; see ianawatch(1))"),              \
+	CLI_OPTION_CALL(0, "min-severity", "S", w, cli_watch_parse_severity,                       \
+	                "only changes of severity S or above: low, medium, high; with\n"          \
+	                "--watch or this, every change shows its severity")
+
+/* --kind K,... into a diff_filter (diff/diff.h), shared by diff and log: a CLI_OPT_CALL parser
+ * (diff_filter_parse_kinds()) and its option row. */
+int cli_parse_kinds(const char *arg, void *value);
+#define CLI_OPTION_KINDS(filter)                                                              \
+	CLI_OPTION_CALL(0, "kind", "K,...", filter, cli_parse_kinds,                               \
+	                "only these kinds: moved, renamed, assigned, deassigned, added,\n"        \
+	                "removed, modified, status (people: added, removed, modified)")
 
 /* Every command's interface (defined in its cmd_NAME.c; ianawatch-net links them all). */
 #define CLI_DECLARE_SPEC(name, summary) const cli_command_spec *cli_spec_##name(void);
@@ -247,6 +274,41 @@ void cli_watch_free(cli_watch *w);
 	X(report, "write the HTML site, Atom feed, Markdown and JSON reports") \
 	X(status, "when the last check, change and failure happened") \
 	X(check, "verify the database against the stored documents")
+
+/* ---- import and import-git: one batch of documents (cli/import_batch.c) ------------------ */
+
+typedef struct cli_import {
+	cli_ctx *ctx;
+	store_import_opts opts; /* set by cli_import_init(); the caller may add its own rules */
+	int quiet;              /* nothing on stdout but errors (-q) */
+	int say;                /* a line on stdout for every document (the caller's choice) */
+	int progress;           /* "importing: N/TOTAL UNIT" on stderr, a terminal's */
+	const char *unit;       /* of the progress line: "documents", "versions" */
+	size_t stored, known, failed, done, total;
+	struct timespec started;
+} cli_import;
+
+/* Readies a batch: the store's default rules (keep_raw off with no_raw), quiet with -q, and
+ * the allocator for a loop of documents (ingest_tune_malloc()). */
+void cli_import_init(cli_import *im, cli_ctx *ctx, int no_raw, const char *unit);
+/* The batch holds `total` documents: starts the progress line's clock (shown unless quiet, on
+ * a terminal). */
+void cli_import_start(cli_import *im, size_t total);
+/* One more document done: the progress line, if any, moves on. */
+void cli_import_step(cli_import *im);
+/* Counts a document that failed and reports code's message (on a line of its own, below the
+ * progress line). Returns the exit status for code. */
+int cli_import_fail(cli_import *im, int code);
+/* Counts a document whose content is stored already, as snapshot id (shown when im->say). */
+void cli_import_known(cli_import *im, const char *shown, int64_t id);
+/* Stores one document (ingest_document(), ctx->st opened then): source is recorded, shown names
+ * it in messages. Counts it, says so when im->say, and reports a failure (cli_import_fail()).
+ * Returns IW_OK or the library code; *parsed (unless NULL) tells a bad document (0) from a
+ * failing store. */
+int cli_import_document(cli_import *im, const unsigned char *data, size_t len, time_t observed,
+                        const char *source, const char *shown, int *parsed);
+/* "NAME: N new snapshots, N already stored, N failed" then `more` (unless quiet). */
+void cli_import_summary(const cli_import *im, const char *name, const char *more);
 
 /* libxml2 (with ICU), libcurl and libgit2 bring ~45 shared libraries that take longer to load
  * than a `history` query takes to answer. So, as git runs git-remote-https, the commands that

@@ -22,6 +22,7 @@ static const cli_command_spec cat_spec = {
 	"Exit status: 0 written; 2 a bad command line or output that could not be written; 4 no\n"
 	"such snapshot, or it has no original document; the other statuses of ianawatch(1) for\n"
 	"database failures (5 also when the archive does not match its SHA-256).",
+	"no SNAPSHOT to write", CLI_ANY_OPERANDS, NULL, /* more than one: a message of its own */
 };
 
 CLI_DEFINE_SPEC(cat, cat_spec)
@@ -34,9 +35,7 @@ int cmd_cat(cli_ctx *ctx, int argc, char **argv)
 	int n, rc;
 
 	if ((rc = cli_parse_options(&cat_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("no SNAPSHOT to write");
+		return rc;
 	if (n > 1)
 		return cli_usage_error("one SNAPSHOT at a time");
 	if (strlen(argv[1]) > 4 * CLI_QUOTE_MAX)

@@ -6,13 +6,12 @@
 #include "common/banned.h"
 
 static long check_sample;
-static int check_quiet;
 
 static const cli_option check_options[] = {
 	CLI_OPTION_LONG(0, "sample", "N", &check_sample, 1, 1000000000L,
 	                "reconstruct only N snapshots, spread evenly and always with the newest\n"
 	                "(default: every snapshot stored with its document)"),
-	CLI_OPTION_FLAG('q', "quiet", &check_quiet, "print nothing when all is well"),
+	CLI_OPTION_QUIET("print nothing when all is well"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
@@ -28,6 +27,7 @@ static const cli_command_spec check_spec = {
 	check_options,
 	"Exit status: 0 no problem; 2 a bad command line or output that could not be written;\n"
 	"4 no database; 5 a problem was found, or the database is unusable.",
+	NULL, 0, NULL,
 };
 
 CLI_DEFINE_SPEC(check, check_spec)
@@ -44,17 +44,14 @@ int cmd_check(cli_ctx *ctx, int argc, char **argv)
 	int n, rc;
 
 	check_sample = 0;
-	check_quiet = 0;
 	if ((rc = cli_parse_options(&check_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	if ((rc = cli_open_store(ctx, STORE_READONLY)) != EXIT_OK)
 		return rc;
 	rc = store_check(ctx->st, (size_t)check_sample, check_print, NULL, &res);
 	if (rc)
 		return cli_fail(rc);
-	if (!check_quiet && !ctx->quiet) {
+	if (!ctx->quiet) {
 		if (res.compared < res.snapshots)
 			printf("ok: %zu of %zu snapshots checked", res.compared, res.snapshots);
 		else

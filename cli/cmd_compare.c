@@ -45,6 +45,7 @@ static const cli_command_spec compare_spec = {
 	"Exit status: 0 the file agrees with the registry; 1 there are findings; 2 a bad command\n"
 	"line or an unreadable FILE; 4 DATE is before the first snapshot or the database holds\n"
 	"no snapshot; the other statuses of ianawatch(1) for database failures.",
+	"give a services file", 1, NULL,
 };
 
 CLI_DEFINE_SPEC(compare, compare_spec)
@@ -85,11 +86,7 @@ int cmd_compare(cli_ctx *ctx, int argc, char **argv)
 	compare_at = compare_port = NULL;
 	compare_missing = 0;
 	if ((rc = cli_parse_options(&compare_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give a services file");
-	if (n > 1)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[2]));
+		return rc;
 	path = argv[1];
 	o.missing = compare_missing;
 	format = compare_format;

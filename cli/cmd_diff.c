@@ -15,33 +15,24 @@ static cli_format diff_format;
 static diff_filter diff_args_filter;
 static cli_watch diff_watch;
 
-static int diff_parse_kinds(const char *arg, void *value)
-{
-	return diff_filter_parse_kinds(value, arg);
-}
-
 static int diff_parse_ports(const char *arg, void *value)
 {
 	return diff_filter_parse_ports(value, arg);
 }
 
 static const cli_option diff_options[] = {
-	{"format", 0, CLI_OPT_FORMAT, "F", "text (default; nothing when nothing changed), json, markdown",
-	 &diff_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
-	{"kind", 0, CLI_OPT_CALL, "K,...",
-	 "only these kinds: moved, renamed, assigned, deassigned, added,\n"
-	 "removed, modified, status (people: added, removed, modified)",
-	 &diff_args_filter, 0, 0, diff_parse_kinds},
-	{"protocol", 0, CLI_OPT_STRING, "P",
-	 "only changes on protocol P (records without protocol cover all)",
-	 &diff_args_filter.protocol, 0, 0, NULL},
-	{"port", 0, CLI_OPT_CALL, "N|N-M", "only changes on these ports", &diff_args_filter, 0, 0,
-	 diff_parse_ports},
-	{"name", 0, CLI_OPT_STRING, "NAME", "only changes of this service name",
-	 &diff_args_filter.name, 0, 0, NULL},
+	CLI_OPTION_FORMAT(&diff_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN,
+	                  "text (default; nothing when nothing changed), json, markdown"),
+	CLI_OPTION_KINDS(&diff_args_filter),
+	CLI_OPTION_STRING(0, "protocol", "P", &diff_args_filter.protocol,
+	                  "only changes on protocol P (records without protocol cover all)"),
+	CLI_OPTION_CALL(0, "port", "N|N-M", &diff_args_filter, diff_parse_ports,
+	                "only changes on these ports"),
+	CLI_OPTION_STRING(0, "name", "NAME", &diff_args_filter.name,
+	                  "only changes of this service name"),
 	CLI_WATCH_OPTIONS(&diff_watch),
 	CLI_OPTION_HELP,
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec diff_spec = {
@@ -58,12 +49,10 @@ static const cli_command_spec diff_spec = {
 	"written); also 4 when FROM or TO names no snapshot, and the other statuses of\n"
 	"ianawatch(1) for database failures. With --watch or --min-severity, only the changes\n"
 	"kept count, and each shows its severity.",
+	NULL, CLI_ANY_OPERANDS, NULL, /* more than two: a message of its own */
 };
 
-const cli_command_spec *cli_spec_diff(void)
-{
-	return &diff_spec;
-}
+CLI_DEFINE_SPEC(diff, diff_spec)
 
 /* Resolves spec and loads the snapshot's metadata. */
 static int cmd_diff_snapshot(store *st, const char *spec, const char *what,
@@ -155,7 +144,7 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 	diff_filter_init(&diff_args_filter);
 	cli_watch_init(&diff_watch);
 	if ((rc = cli_parse_options(&diff_spec, ctx, argc, argv, &nargs)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	if (nargs > 2)
 		return cli_usage_error("too many operands (expected [FROM [TO]])");
 	for (i = 1; i <= nargs; i++)

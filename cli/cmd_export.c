@@ -34,6 +34,7 @@ static const cli_command_spec export_spec = {
 	"Exit status: 0 written; 2 a bad command line or output that could not be written; 4 DATE\n"
 	"is before the first snapshot, or the database holds no snapshot; the other statuses of\n"
 	"ianawatch(1) for database failures.",
+	NULL, 0, NULL,
 };
 
 CLI_DEFINE_SPEC(export, export_spec)
@@ -55,9 +56,7 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
 	export_format = FORMAT_TEXT; /* none of the allowed ones: --format is required */
 	export_at = NULL;
 	if ((rc = cli_parse_options(&export_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	if (export_format == FORMAT_TEXT)
 		return cli_usage_error("--format services, csv or json is required");
 	fmt = export_format;

@@ -144,6 +144,7 @@ static const cli_command_spec fetch_spec = {
 	"one wait, Retry-After included, default 60000), IANAWATCH_LOCK_WAIT_MS (default 10000);\n"
 	"IANAWATCH_CONFIG (the config file), SENDMAIL (default /usr/sbin/sendmail),\n"
 	"IANAWATCH_NOTIFY_TIMEOUT_MS (one notification try, default 30000).",
+	NULL, 0, "the URL goes after --url",
 };
 
 CLI_DEFINE_SPEC(fetch, fetch_spec)
@@ -235,10 +236,7 @@ int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
 	fetch_args.url = FETCH_DEFAULT_URL;
 	fetch_args.format = FORMAT_TEXT;
 	if ((rc = cli_parse_options(&fetch_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s (the URL goes after --url)",
-		                       cli_quote(argv[1]));
+		return rc;
 	if ((status = fetch_configure(&r.io, &cfg))) {
 		notify_config_clear(&cfg);
 		free((void *)fetch_args.notify.v);

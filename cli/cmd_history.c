@@ -45,6 +45,7 @@ static const cli_command_spec history_spec = {
 	"49152-65535 are the registry's Dynamic/Private range, never assigned), no snapshot holds\n"
 	"the name, or the database holds no snapshot; the other statuses of\n"
 	"ianawatch(1) for database failures.",
+	"give a port, a range N-M or a service name", 1, NULL,
 };
 
 CLI_DEFINE_SPEC(history, history_spec)
@@ -100,11 +101,7 @@ int cmd_history(cli_ctx *ctx, int argc, char **argv)
 
 	history_format = FORMAT_TEXT;
 	if ((rc = cli_parse_options(&history_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give a port, a range N-M or a service name");
-	if (n > 1)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[2]));
+		return rc;
 	if (strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
 		return cli_usage_error("%s is too long for a port or a service name", cli_quote(argv[1]));
 	if (history_parse_target(argv[1], HISTORY_ALLOW_RANGE, &q))

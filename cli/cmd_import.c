@@ -6,10 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
-#include "ingest/ingest.h"
 #include "common/banned.h"
 
 /* --observed-at: parsed while the command line is read, so a bad one stops the run early. */
@@ -20,7 +18,7 @@ typedef struct import_when {
 
 static import_when import_observed;
 static const char *import_manifest_path;
-static int import_no_raw, import_force, import_quiet;
+static int import_no_raw, import_force;
 
 static int import_parse_time(const char *arg, void *value)
 {
@@ -41,7 +39,7 @@ static const cli_option import_options[] = {
 	CLI_OPTION_FLAG(0, "force", &import_force,
 	                "store documents that look implausible (future registry date,\n"
 	                "too many records or repeated records)"),
-	CLI_OPTION_FLAG('q', "quiet", &import_quiet, "print nothing but errors"),
+	CLI_OPTION_QUIET("print nothing but errors"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
@@ -58,36 +56,15 @@ static const cli_command_spec import_spec = {
 	"that cannot be read; 3 a document that is no valid registry (the others are still\n"
 	"imported); 8 refused as implausible (see --force); 5 and 6 for database failures. With\n"
 	"several documents, the status of the first failure.",
+	NULL, CLI_ANY_OPERANDS, NULL, /* FILE..., or none with --manifest */
 };
 
 CLI_DEFINE_SPEC(import, import_spec)
 
-typedef struct import_state {
-	cli_ctx *ctx;
-	store_import_opts opts;
-	int quiet, progress;
-	size_t stored, known, failed, done, total;
-	time_t started;
-} import_state;
-
-static void import_progress(import_state *st)
-{
-	double secs = difftime(time(NULL), st->started);
-	if (!st->progress)
-		return;
-	fprintf(stderr, "\rimporting: %zu/%zu documents, %.1f/s   ", st->done, st->total,
-	        secs > 0 ? (double)st->done / secs : 0.0);
-	if (st->done == st->total)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
 /* Imports one file; errors are reported here so a batch can go on with the next file. */
-static int import_one(import_state *st, const char *path, time_t observed, int say)
+static int import_one(cli_import *im, const char *path, time_t observed)
 {
 	iw_input in;
-	registry_doc *doc = NULL;
-	store_import_result res;
 	const char *shown = strcmp(path, "-") ? path : "<stdin>";
 	int rc;
 
@@ -96,30 +73,10 @@ static int import_one(import_state *st, const char *path, time_t observed, int s
 	if ((rc = iw_input_read(&in, path, REGISTRY_MAX_DOC_SIZE))) {
 		if (rc == IW_ENOMEM)
 			rc = iw_error_prefix(IW_EPARSE, "document too large");
-		goto out;
-	}
-	st->opts.observed_at = observed;
-	st->opts.source = path;
-	if ((rc = ingest_document(&st->ctx->st, st->ctx->db_path, &st->opts, in.data, in.len, shown, &doc, &res)))
-		goto out;
-	if (res.created) {
-		st->stored++;
-		if (say)
-			printf("%s: stored as snapshot %lld (registry %s, %zu records)\n", shown,
-			       (long long)res.snapshot_id, doc->updated, doc->nrecords);
+		cli_import_fail(im, rc);
 	} else {
-		st->known++;
-		if (say)
-			printf("%s: already stored as snapshot %lld\n", shown, (long long)res.snapshot_id);
+		rc = cli_import_document(im, in.data, in.len, observed, path, shown, NULL);
 	}
-out:
-	if (rc) {
-		st->failed++;
-		if (st->progress)
-			fputc('\n', stderr);
-		cli_fail(rc);
-	}
-	registry_doc_free(doc);
 	iw_input_free(&in);
 	return rc;
 }
@@ -139,12 +96,18 @@ static int import_manifest_line(char *line, char **path, char **when)
 	return 0;
 }
 
-static int import_manifest(import_state *st, const char *manifest)
+/* A document the manifest lists. */
+typedef struct import_entry {
+	char *path;
+	time_t observed;
+} import_entry;
+
+static int import_manifest(cli_import *im, const char *manifest)
 {
 	unsigned char *text = NULL;
 	size_t len = 0, lineno = 0, nlines = 0;
-	char *dir = NULL, *p, *slash, **paths = NULL;
-	time_t *times = NULL;
+	char *dir = NULL, *p, *slash;
+	import_entry *v = NULL;
 	int rc, worst = EXIT_OK;
 
 	if ((rc = iw_read_file(manifest, 64u * 1024 * 1024, &text, &len)))
@@ -175,19 +138,17 @@ static int import_manifest(import_state *st, const char *manifest)
 				worst = EXIT_USAGE;
 				goto out;
 			}
-			paths = iw_realloc(paths, (nlines + 1) * sizeof(*paths));
-			times = iw_realloc(times, (nlines + 1) * sizeof(*times));
-			paths[nlines] = path[0] == '/' ? iw_strdup(path) : iw_asprintf("%s%s", dir, path);
-			times[nlines++] = t;
+			v = iw_realloc(v, (nlines + 1) * sizeof(*v));
+			v[nlines].path = path[0] == '/' ? iw_strdup(path) : iw_asprintf("%s%s", dir, path);
+			v[nlines++].observed = t;
 		}
 	next:
 		p = nl ? nl + 1 : NULL;
 	}
-	st->total = nlines;
+	cli_import_start(im, nlines);
 	for (size_t i = 0; i < nlines; i++) {
-		int rc1 = import_one(st, paths[i], times[i], st->ctx->verbose > 0);
-		st->done++;
-		import_progress(st);
+		int rc1 = import_one(im, v[i].path, v[i].observed);
+		cli_import_step(im);
 		if (rc1 != IW_OK && worst == EXIT_OK)
 			worst = cli_exit_for(rc1);
 		/* A bad document is skipped; a failing database fails every later one too. */
@@ -200,14 +161,11 @@ static int import_manifest(import_state *st, const char *manifest)
 			malloc_trim(0);
 #endif
 	}
-	if (!st->quiet)
-		printf("%s: %zu new snapshots, %zu already stored, %zu failed\n", manifest, st->stored,
-		       st->known, st->failed);
+	cli_import_summary(im, manifest, "");
 out:
 	for (size_t i = 0; i < nlines; i++)
-		free(paths[i]);
-	free(paths);
-	free(times);
+		free(v[i].path);
+	free(v);
 	free(dir);
 	free(text);
 	return worst;
@@ -215,15 +173,15 @@ out:
 
 int cmd_import(cli_ctx *ctx, int argc, char **argv)
 {
-	import_state st;
+	cli_import im;
 	time_t when;
 	int i, n, rc, worst = EXIT_OK;
 
 	memset(&import_observed, 0, sizeof(import_observed));
 	import_manifest_path = NULL;
-	import_no_raw = import_force = import_quiet = 0;
+	import_no_raw = import_force = 0;
 	if ((rc = cli_parse_options(&import_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	if (import_manifest_path && (n > 0 || import_observed.given))
 		return cli_usage_error("--manifest takes no FILE and no --observed-at");
 	if (!import_manifest_path && n < 1)
@@ -234,22 +192,16 @@ int cmd_import(cli_ctx *ctx, int argc, char **argv)
 			return cli_usage_error("%s: file name too long", cli_quote(argv[i]));
 	if (import_manifest_path && strlen(import_manifest_path) >= PATH_MAX)
 		return cli_usage_error("%s: file name too long", cli_quote(import_manifest_path));
-	memset(&st, 0, sizeof(st));
-	st.ctx = ctx;
-	store_import_opts_init(&st.opts);
-	if (import_no_raw)
-		st.opts.keep_raw = 0;
-	st.opts.force = import_force;
-	st.quiet = import_quiet || ctx->quiet;
-	ingest_tune_malloc();
-	st.started = time(NULL);
-	st.progress = !st.quiet && isatty(STDERR_FILENO);
-	if (import_manifest_path)
-		return import_manifest(&st, import_manifest_path);
-	st.progress = 0;
+	cli_import_init(&im, ctx, import_no_raw, "documents");
+	im.opts.force = import_force;
+	if (import_manifest_path) {
+		im.say = ctx->verbose > 0;
+		return import_manifest(&im, import_manifest_path);
+	}
+	im.say = !im.quiet;
 	when = import_observed.given ? import_observed.at : iw_now();
 	for (i = 1; i <= n; i++) {
-		rc = import_one(&st, argv[i], when, !st.quiet);
+		rc = import_one(&im, argv[i], when);
 		if (rc != IW_OK && worst == EXIT_OK)
 			worst = cli_exit_for(rc);
 	}

@@ -21,11 +21,6 @@ static int log_reverse;
 /* --port's protocol, kept here: diff_filter borrows it. */
 static char log_proto[8];
 
-static int log_parse_kinds(const char *arg, void *value)
-{
-	return diff_filter_parse_kinds(value, arg);
-}
-
 /* N, N-M, optionally /PROTO (tcp, udp, sctp, dccp, any case). */
 static int log_parse_ports(const char *arg, void *value)
 {
@@ -47,38 +42,30 @@ static int log_parse_ports(const char *arg, void *value)
 }
 
 static const cli_option log_options[] = {
-	{"since", 0, CLI_OPT_STRING, "DATE",
-	 "change sets whose newer snapshot's registry date is on or after DATE:\n"
-	 "YYYY, YYYY-MM, YYYY-MM-DD, or Nd, Nm, Ny (days, months, years ago)",
-	 &log_since, 0, 0, NULL},
-	{"until", 0, CLI_OPT_STRING, "DATE",
-	 "... on or before DATE (YYYY: through December 31, YYYY-MM: the month's end)",
-	 &log_until, 0, 0, NULL},
-	{"kind", 0, CLI_OPT_CALL, "K,...",
-	 "only these kinds: moved, renamed, assigned, deassigned, added,\n"
-	 "removed, modified, status (people: added, removed, modified)",
-	 &log_filter, 0, 0, log_parse_kinds},
-	{"port", 0, CLI_OPT_CALL, "N[-M][/PROTO]", "only changes on these ports (and protocol)",
-	 &log_filter, 0, 0, log_parse_ports},
-	{"name", 0, CLI_OPT_STRING, "NAME", "only changes of this service name (any case)",
-	 &log_filter.name, 0, 0, NULL},
-	{"person", 0, CLI_OPT_STRING, "WHO",
-	 "only changes of entries WHO is assignee or contact of, and of WHO's\n"
-	 "own record; WHO is a person id or name, any case",
-	 &log_person, 0, 0, NULL},
-	{"grep", 0, CLI_OPT_STRING, "TEXT",
-	 "only changes of entries whose name, description or notes contain TEXT\n"
-	 "(any case)",
-	 &log_grep, 0, 0, NULL},
+	CLI_OPTION_STRING(0, "since", "DATE", &log_since,
+	                  "change sets whose newer snapshot's registry date is on or after DATE:\n"
+	                  "YYYY, YYYY-MM, YYYY-MM-DD, or Nd, Nm, Ny (days, months, years ago)"),
+	CLI_OPTION_STRING(0, "until", "DATE", &log_until,
+	                  "... on or before DATE (YYYY: through December 31, YYYY-MM: the month's end)"),
+	CLI_OPTION_KINDS(&log_filter),
+	CLI_OPTION_CALL(0, "port", "N[-M][/PROTO]", &log_filter, log_parse_ports,
+	                "only changes on these ports (and protocol)"),
+	CLI_OPTION_STRING(0, "name", "NAME", &log_filter.name,
+	                  "only changes of this service name (any case)"),
+	CLI_OPTION_STRING(0, "person", "WHO", &log_person,
+	                  "only changes of entries WHO is assignee or contact of, and of WHO's\n"
+	                  "own record; WHO is a person id or name, any case"),
+	CLI_OPTION_STRING(0, "grep", "TEXT", &log_grep,
+	                  "only changes of entries whose name, description or notes contain TEXT\n"
+	                  "(any case)"),
 	CLI_WATCH_OPTIONS(&log_watch),
-	{"reverse", 0, CLI_OPT_FLAG, NULL, "oldest first", &log_reverse, 0, 0, NULL},
-	{"format", 0, CLI_OPT_FORMAT, "F",
-	 "text (default), markdown, or json: {\"snapshots\": N, \"change_sets\":\n"
-	 "[CHANGES, ...]}, each CHANGES exactly what `diff FROM TO --format json`\n"
-	 "prints for that pair",
-	 &log_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN, 0, NULL},
+	CLI_OPTION_FLAG(0, "reverse", &log_reverse, "oldest first"),
+	CLI_OPTION_FORMAT(&log_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON | 1L << FORMAT_MARKDOWN,
+	                  "text (default), markdown, or json: {\"snapshots\": N, \"change_sets\":\n"
+	                  "[CHANGES, ...]}, each CHANGES exactly what `diff FROM TO --format json`\n"
+	                  "prints for that pair"),
 	CLI_OPTION_HELP,
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec log_spec = {
@@ -97,12 +84,10 @@ static const cli_command_spec log_spec = {
 	"newest snapshot also says on stderr where the history ends); 2 a bad command line or\n"
 	"output that could not be written; 4 the database holds no snapshot; the other statuses\n"
 	"of ianawatch(1) for database failures.",
+	NULL, CLI_ANY_OPERANDS, NULL, /* any: a message of its own */
 };
 
-const cli_command_spec *cli_spec_log(void)
-{
-	return &log_spec;
-}
+CLI_DEFINE_SPEC(log, log_spec)
 
 static int log_days_in_month(int y, int m)
 {
@@ -215,7 +200,7 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 	memset(&nw, 0, sizeof(nw));
 	memset(&o, 0, sizeof(o));
 	if ((rc = cli_parse_options(&log_spec, ctx, argc, argv, &nargs)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	if (nargs)
 		return cli_usage_error("unexpected operand %s", cli_quote(argv[1]));
 	if (log_since && (rc = log_parse_date("since", log_since, 0, since)))

@@ -38,6 +38,7 @@ static const cli_command_spec notify_spec = {
 	"Environment: SENDMAIL (default /usr/sbin/sendmail), IANAWATCH_NOTIFY_TIMEOUT_MS.\n"
 	"Exit status: 0 every sample was delivered; 2 bad command line; 7 a delivery failed\n"
 	"(said on stderr).",
+	NULL, 0, "targets go after --test",
 };
 
 CLI_DEFINE_SPEC(notify, notify_spec)
@@ -51,14 +52,10 @@ int cmd_notify(cli_ctx *ctx, int argc, char **argv)
 	memset(&notify_args, 0, sizeof(notify_args));
 	if ((rc = cli_parse_options(&notify_spec, ctx, argc, argv, &n)) != CLI_PARSED) {
 		free((void *)notify_args.targets.v);
-		return rc == CLI_HELPED ? EXIT_OK : rc;
+		return rc;
 	}
-	if (n > 0 || notify_args.targets.n == 0) {
-		free((void *)notify_args.targets.v);
-		return n > 0 ? cli_usage_error("unexpected argument %s (targets go after --test)",
-		                               cli_quote(argv[1]))
-		             : cli_usage_error("nothing to do: give --test TARGET");
-	}
+	if (notify_args.targets.n == 0)
+		return cli_usage_error("nothing to do: give --test TARGET");
 	notify_opts_init(&o);
 	if (notify_args.timeout_ms)
 		o.timeout_ms = notify_args.timeout_ms;

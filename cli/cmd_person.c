@@ -35,6 +35,7 @@ static const cli_command_spec person_spec = {
 	"Exit status: 0 done; 2 a bad command line or output that could not be written; 4 no\n"
 	"such person (with up to three suggestions) or the database holds no snapshot; the\n"
 	"other statuses of ianawatch(1) for database failures.",
+	"give a person id or name", 1, "quote a name with spaces",
 };
 
 CLI_DEFINE_SPEC(person, person_spec)
@@ -115,7 +116,7 @@ static size_t person_spans(const store_version_list *vl, const char *pid, person
 }
 
 typedef struct person_out {
-	iw_buf b;
+	iw_buf *b;
 	cli_format format;
 	const store_snapshot *snaps;
 	size_t nsnaps;
@@ -131,7 +132,7 @@ static void person_span_text(person_out *o, int64_t first, int64_t last)
 	char span[64];
 	snprintf(span, sizeof(span), "%s .. %s", o->snaps[first - 1].registry_updated,
 	         (size_t)last == o->nsnaps ? "now" : o->snaps[last - 1].registry_updated);
-	iw_buf_printf(&o->b, "  %-24s  ", span);
+	iw_buf_printf(o->b, "  %-24s  ", span);
 }
 
 static void person_entry_label(iw_buf *b, const registry_record *r)
@@ -150,10 +151,10 @@ static void person_entry_label(iw_buf *b, const registry_record *r)
 	}
 }
 
-static void person_render(person_out *o, const store_person_version *pv, size_t npv,
+static void person_render(person_out *o, const store_version *pv, size_t npv,
                           const person_span *sp, size_t nsp)
 {
-	iw_buf *b = &o->b;
+	iw_buf *b = o->b;
 	size_t i;
 	int f;
 
@@ -236,52 +237,34 @@ static int person_not_found(store *st, const char *who)
 		iw_buf_addc(&m, '?');
 	}
 	store_suggestions_free(sugg, n);
-	cli_error("%s", iw_buf_error(&m) ? "no such person" : m.data);
+	rc = iw_error_set(IW_ENOTFOUND, "%s", iw_buf_error(&m) ? "no such person" : m.data);
 	iw_buf_free(&m);
-	rc = EXIT_NOTFOUND;
 	return rc;
 }
 
-int cmd_person(cli_ctx *ctx, int argc, char **argv)
+/* Every person matching `who` (a cli_query_fn). */
+static int person_query(cli_ctx *ctx, const store_snapshot *snaps, size_t nsnaps, iw_buf *out,
+                        void *arg, int *status)
 {
-	store_person_list pl = {0};
-	store_snapshot *snaps = NULL;
-	size_t nsnaps = 0, i, j;
+	const char *who = arg;
+	store_version_list pl = {0};
 	person_out o;
-	int n, rc, began = 0;
+	size_t i, j;
+	int rc;
 
-	person_format = FORMAT_TEXT;
-	if ((rc = cli_parse_options(&person_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give a person id or name");
-	if (n > 1)
-		return cli_usage_error("unexpected argument %s (quote a name with spaces)",
-		                       cli_quote(argv[2]));
-	if (!argv[1][0] || strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
-		return cli_usage_error("%s is no person id or name", cli_quote(argv[1]));
-	if ((rc = cli_open_store(ctx, STORE_READONLY)))
-		return rc;
+	(void)status;
 	memset(&o, 0, sizeof(o));
+	o.b = out;
 	o.format = person_format;
-	iw_buf_init(&o.b, PERSON_OUTPUT_CAP);
-	if ((rc = cli_read_snapshots(ctx, &snaps, &nsnaps)))
-		goto out;
-	began = 1;
 	o.snaps = snaps;
 	o.nsnaps = nsnaps;
-	rc = store_person_versions(ctx->st, argv[1], &pl);
-	if (rc == IW_ENOTFOUND) {
-		rc = person_not_found(ctx->st, argv[1]);
-		store_read_end(ctx->st);
-		store_snapshots_free(snaps, nsnaps);
-		iw_buf_free(&o.b);
-		return rc;
-	}
+	rc = store_person_versions(ctx->st, who, &pl);
+	if (rc == IW_ENOTFOUND)
+		return person_not_found(ctx->st, who);
 	if (rc)
-		goto out;
+		return rc;
 	if (o.format == FORMAT_JSON)
-		iw_buf_printf(&o.b, "{\"snapshots\": %zu, \"people\": [", nsnaps);
+		iw_buf_printf(out, "{\"snapshots\": %zu, \"people\": [", nsnaps);
 	for (i = 0; i < pl.n && !rc; i = j) {
 		store_version_list vl = {0};
 		person_span *sp = NULL;
@@ -296,13 +279,19 @@ int cmd_person(cli_ctx *ctx, int argc, char **argv)
 		store_version_list_free(&vl);
 	}
 	if (!rc && o.format == FORMAT_JSON)
-		iw_buf_adds(&o.b, "\n]}\n");
-out:
-	if (began)
-		store_read_end(ctx->st);
-	rc = cli_finish(rc, &o.b, EXIT_OK);
-	store_person_list_free(&pl);
-	store_snapshots_free(snaps, nsnaps);
-	iw_buf_free(&o.b);
+		iw_buf_adds(out, "\n]}\n");
+	store_version_list_free(&pl);
 	return rc;
+}
+
+int cmd_person(cli_ctx *ctx, int argc, char **argv)
+{
+	int n, rc;
+
+	person_format = FORMAT_TEXT;
+	if ((rc = cli_parse_options(&person_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc;
+	if (!argv[1][0] || strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
+		return cli_usage_error("%s is no person id or name", cli_quote(argv[1]));
+	return cli_query(ctx, PERSON_OUTPUT_CAP, person_query, argv[1]);
 }

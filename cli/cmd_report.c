@@ -15,22 +15,20 @@ static int report_incremental;
 static cli_watch report_watch_args;
 
 static const cli_option report_options[] = {
-	{"out", 'o', CLI_OPT_STRING, "DIR", "where to write (default: reports/ next to the database)",
-	 &report_out, 0, 0, NULL},
-	{"since", 0, CLI_OPT_DATE, "DATE",
-	 "only change sets whose registry date is DATE (YYYY-MM-DD)\n"
-	 "or later", &report_since, 0, 0,
-	 NULL},
-	{"incremental", 0, CLI_OPT_FLAG, NULL,
-	 "reuse what an earlier run wrote into DIR: only change sets new since\n"
-	 "then (or whose files are missing) are computed and written, with the\n"
-	 "pages of the ports they touched, then the index, feed, changes.json\n"
-	 "and search index; nothing at all when nothing is new\n"
-	 "(what `fetch --report-dir` does)",
-	 &report_incremental, 0, 0, NULL},
+	CLI_OPTION_STRING('o', "out", "DIR", &report_out,
+	                  "where to write (default: reports/ next to the database)"),
+	CLI_OPTION_DATE(0, "since", &report_since,
+	                "only change sets whose registry date is DATE (YYYY-MM-DD)\n"
+	                "or later"),
+	CLI_OPTION_FLAG(0, "incremental", &report_incremental,
+	                "reuse what an earlier run wrote into DIR: only change sets new since\n"
+	                "then (or whose files are missing) are computed and written, with the\n"
+	                "pages of the ports they touched, then the index, feed, changes.json\n"
+	                "and search index; nothing at all when nothing is new\n"
+	                "(what `fetch --report-dir` does)"),
 	CLI_WATCH_OPTIONS(&report_watch_args),
 	CLI_OPTION_HELP,
-	{NULL, 0, CLI_OPT_END, NULL, NULL, NULL, 0, 0, NULL},
+	CLI_OPTION_END,
 };
 
 static const cli_command_spec report_spec = {
@@ -55,12 +53,10 @@ static const cli_command_spec report_spec = {
 	"Prints the path of index.html and how many change sets, pages and files were written.\n"
 	"Exit status: 0 written; 2 bad command line or a file could not be written; 4 no snapshot\n"
 	"is stored; 5 the database is unusable.",
+	NULL, 0, NULL,
 };
 
-const cli_command_spec *cli_spec_report(void)
-{
-	return &report_spec;
-}
+CLI_DEFINE_SPEC(report, report_spec)
 
 /* reports/ in the folder holding the database. */
 static char *cmd_report_default_dir(const char *db_path)
@@ -83,9 +79,7 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
 	report_incremental = 0;
 	cli_watch_init(&report_watch_args);
 	if ((rc = cli_parse_options(&report_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	if ((rc = cli_watch_load(&report_watch_args)))
 		return rc;
 	dir = report_out ? iw_strdup(report_out) : cmd_report_default_dir(ctx->db_path);

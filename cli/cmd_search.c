@@ -35,6 +35,7 @@ static const cli_command_spec search_spec = {
 	"Exit status: 0 something matched; 1 nothing matched (as grep(1)); 2 a bad command line\n"
 	"or output that could not be written; 4 the database holds no snapshot; the other\n"
 	"statuses of ianawatch(1) for database failures.",
+	"give the text to search for", CLI_ANY_OPERANDS, NULL,
 };
 
 CLI_DEFINE_SPEC(search, search_spec)
@@ -94,48 +95,22 @@ static void search_json_hit(iw_buf *b, const store_search_hit *h, const store_sn
 	iw_buf_addc(b, '}');
 }
 
-int cmd_search(cli_ctx *ctx, int argc, char **argv)
+/* The hits of the text `arg` (a cli_query_fn): 1 as grep(1) when there is none. */
+static int search_query(cli_ctx *ctx, const store_snapshot *snaps, size_t nids, iw_buf *b,
+                        void *arg, int *status)
 {
+	const char *text = arg;
 	store_search_list hits = {0};
-	store_snapshot *snaps = NULL;
-	size_t nids = 0, i;
-	iw_buf text, b;
-	int n, rc, began = 0;
+	size_t i;
+	int rc;
 
-	search_format = FORMAT_TEXT;
-	if ((rc = cli_parse_options(&search_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give the text to search for");
-	iw_buf_init(&text, SEARCH_MAX_TEXT);
-	for (i = 1; i <= (size_t)n; i++) {
-		if (i > 1)
-			iw_buf_addc(&text, ' ');
-		iw_buf_adds(&text, argv[i]);
-	}
-	if (iw_buf_error(&text)) {
-		iw_buf_free(&text);
-		return cli_usage_error("the search text is longer than %d characters", SEARCH_MAX_TEXT - 1);
-	}
-	if (strspn(text.data, " \t\n\r\f\v") == text.len) {
-		iw_buf_free(&text);
-		return cli_usage_error("give the text to search for, not only blanks");
-	}
-	if ((rc = cli_open_store(ctx, STORE_READONLY))) {
-		iw_buf_free(&text);
+	/* One query for every snapshot, not two per hit. */
+	if ((rc = store_search(ctx->st, text, &hits)))
 		return rc;
-	}
-	iw_buf_init(&b, SEARCH_OUTPUT_CAP);
-	/* One query for every snapshot (oldest first: index pos - 1), not two per hit. */
-	if ((rc = cli_read_snapshots(ctx, &snaps, &nids)))
-		goto out;
-	began = 1;
-	if ((rc = store_search(ctx->st, text.data, &hits)))
-		goto out;
 	if (search_format == FORMAT_JSON) {
-		iw_buf_printf(&b, "{\"snapshots\": %zu, \"query\": ", nids);
-		iw_buf_add_json_str(&b, text.data);
-		iw_buf_adds(&b, ", \"hits\": [");
+		iw_buf_printf(b, "{\"snapshots\": %zu, \"query\": ", nids);
+		iw_buf_add_json_str(b, text);
+		iw_buf_adds(b, ", \"hits\": [");
 	}
 	for (i = 0; i < hits.n && !rc; i++) {
 		const store_search_hit *h = &hits.v[i];
@@ -145,22 +120,40 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
 			break;
 		}
 		if (search_format == FORMAT_JSON) {
-			iw_buf_adds(&b, i ? ",\n" : "\n");
-			search_json_hit(&b, h, &snaps[h->first_pos - 1], &snaps[h->last_pos - 1]);
+			iw_buf_adds(b, i ? ",\n" : "\n");
+			search_json_hit(b, h, &snaps[h->first_pos - 1], &snaps[h->last_pos - 1]);
 		} else {
-			search_text_hit(&b, h, &snaps[h->first_pos - 1], &snaps[h->last_pos - 1],
+			search_text_hit(b, h, &snaps[h->first_pos - 1], &snaps[h->last_pos - 1],
 			                (size_t)h->last_pos == nids);
 		}
 	}
 	if (!rc && search_format == FORMAT_JSON)
-		iw_buf_adds(&b, hits.n ? "\n]}\n" : "]}\n");
-out:
-	if (began)
-		store_read_end(ctx->st);
-	rc = cli_finish(rc, &b, hits.n ? EXIT_OK : EXIT_CHANGES);
+		iw_buf_adds(b, hits.n ? "\n]}\n" : "]}\n");
+	*status = hits.n ? EXIT_OK : EXIT_CHANGES;
 	store_search_list_free(&hits);
-	store_snapshots_free(snaps, nids);
-	iw_buf_free(&b);
+	return rc;
+}
+
+int cmd_search(cli_ctx *ctx, int argc, char **argv)
+{
+	iw_buf text;
+	int i, n, rc;
+
+	search_format = FORMAT_TEXT;
+	if ((rc = cli_parse_options(&search_spec, ctx, argc, argv, &n)) != CLI_PARSED)
+		return rc;
+	iw_buf_init(&text, SEARCH_MAX_TEXT);
+	for (i = 1; i <= n; i++) {
+		if (i > 1)
+			iw_buf_addc(&text, ' ');
+		iw_buf_adds(&text, argv[i]);
+	}
+	if (iw_buf_error(&text))
+		rc = cli_usage_error("the search text is longer than %d characters", SEARCH_MAX_TEXT - 1);
+	else if (strspn(text.data, " \t\n\r\f\v") == text.len)
+		rc = cli_usage_error("give the text to search for, not only blanks");
+	else
+		rc = cli_query(ctx, SEARCH_OUTPUT_CAP, search_query, text.data);
 	iw_buf_free(&text);
 	return rc;
 }

@@ -44,6 +44,7 @@ static const cli_command_spec show_spec = {
 	"Exit status: 0 done; 2 a bad command line (a port above 65535, an unknown protocol, an\n"
 	"empty name, a malformed date) or the output could not be written; 4 DATE is before the\n"
 	"first snapshot, no snapshot holds the name, or the database holds no snapshot; the other statuses of ianawatch(1) for database failures.",
+	"give a port or a service name", 1, NULL,
 };
 
 CLI_DEFINE_SPEC(show, show_spec)
@@ -109,11 +110,7 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
 	show_format = FORMAT_TEXT;
 	show_at = NULL;
 	if ((rc = cli_parse_options(&show_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n < 1)
-		return cli_usage_error("give a port or a service name");
-	if (n > 1)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[2]));
+		return rc;
 	if (strlen(argv[1]) > 4 * CLI_QUOTE_MAX)
 		return cli_usage_error("%s is too long for a port or a service name", cli_quote(argv[1]));
 	if (history_parse_target(argv[1], 0, &q))

@@ -24,6 +24,7 @@ static const cli_command_spec snapshots_spec = {
 	"Exit status: 0 done; 2 a bad command line; 4 no database, or the database holds no\n"
 	"snapshot yet (as for `history` and `show`); the other statuses of ianawatch(1) for\n"
 	"database failures.",
+	NULL, 0, NULL,
 };
 
 CLI_DEFINE_SPEC(snapshots, snapshots_spec)
@@ -38,9 +39,7 @@ int cmd_snapshots(cli_ctx *ctx, int argc, char **argv)
 
 	snapshots_format = FORMAT_TEXT;
 	if ((rc = cli_parse_options(&snapshots_spec, ctx, argc, argv, &nops)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (nops > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	fmt = snapshots_format;
 	if ((rc = cli_open_store(ctx, STORE_READONLY)))
 		return rc;

@@ -13,7 +13,6 @@ static int status_parse_days(const char *s, void *out);
 
 static cli_format status_format;
 static double status_max_age;
-static int status_quiet;
 
 static const cli_option status_options[] = {
 	CLI_OPTION_FORMAT(&status_format, 1L << FORMAT_TEXT | 1L << FORMAT_JSON,
@@ -24,8 +23,7 @@ static const cli_option status_options[] = {
 	                "exit 9 with a one-line message on stderr when no check has succeeded\n"
 	                "for more than DAYS days (fractions allowed), or never: a cron job or\n"
 	                "timer that silently stopped is caught by this"),
-	CLI_OPTION_FLAG('q', "quiet", &status_quiet,
-	                "print nothing on stdout (for monitoring with --max-age)"),
+	CLI_OPTION_QUIET("print nothing on stdout (for monitoring with --max-age)"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
@@ -42,6 +40,7 @@ static const cli_command_spec status_spec = {
 	status_options,
 	"Exit status: 0; 2 a bad command line or output that could not be written; 9 when stale\n"
 	"(--max-age); 5 when the database is unusable.",
+	NULL, 0, NULL,
 };
 
 CLI_DEFINE_SPEC(status, status_spec)
@@ -275,18 +274,14 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv)
 	status_info si;
 	cli_format format;
 	iw_buf out = IW_BUF_INIT((size_t)1 << 20);
-	int n, rc, quiet, status = EXIT_TROUBLE;
+	int n, rc, status = EXIT_TROUBLE;
 
 	memset(&si, 0, sizeof(si));
 	status_format = FORMAT_TEXT;
 	status_max_age = -1;
-	status_quiet = 0;
 	if ((rc = cli_parse_options(&status_spec, ctx, argc, argv, &n)) != CLI_PARSED)
-		return rc == CLI_HELPED ? EXIT_OK : rc;
-	if (n > 0)
-		return cli_usage_error("unexpected argument %s", cli_quote(argv[1]));
+		return rc;
 	format = status_format;
-	quiet = status_quiet || ctx->quiet;
 	si.max_age_days = status_max_age;
 	si.now = iw_now();
 	rc = store_open(&ctx->st, ctx->db_path, STORE_READONLY);
@@ -310,7 +305,7 @@ int cmd_status(cli_ctx *ctx, int argc, char **argv)
 		status = cli_fail(rc);
 		goto out;
 	}
-	if (!quiet && cli_output(&out))
+	if (!ctx->quiet && cli_output(&out))
 		goto out; /* main() reports the write error */
 	status = EXIT_OK;
 	if (si.stale) {

@@ -14,6 +14,9 @@ const char *cli_format_name(unsigned f)
 	return f < CLI_NFORMATS ? cli_format_names[f] : NULL;
 }
 
+/* What cli_apply() returns for --help: the rest of the command line is still read. */
+#define CLI_HELPED (-2)
+
 /* The global options, also accepted after the command (`import --manifest X --db t.db`). */
 enum { CLI_GLOBAL_DB = 1, CLI_GLOBAL_VERBOSE, CLI_GLOBAL_QUIET };
 
@@ -30,7 +33,8 @@ static int cli_global_long(const char *name, size_t len)
 
 static int cli_takes_value(const cli_option *o)
 {
-	return o->kind != CLI_OPT_FLAG && o->kind != CLI_OPT_COUNT && o->kind != CLI_OPT_HELP;
+	return o->kind != CLI_OPT_FLAG && o->kind != CLI_OPT_COUNT && o->kind != CLI_OPT_HELP &&
+	       o->kind != CLI_OPT_QUIET;
 }
 
 /* The option as messages name it: its long name when it has one. */
@@ -64,7 +68,8 @@ static int cli_parse_format_arg(const cli_option *o, const char *arg, const char
 }
 
 /* Stores arg (NULL for an option without a value) as o says. Returns EXIT_OK or EXIT_USAGE. */
-static int cli_apply(const cli_command_spec *spec, const cli_option *o, const char *arg)
+static int cli_apply(const cli_command_spec *spec, cli_ctx *ctx, const cli_option *o,
+                     const char *arg)
 {
 	char shown[64];
 	long v;
@@ -75,6 +80,9 @@ static int cli_apply(const cli_command_spec *spec, const cli_option *o, const ch
 		return EXIT_OK;
 	case CLI_OPT_COUNT:
 		(*(int *)o->value)++;
+		return EXIT_OK;
+	case CLI_OPT_QUIET:
+		ctx->quiet = 1;
 		return EXIT_OK;
 	case CLI_OPT_HELP:
 		cli_render_usage(spec, stdout);
@@ -164,7 +172,7 @@ static int cli_parse_long_opt(const cli_command_spec *spec, cli_ctx *ctx, int ar
 			return cli_usage_error("option %s needs a value", cli_quote(argv[*i]));
 		arg = argv[++*i];
 	}
-	return global ? cli_apply_global(ctx, global, arg) : cli_apply(spec, o, arg);
+	return global ? cli_apply_global(ctx, global, arg) : cli_apply(spec, ctx, o, arg);
 }
 
 /* A cluster of short options: "-q", "-qv", "-ofile", "-o file". */
@@ -186,16 +194,27 @@ static int cli_parse_short_opts(const cli_command_spec *spec, cli_ctx *ctx, int 
 			return cli_usage_error("unknown option '-%c'", *p);
 		}
 		if (!cli_takes_value(o)) {
-			if ((rc = cli_apply(spec, o, NULL)) != EXIT_OK)
+			if ((rc = cli_apply(spec, ctx, o, NULL)) != EXIT_OK)
 				return rc;
 			continue;
 		}
 		if (p[1])
-			return cli_apply(spec, o, p + 1);
+			return cli_apply(spec, ctx, o, p + 1);
 		if (*i + 1 >= argc)
 			return cli_usage_error("option '-%c' needs a value", *p);
-		return cli_apply(spec, o, argv[++*i]);
+		return cli_apply(spec, ctx, o, argv[++*i]);
 	}
+	return EXIT_OK;
+}
+
+static int cli_count_operands(const cli_command_spec *spec, int n, char **ops)
+{
+	const char *hint = spec->extra_hint;
+	if (n < 1 && spec->missing)
+		return cli_usage_error("%s", spec->missing);
+	if (spec->max_operands != CLI_ANY_OPERANDS && n > spec->max_operands)
+		return cli_usage_error("unexpected argument %s%s%s%s", cli_quote(ops[spec->max_operands]),
+		                       hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
 	return EXIT_OK;
 }
 
@@ -226,11 +245,13 @@ int cli_parse_options(const cli_command_spec *spec, cli_ctx *ctx, int argc, char
 		if (rc != EXIT_OK)
 			break;
 	}
+	if (rc == EXIT_OK && !helped)
+		rc = cli_count_operands(spec, n, ops);
 	if (rc == EXIT_OK) {
 		memcpy(argv + 1, ops, (size_t)n * sizeof(*ops));
 		argv[n + 1] = NULL;
 		*nops = n;
-		rc = helped ? CLI_HELPED : CLI_PARSED;
+		rc = helped ? EXIT_OK : CLI_PARSED;
 	}
 	free(ops);
 	return rc;

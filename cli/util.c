@@ -112,6 +112,26 @@ int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n)
 	return rc;
 }
 
+int cli_query(cli_ctx *ctx, size_t cap, cli_query_fn run, void *arg)
+{
+	store_snapshot *snaps = NULL;
+	size_t n = 0;
+	iw_buf out;
+	int rc, status = EXIT_OK;
+
+	if ((rc = cli_open_store(ctx, STORE_READONLY)))
+		return rc;
+	iw_buf_init(&out, cap);
+	if ((rc = cli_read_snapshots(ctx, &snaps, &n)) == IW_OK) {
+		rc = run(ctx, snaps, n, &out, arg, &status);
+		store_read_end(ctx->st);
+	}
+	status = cli_finish(rc, &out, status);
+	store_snapshots_free(snaps, n);
+	iw_buf_free(&out);
+	return status;
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -1,9 +1,11 @@
-/* watch_opts.c: --watch and --min-severity, the same on every command that reports changes. */
+/* watch_opts.c: --watch, --min-severity and --kind, the same on every command that reports
+ * changes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "diff/diff.h"
 #include "common/banned.h"
 
 void cli_watch_init(cli_watch *w)
@@ -28,6 +30,11 @@ int cli_watch_parse_severity(const char *arg, void *value)
 	if (rc == IW_OK)
 		w->min_set = 1;
 	return rc;
+}
+
+int cli_parse_kinds(const char *arg, void *value)
+{
+	return diff_filter_parse_kinds(value, arg);
 }
 
 int cli_watch_load(cli_watch *w)

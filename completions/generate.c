@@ -55,6 +55,7 @@ static completion_class completion_option_class(const cli_option *o)
 	case CLI_OPT_FLAG:
 	case CLI_OPT_COUNT:
 	case CLI_OPT_HELP:
+	case CLI_OPT_QUIET:
 	case CLI_OPT_END:
 		return COMPLETE_NONE;
 	case CLI_OPT_FORMAT:
@@ -134,7 +135,19 @@ static void completion_kinds(iw_buf *b)
 		iw_buf_printf(b, "%s%s", i ? " " : "", diff_kind_words[diff_shown_order[i]].name);
 }
 
-/* The global options (cli/main.c and cli/options.c): accepted before and after the command. */
+/* The global options (cli/main.c and cli/options.c), accepted before and after the command,
+ * that a command's own table may list too: --db, which every command takes, comes first. */
+static const struct {
+	const char *long_name;
+	char short_name;
+	int repeat; /* given more than once, it counts */
+	const char *help;
+} completion_globals[] = {
+	{"verbose", 'v', 1, "say what is being done, on stderr"},
+	{"quiet", 'q', 0, "print nothing but errors"},
+};
+#define COMPLETION_NGLOBALS (sizeof(completion_globals) / sizeof(*completion_globals))
+
 static int completion_has_long(const cli_option *opts, const char *name)
 {
 	for (; opts->kind != CLI_OPT_END; opts++)
@@ -151,7 +164,41 @@ static int completion_has_short(const cli_option *opts, char c)
 	return 0;
 }
 
+/* Writes every command's case of the shell's `case` on the command name, in the table's order:
+ * one(b, spec, what the command's operands are). */
+static void completion_cases(iw_buf *b,
+                             void (*one)(iw_buf *b, const cli_command_spec *spec,
+                                         completion_class operands))
+{
+	size_t i;
+	for (i = 0; i < COMPLETION_NCOMMANDS; i++) {
+		const cli_command_spec *spec = completion_commands[i].spec();
+		one(b, spec, completion_operand_class(spec));
+	}
+}
+
+/* Calls name(b, o, is_long) for every name of every option of spec, the long one first. */
+static void completion_option_names(iw_buf *b, const cli_command_spec *spec,
+                                    void (*name)(iw_buf *b, const cli_option *o, int is_long))
+{
+	const cli_option *o;
+	for (o = spec->options; o->kind != CLI_OPT_END; o++) {
+		if (o->long_name)
+			name(b, o, 1);
+		if (o->short_name)
+			name(b, o, 0);
+	}
+}
+
 /* ---- bash ---------------------------------------------------------------------------------- */
+
+static void completion_bash_name(iw_buf *b, const cli_option *o, int is_long)
+{
+	if (is_long)
+		iw_buf_printf(b, "--%s ", o->long_name);
+	else
+		iw_buf_printf(b, "-%c ", o->short_name);
+}
 
 static const char *completion_bash_call(completion_class c)
 {
@@ -189,6 +236,37 @@ static void completion_bash_value_case(iw_buf *b, const char *pattern, const cli
 	}
 	iw_buf_adds(b, " return ;;\n");
 	iw_buf_free(&words);
+}
+
+/* A command's options in $opts, then what completes the value of the one before the cursor,
+ * then its operands. */
+static void completion_bash_case(iw_buf *b, const cli_command_spec *spec,
+                                 completion_class operands)
+{
+	const cli_option *o;
+	size_t g;
+	iw_buf_printf(b, "\t%s)\n\t\topts=\"", spec->name);
+	completion_option_names(b, spec, completion_bash_name);
+	iw_buf_adds(b, "--db");
+	for (g = 0; g < COMPLETION_NGLOBALS; g++)
+		if (!completion_has_long(spec->options, completion_globals[g].long_name))
+			iw_buf_printf(b, " --%s", completion_globals[g].long_name);
+	iw_buf_adds(b, "\"\n\t\tcase $prev in\n");
+	for (o = spec->options; o->kind != CLI_OPT_END; o++) {
+		char pattern[128];
+		if (o->long_name && o->short_name)
+			snprintf(pattern, sizeof(pattern), "--%s | -%c", o->long_name, o->short_name);
+		else if (o->long_name)
+			snprintf(pattern, sizeof(pattern), "--%s", o->long_name);
+		else
+			snprintf(pattern, sizeof(pattern), "-%c", o->short_name);
+		completion_bash_value_case(b, pattern, o);
+	}
+	iw_buf_adds(b, "\t\t--db) _ianawatch_files; return ;;\n\t\tesac\n");
+	if (completion_bash_call(operands))
+		iw_buf_printf(b, "\t\t[[ $cur != -* ]] && { %s; return; }\n",
+		              completion_bash_call(operands));
+	iw_buf_adds(b, "\t\t;;\n");
 }
 
 static void completion_bash(iw_buf *b)
@@ -279,39 +357,7 @@ static void completion_bash(iw_buf *b)
 	               "\t\treturn\n"
 	               "\tfi\n"
 	               "\tcase $cmd in\n");
-	for (i = 0; i < COMPLETION_NCOMMANDS; i++) {
-		const cli_command_spec *spec = completion_commands[i].spec();
-		const cli_option *o;
-		completion_class operands = completion_operand_class(spec);
-		iw_buf_printf(b, "\t%s)\n\t\topts=\"", spec->name);
-		for (o = spec->options; o->kind != CLI_OPT_END; o++) {
-			if (o->long_name)
-				iw_buf_printf(b, "--%s ", o->long_name);
-			if (o->short_name)
-				iw_buf_printf(b, "-%c ", o->short_name);
-		}
-		iw_buf_adds(b, "--db");
-		if (!completion_has_long(spec->options, "verbose"))
-			iw_buf_adds(b, " --verbose");
-		if (!completion_has_long(spec->options, "quiet"))
-			iw_buf_adds(b, " --quiet");
-		iw_buf_adds(b, "\"\n\t\tcase $prev in\n");
-		for (o = spec->options; o->kind != CLI_OPT_END; o++) {
-			char pattern[128];
-			if (o->long_name && o->short_name)
-				snprintf(pattern, sizeof(pattern), "--%s | -%c", o->long_name, o->short_name);
-			else if (o->long_name)
-				snprintf(pattern, sizeof(pattern), "--%s", o->long_name);
-			else
-				snprintf(pattern, sizeof(pattern), "-%c", o->short_name);
-			completion_bash_value_case(b, pattern, o);
-		}
-		iw_buf_adds(b, "\t\t--db) _ianawatch_files; return ;;\n\t\tesac\n");
-		if (completion_bash_call(operands))
-			iw_buf_printf(b, "\t\t[[ $cur != -* ]] && { %s; return; }\n",
-			              completion_bash_call(operands));
-		iw_buf_adds(b, "\t\t;;\n");
-	}
+	completion_cases(b, completion_bash_case);
 	iw_buf_adds(b, "\t*) return ;;\n"
 	               "\tesac\n"
 	               "\t[[ $cur == -* ]] && _ianawatch_words \"$opts\"\n"
@@ -387,6 +433,28 @@ static void completion_zsh_option(iw_buf *b, const cli_option *o, int is_long)
 	iw_buf_adds(b, "'");
 }
 
+/* A command's _arguments: its options, the global ones its table does not list, operands. */
+static void completion_zsh_case(iw_buf *b, const cli_command_spec *spec,
+                                completion_class operands)
+{
+	size_t g;
+	iw_buf_printf(b, "\t%s)\n\t\t_arguments -s -S", spec->name);
+	completion_option_names(b, spec, completion_zsh_option);
+	iw_buf_adds(b, " \\\n\t\t\t'--db=[the database]:database:_files'");
+	for (g = 0; g < COMPLETION_NGLOBALS; g++) {
+		const char *repeat = completion_globals[g].repeat ? "*" : "";
+		if (!completion_has_long(spec->options, completion_globals[g].long_name))
+			iw_buf_printf(b, " \\\n\t\t\t'%s--%s[%s]'", repeat,
+			              completion_globals[g].long_name, completion_globals[g].help);
+		if (!completion_has_short(spec->options, completion_globals[g].short_name))
+			iw_buf_printf(b, " \\\n\t\t\t'%s-%c[%s]'", repeat,
+			              completion_globals[g].short_name, completion_globals[g].help);
+	}
+	iw_buf_adds(b, " \\\n\t\t\t'*:operand:");
+	completion_zsh_action(b, operands, NULL);
+	iw_buf_adds(b, "' && ret=0\n\t\t;;\n");
+}
+
 static void completion_zsh(iw_buf *b)
 {
 	size_t i;
@@ -441,30 +509,7 @@ static void completion_zsh(iw_buf *b)
 	    "\t_ianawatch_db=${opt_args[--db]}\n"
 	    "\tcurcontext=${curcontext%:*:*}:ianawatch-$words[1]:\n"
 	    "\tcase $words[1] in\n");
-	for (i = 0; i < COMPLETION_NCOMMANDS; i++) {
-		const cli_command_spec *spec = completion_commands[i].spec();
-		const cli_option *o;
-		completion_class operands = completion_operand_class(spec);
-		iw_buf_printf(b, "\t%s)\n\t\t_arguments -s -S", spec->name);
-		for (o = spec->options; o->kind != CLI_OPT_END; o++) {
-			if (o->long_name)
-				completion_zsh_option(b, o, 1);
-			if (o->short_name)
-				completion_zsh_option(b, o, 0);
-		}
-		iw_buf_adds(b, " \\\n\t\t\t'--db=[the database]:database:_files'");
-		if (!completion_has_long(spec->options, "verbose"))
-			iw_buf_adds(b, " \\\n\t\t\t'*--verbose[say what is being done, on stderr]'");
-		if (!completion_has_short(spec->options, 'v'))
-			iw_buf_adds(b, " \\\n\t\t\t'*-v[say what is being done, on stderr]'");
-		if (!completion_has_long(spec->options, "quiet"))
-			iw_buf_adds(b, " \\\n\t\t\t'--quiet[print nothing but errors]'");
-		if (!completion_has_short(spec->options, 'q'))
-			iw_buf_adds(b, " \\\n\t\t\t'-q[print nothing but errors]'");
-		iw_buf_adds(b, " \\\n\t\t\t'*:operand:");
-		completion_zsh_action(b, operands, NULL);
-		iw_buf_adds(b, "' && ret=0\n\t\t;;\n");
-	}
+	completion_cases(b, completion_zsh_case);
 	iw_buf_adds(b, "\tesac\n"
 	               "\treturn ret\n"
 	               "}\n"

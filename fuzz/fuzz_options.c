@@ -137,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_reset(spec);
 	cli_command_name = spec->name;
 	rc = cli_parse_options(spec, &ctx, argc, argv, &nops);
-	FUZZ_ASSERT(rc == CLI_PARSED || rc == CLI_HELPED || rc == EXIT_USAGE);
+	FUZZ_ASSERT(rc == CLI_PARSED || rc == EXIT_OK || rc == EXIT_USAGE);
 	FUZZ_ASSERT(argv[0] == orig[0]);
 	if (rc == EXIT_USAGE)
 		goto out;

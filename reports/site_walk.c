@@ -158,7 +158,7 @@ static void walk_take_records(report_walk *w, store_version_list *l, int64_t lo,
 static int walk_load_records(report_walk *w, store *st)
 {
 	store_version_list l;
-	int rc = store_record_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
+	int rc = store_spans(st, STORE_RECORD_VERSIONS, STORE_SPANS_MEETING, w->first, w->last, &l);
 	if (!rc)
 		walk_take_records(w, &l, w->first, w->last, 0);
 	return rc;
@@ -166,9 +166,9 @@ static int walk_load_records(report_walk *w, store *st)
 
 static int walk_load_people(report_walk *w, store *st)
 {
-	store_person_list l;
+	store_version_list l;
 	size_t i;
-	int rc = store_person_spans(st, STORE_SPANS_MEETING, w->first, w->last, &l);
+	int rc = store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_MEETING, w->first, w->last, &l);
 	if (rc)
 		return rc;
 	walk_keep_strings(w, &l.strings);
@@ -179,7 +179,7 @@ static int walk_load_people(report_walk *w, store *st)
 		w->people[i].span.last = l.v[i].last_pos;
 		w->people[i].p = l.v[i].p;
 	}
-	store_person_list_free(&l);
+	store_version_list_free(&l);
 	return IW_OK;
 }
 
@@ -374,8 +374,9 @@ static int walk_load_step(report_walk *w, store *s, int64_t pos, int *fallback)
 	memset(&gone, 0, sizeof(gone));
 	memset(&came, 0, sizeof(came));
 	*fallback = 0;
-	if ((rc = store_record_spans(s, STORE_SPANS_ENDING, pos - 1, pos - 1, &gone)) ||
-	    (rc = store_record_spans(s, STORE_SPANS_STARTING, pos, pos, &came)))
+	if ((rc = store_spans(s, STORE_RECORD_VERSIONS, STORE_SPANS_ENDING, pos - 1, pos - 1,
+	                      &gone)) ||
+	    (rc = store_spans(s, STORE_RECORD_VERSIONS, STORE_SPANS_STARTING, pos, pos, &came)))
 		goto out;
 	if (gone.n + came.n > WALK_STEP_MAX) {
 		*fallback = 1;

@@ -69,56 +69,51 @@ typedef struct fetchlog_batch {
 	const store_http_cache *cache;
 } fetchlog_batch;
 
-static int fetchlog_write(store *s, void *arg)
+static int fetchlog_bind_entry(sqlite3_stmt *st, size_t i, const void *arg)
+{
+	const store_fetch_entry *e = (const store_fetch_entry *)arg + i;
+	char when[21];
+
+	if (!e->url || !e->outcome)
+		return iw_error_set(IW_EINVAL, "fetch log entry without URL or outcome");
+	iw_time_format(e->at, when);
+	sqlite3_bind_text(st, 1, when, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, e->url, -1, SQLITE_TRANSIENT);
+	if (e->http_status > 0)
+		sqlite3_bind_int64(st, 3, e->http_status);
+	sqlite3_bind_text(st, 4, e->outcome, -1, SQLITE_TRANSIENT);
+	fetchlog_bind_text(st, 5, e->message);
+	if (e->snapshot_id > 0)
+		sqlite3_bind_int64(st, 6, e->snapshot_id);
+	return IW_OK;
+}
+
+static int fetchlog_bind_cache(sqlite3_stmt *st, size_t i, const void *arg)
 {
 	const fetchlog_batch *b = arg;
-	sqlite3_stmt *st = NULL;
 	char when[21];
-	size_t i;
-	int rc;
 
-	if ((rc = store_prepare(s, &st, "INSERT INTO fetch_log (at, url, http_status, outcome, "
-	                        "message, snapshot_id) VALUES (?, ?, ?, ?, ?, ?)")))
-		goto out;
-	for (i = 0; i < b->n; i++) {
-		const store_fetch_entry *e = &b->entries[i];
-		if (!e->url || !e->outcome) {
-			rc = iw_error_set(IW_EINVAL, "fetch log entry without URL or outcome");
-			goto out;
-		}
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		iw_time_format(e->at, when);
-		sqlite3_bind_text(st, 1, when, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, e->url, -1, SQLITE_TRANSIENT);
-		if (e->http_status > 0)
-			sqlite3_bind_int64(st, 3, e->http_status);
-		sqlite3_bind_text(st, 4, e->outcome, -1, SQLITE_TRANSIENT);
-		fetchlog_bind_text(st, 5, e->message);
-		if (e->snapshot_id > 0)
-			sqlite3_bind_int64(st, 6, e->snapshot_id);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = store_sqlerr(s, "write fetch_log");
-			goto out;
-		}
-	}
-	if (!b->cache)
-		goto out;
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = store_prepare(s, &st, "INSERT OR REPLACE INTO http_cache (url, etag, "
-	                        "last_modified, sha256, checked_at) VALUES (?, ?, ?, ?, ?)")))
-		goto out;
+	(void)i;
 	iw_time_format(b->cache->checked_at, when);
 	sqlite3_bind_text(st, 1, b->cache_url, -1, SQLITE_TRANSIENT);
 	fetchlog_bind_text(st, 2, b->cache->etag);
 	fetchlog_bind_text(st, 3, b->cache->last_modified);
 	fetchlog_bind_text(st, 4, b->cache->sha256);
 	sqlite3_bind_text(st, 5, when, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_sqlerr(s, "write http_cache");
-out:
-	sqlite3_finalize(st);
+	return IW_OK;
+}
+
+static int fetchlog_write(store *s, void *arg)
+{
+	const fetchlog_batch *b = arg;
+	int rc = store_run_rows(s, "INSERT INTO fetch_log (at, url, http_status, outcome, message, "
+	                        "snapshot_id) VALUES (?, ?, ?, ?, ?, ?)", b->n, fetchlog_bind_entry,
+	                        b->entries, "write fetch_log");
+
+	if (!rc && b->cache)
+		rc = store_run_rows(s, "INSERT OR REPLACE INTO http_cache (url, etag, last_modified, "
+		                    "sha256, checked_at) VALUES (?, ?, ?, ?, ?)", 1,
+		                    fetchlog_bind_cache, b, "write http_cache");
 	return rc;
 }
 

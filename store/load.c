@@ -57,48 +57,52 @@ static int load_pos(store *s, int64_t id, int64_t *pos, char updated[11])
 	return IW_OK;
 }
 
+/* Adds the versions of one kind present at pos to doc. */
+static int load_doc_rows(store *s, store_version_kind kind, int64_t pos, registry_doc *doc)
+{
+	static const char *const sql[] = {
+		[STORE_RECORD_VERSIONS] = "SELECT " STORE_RECORD_COLUMNS " FROM " STORE_RECORD_SPANS
+		                          " WHERE s.last_pos >= ?1 AND s.first_pos <= ?1",
+		[STORE_PERSON_VERSIONS] = "SELECT " STORE_PERSON_COLUMNS " FROM " STORE_PERSON_SPANS
+		                          " WHERE s.last_pos >= ?1 AND s.first_pos <= ?1",
+	};
+	sqlite3_stmt *st = NULL;
+	int rc, sr;
+
+	if ((rc = store_prepare(s, &st, sql[kind])))
+		return rc;
+	sqlite3_bind_int64(st, 1, pos);
+	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		if (kind == STORE_RECORD_VERSIONS)
+			store_record_from_row(st, 0, doc, registry_doc_add_record(doc));
+		else
+			store_person_from_row(st, 0, doc, registry_doc_add_person(doc));
+	}
+	if (sr != SQLITE_DONE)
+		rc = store_sqlerr(s, kind == STORE_RECORD_VERSIONS ? "load records" : "load people");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int store_load_doc(store *s, int64_t snapshot_id, registry_doc **out)
 {
-	sqlite3_stmt *st = NULL;
 	registry_doc *doc = registry_doc_new();
 	char updated[11];
 	int64_t pos;
-	int rc, sr;
+	int rc;
 
 	*out = NULL;
 	if ((rc = load_pos(s, snapshot_id, &pos, updated)))
 		goto out;
 	doc->updated = iw_strdup(updated);
-	if ((rc = store_prepare(s, &st, "SELECT " STORE_RECORD_COLUMNS " FROM record_span s "
-	                        "JOIN record r ON r.id = s.record_id "
-	                        "WHERE s.last_pos >= ?1 AND s.first_pos <= ?1")))
+	if ((rc = load_doc_rows(s, STORE_RECORD_VERSIONS, pos, doc)) ||
+	    (rc = load_doc_rows(s, STORE_PERSON_VERSIONS, pos, doc)))
 		goto out;
-	sqlite3_bind_int64(st, 1, pos);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
-		store_record_from_row(st, 0, doc, registry_doc_add_record(doc));
-	if (sr != SQLITE_DONE) {
-		rc = store_sqlerr(s, "load records");
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = store_prepare(s, &st, "SELECT " STORE_PERSON_COLUMNS " FROM person_span s "
-	                        "JOIN person p ON p.id = s.person_id "
-	                        "WHERE s.last_pos >= ?1 AND s.first_pos <= ?1")))
-		goto out;
-	sqlite3_bind_int64(st, 1, pos);
-	while ((sr = sqlite3_step(st)) == SQLITE_ROW)
-		store_person_from_row(st, 0, doc, registry_doc_add_person(doc));
-	if (sr != SQLITE_DONE) {
-		rc = store_sqlerr(s, "load people");
-		goto out;
-	}
 	registry_doc_sort(doc);
 	registry_doc_index_people(doc);
 	*out = doc;
 	doc = NULL;
 out:
-	sqlite3_finalize(st);
 	registry_doc_free(doc);
 	return rc;
 }
@@ -127,12 +131,11 @@ static int load_prepare(store *s, sqlite3_stmt **st, const char *sql, const char
 	return IW_OK;
 }
 
-/* Runs a span query (columns: id, first_pos, last_pos, then the version's own) and hands
- * each row to add() with its last position: an open span runs to the newest snapshot. */
+/* Runs a span query (columns: id, first_pos, last_pos, then the version's own, as l->kind
+ * says) and adds each row to l with its last position: an open span runs to the newest
+ * snapshot. */
 static int load_spans(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
-                      const char *what, void (*add)(void *out, sqlite3_stmt *st,
-                                                    int64_t last_pos, size_t *alloc),
-                      void *out)
+                      const char *what, store_version_list *l)
 {
 	sqlite3_stmt *st = NULL;
 	size_t alloc = 0;
@@ -142,8 +145,17 @@ static int load_spans(store *s, const char *sql, const char *text, int64_t lo, i
 	if ((rc = store_count_snapshots(s, &n)) || (rc = load_prepare(s, &st, sql, text, lo, hi)))
 		return rc;
 	while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
+		store_version *v;
+		IW_GROW(l->v, l->n, alloc, 64);
+		v = &l->v[l->n++];
+		v->id = sqlite3_column_int64(st, 0);
+		v->first_pos = sqlite3_column_int64(st, 1);
 		last = sqlite3_column_int64(st, 2);
-		add(out, st, last > n ? n : last, &alloc);
+		v->last_pos = last > n ? n : last;
+		if (l->kind == STORE_RECORD_VERSIONS)
+			store_record_from_row(st, 3, l->strings, &v->rec);
+		else
+			store_person_from_row(st, 3, l->strings, &v->p);
 	}
 	if (sr != SQLITE_DONE)
 		rc = store_sqlerr(s, what);
@@ -151,84 +163,52 @@ static int load_spans(store *s, const char *sql, const char *text, int64_t lo, i
 	return rc;
 }
 
-static void load_add_version(void *out, sqlite3_stmt *st, int64_t last_pos, size_t *alloc)
-{
-	store_version_list *l = out;
-	store_version *v;
-
-	IW_GROW(l->v, l->n, *alloc, 64);
-	v = &l->v[l->n++];
-	v->record_id = sqlite3_column_int64(st, 0);
-	v->first_pos = sqlite3_column_int64(st, 1);
-	v->last_pos = last_pos;
-	store_record_from_row(st, 3, l->strings, &v->rec);
-}
-
-static void load_add_person_version(void *out, sqlite3_stmt *st, int64_t last_pos,
-                                    size_t *alloc)
-{
-	store_person_list *l = out;
-	store_person_version *v;
-
-	IW_GROW(l->v, l->n, *alloc, 64);
-	v = &l->v[l->n++];
-	v->person_id = sqlite3_column_int64(st, 0);
-	v->first_pos = sqlite3_column_int64(st, 1);
-	v->last_pos = last_pos;
-	store_person_from_row(st, 3, l->strings, &v->p);
-}
-
-int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
-                         const char *what, store_version_list *out)
+int store_query_versions(store *s, store_version_kind kind, const char *sql, const char *text,
+                         int64_t lo, int64_t hi, const char *what, store_version_list *out)
 {
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	out->kind = kind;
 	out->strings = registry_doc_new();
-	if ((rc = load_spans(s, sql, text, lo, hi, what, load_add_version, out)))
+	if ((rc = load_spans(s, sql, text, lo, hi, what, out)))
 		store_version_list_free(out);
 	return rc;
 }
 
-int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
-                                int64_t hi, const char *what, store_person_list *out)
+/* A query of record versions (as store_query_versions()) for the lookups below. */
+static int load_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
+                         store_version_list *out)
 {
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->strings = registry_doc_new();
-	if ((rc = load_spans(s, sql, text, lo, hi, what, load_add_person_version, out)))
-		store_person_list_free(out);
-	return rc;
+	return store_query_versions(s, STORE_RECORD_VERSIONS, sql, text, lo, hi, "load versions",
+	                            out);
 }
 
 int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out)
 {
 	/* A record covering lo starts at most max_range ports before it: that bounds the index
 	 * scan on both sides. */
-	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
-	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
-	                            "s.record_id = r.id WHERE r.port BETWEEN ?1 - coalesce((SELECT "
-	                            "value FROM meta WHERE key = 'max_range'), "
-	                            LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 AND r.port_end >= ?1 "
-	                            "ORDER BY s.first_pos, r.id", NULL, lo, hi, "load versions", out);
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                     STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                     "s.record_id = r.id WHERE r.port BETWEEN ?1 - coalesce((SELECT "
+	                     "value FROM meta WHERE key = 'max_range'), "
+	                     LOAD_STR(REGISTRY_PORT_MAX) ") AND ?2 AND r.port_end >= ?1 "
+	                     "ORDER BY s.first_pos, r.id", NULL, lo, hi, out);
 }
 
 int store_versions_ended(store *s, int64_t pos, store_version_list *out)
 {
-	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
-	                            STORE_RECORD_COLUMNS " FROM record_span s JOIN record r ON "
-	                            "r.id = s.record_id WHERE s.last_pos BETWEEN ?1 AND ?2 "
-	                            "ORDER BY s.first_pos, r.id", NULL, 0, pos > 1 ? pos - 1 : 0,
-	                            "load versions", out);
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+	                     " FROM " STORE_RECORD_SPANS " WHERE s.last_pos BETWEEN ?1 AND ?2 "
+	                     "ORDER BY s.first_pos, r.id", NULL, 0, pos > 1 ? pos - 1 : 0, out);
 }
 
 int store_versions_for_name(store *s, const char *name, store_version_list *out)
 {
-	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
-	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
-	                            "s.record_id = r.id WHERE r.name = ?1 COLLATE NOCASE "
-	                            "ORDER BY s.first_pos, r.id", name, 0, 0, "load versions", out);
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                     STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                     "s.record_id = r.id WHERE r.name = ?1 COLLATE NOCASE "
+	                     "ORDER BY s.first_pos, r.id", name, 0, 0, out);
 }
 
 int store_versions_for_person(store *s, const char *pid, store_version_list *out)
@@ -245,17 +225,17 @@ int store_versions_for_person(store *s, const char *pid, store_version_list *out
 	 * record versions to the few naming them, before the exact test; an id without a word
 	 * character is not in it, and is looked for in every version. */
 	if (words)
-		return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
-		                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s "
-		                            "ON s.record_id = r.id WHERE r.id IN (SELECT rowid FROM "
-		                            "record_fts WHERE record_fts MATCH 'people: \"' || "
-		                            "replace(?1, '\"', '\"\"') || '\"') AND "
-		                            LOAD_PERSON_IN_LISTS " ORDER BY s.first_pos, r.id", pid, 0,
-		                            0, "load versions", out);
-	return store_query_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
-	                            STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
-	                            "s.record_id = r.id WHERE " LOAD_PERSON_IN_LISTS
-	                            " ORDER BY s.first_pos, r.id", pid, 0, 0, "load versions", out);
+		return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+		                     STORE_RECORD_COLUMNS " FROM record r JOIN record_span s "
+		                     "ON s.record_id = r.id WHERE r.id IN (SELECT rowid FROM "
+		                     "record_fts WHERE record_fts MATCH 'people: \"' || "
+		                     "replace(?1, '\"', '\"\"') || '\"') AND "
+		                     LOAD_PERSON_IN_LISTS " ORDER BY s.first_pos, r.id", pid, 0, 0,
+		                     out);
+	return load_versions(s, "SELECT r.id, s.first_pos, s.last_pos, "
+	                     STORE_RECORD_COLUMNS " FROM record r JOIN record_span s ON "
+	                     "s.record_id = r.id WHERE " LOAD_PERSON_IN_LISTS
+	                     " ORDER BY s.first_pos, r.id", pid, 0, 0, out);
 #undef LOAD_PERSON_IN_LISTS
 }
 

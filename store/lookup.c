@@ -8,26 +8,17 @@
 #include "store_int.h"
 #include "common/banned.h"
 
-void store_person_list_free(store_person_list *l)
-{
-	if (!l)
-		return;
-	free(l->v);
-	registry_doc_free(l->strings);
-	memset(l, 0, sizeof(*l));
-}
-
-int store_person_versions(store *s, const char *who, store_person_list *out)
+int store_person_versions(store *s, const char *who, store_version_list *out)
 {
 	/* Every version of each person whose id or name (in any version) is `who`. */
-	int rc = store_query_person_versions(s, "SELECT p.id, sp.first_pos, sp.last_pos, "
-	                                     STORE_PERSON_COLUMNS " FROM person p JOIN person_span "
-	                                     "sp ON sp.person_id = p.id WHERE p.pid IN (SELECT pid "
-	                                     "FROM person WHERE pid = ?1 COLLATE NOCASE OR name = "
-	                                     "?1 COLLATE NOCASE) ORDER BY p.pid, sp.first_pos, p.id",
-	                                     who, 0, 0, "load person", out);
+	int rc = store_query_versions(s, STORE_PERSON_VERSIONS, "SELECT p.id, sp.first_pos, "
+	                              "sp.last_pos, " STORE_PERSON_COLUMNS " FROM person p JOIN "
+	                              "person_span sp ON sp.person_id = p.id WHERE p.pid IN (SELECT "
+	                              "pid FROM person WHERE pid = ?1 COLLATE NOCASE OR name = ?1 "
+	                              "COLLATE NOCASE) ORDER BY p.pid, sp.first_pos, p.id", who, 0,
+	                              0, "load person", out);
 	if (!rc && out->n == 0) {
-		store_person_list_free(out);
+		store_version_list_free(out);
 		rc = iw_error_set(IW_ENOTFOUND, "no person '%s' in any snapshot", who);
 	}
 	return rc;

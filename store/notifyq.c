@@ -6,59 +6,35 @@
 #include "store_int.h"
 #include "common/banned.h"
 
-typedef struct notifyq_batch {
-	const store_notification *v;
-	size_t n;
-} notifyq_batch;
-
-static int notifyq_insert(store *s, void *arg)
+static int notifyq_bind(sqlite3_stmt *st, size_t i, const void *arg)
 {
-	const notifyq_batch *b = arg;
-	sqlite3_stmt *st = NULL;
+	const store_notification *e = (const store_notification *)arg + i;
 	char when[21];
-	size_t i;
-	int rc;
 
-	if ((rc = store_prepare(s, &st, "INSERT INTO notification (target, shown, from_id, to_id, "
-	                        "content_type, headers, body, created_at, next_at) "
-	                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
-		return rc;
-	for (i = 0; i < b->n; i++) {
-		const store_notification *e = &b->v[i];
-		if (!e->target || !e->shown) {
-			rc = iw_error_set(IW_EINVAL, "notification without target");
-			break;
-		}
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		sqlite3_bind_text(st, 1, e->target, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, e->from_id);
-		sqlite3_bind_int64(st, 4, e->to_id);
-		store_bind_text(st, 5, e->content_type);
-		store_bind_text(st, 6, e->headers);
-		sqlite3_bind_blob(st, 7, e->body ? (const void *)e->body : (const void *)"", (int)e->len,
-		                  SQLITE_TRANSIENT);
-		iw_time_format(e->created_at, when);
-		sqlite3_bind_text(st, 8, when, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 9, when, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = store_sqlerr(s, "write notification");
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
+	if (!e->target || !e->shown)
+		return iw_error_set(IW_EINVAL, "notification without target");
+	sqlite3_bind_text(st, 1, e->target, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, e->shown, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, e->from_id);
+	sqlite3_bind_int64(st, 4, e->to_id);
+	store_bind_text(st, 5, e->content_type);
+	store_bind_text(st, 6, e->headers);
+	sqlite3_bind_blob(st, 7, e->body ? (const void *)e->body : (const void *)"", (int)e->len,
+	                  SQLITE_TRANSIENT);
+	iw_time_format(e->created_at, when);
+	sqlite3_bind_text(st, 8, when, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, when, -1, SQLITE_TRANSIENT);
+	return IW_OK;
 }
 
 int store_notify_add(store *s, const store_notification *v, size_t n)
 {
-	notifyq_batch b;
 	if (n == 0)
 		return IW_OK;
-	b.v = v;
-	b.n = n;
-	return store_transaction(s, notifyq_insert, &b);
+	return store_write_rows(s, "INSERT INTO notification (target, shown, from_id, to_id, "
+	                        "content_type, headers, body, created_at, next_at) "
+	                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", n, notifyq_bind, v,
+	                        "write notification");
 }
 
 int store_notify_list(store *s, int with_body, store_notification **out, size_t *n)
@@ -115,51 +91,46 @@ typedef struct notifyq_update {
 	int attempts;
 	time_t next_at;
 	const char *error;
-	int remove;
 } notifyq_update;
 
-static int notifyq_write(store *s, void *arg)
+static int notifyq_bind_update(sqlite3_stmt *st, size_t i, const void *arg)
 {
 	const notifyq_update *u = arg;
-	sqlite3_stmt *st = NULL;
 	char when[21];
-	int rc;
 
-	if ((rc = store_prepare(s, &st, u->remove ? "DELETE FROM notification WHERE id = ?1"
-	                                          : "UPDATE notification SET attempts = ?2, "
-	                                            "next_at = ?3, last_error = ?4 WHERE id = ?1")))
-		return rc;
+	(void)i;
+	iw_time_format(u->next_at, when);
 	sqlite3_bind_int64(st, 1, u->id);
-	if (!u->remove) {
-		iw_time_format(u->next_at, when);
-		sqlite3_bind_int(st, 2, u->attempts);
-		sqlite3_bind_text(st, 3, when, -1, SQLITE_TRANSIENT);
-		store_bind_text(st, 4, u->error);
-	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = store_sqlerr(s, "write notification");
-	sqlite3_finalize(st);
-	return rc;
+	sqlite3_bind_int(st, 2, u->attempts);
+	sqlite3_bind_text(st, 3, when, -1, SQLITE_TRANSIENT);
+	store_bind_text(st, 4, u->error);
+	return IW_OK;
+}
+
+static int notifyq_bind_id(sqlite3_stmt *st, size_t i, const void *arg)
+{
+	(void)i;
+	sqlite3_bind_int64(st, 1, *(const int64_t *)arg);
+	return IW_OK;
 }
 
 int store_notify_remove(store *s, int64_t id)
 {
-	notifyq_update u;
-	memset(&u, 0, sizeof(u));
-	u.id = id;
-	u.remove = 1;
-	return store_transaction(s, notifyq_write, &u);
+	return store_write_rows(s, "DELETE FROM notification WHERE id = ?", 1, notifyq_bind_id, &id,
+	                        "write notification");
 }
 
 int store_notify_failed(store *s, int64_t id, int attempts, time_t next_at, const char *error)
 {
 	notifyq_update u;
-	memset(&u, 0, sizeof(u));
+
 	u.id = id;
 	u.attempts = attempts;
 	u.next_at = next_at;
 	u.error = error;
-	return store_transaction(s, notifyq_write, &u);
+	return store_write_rows(s, "UPDATE notification SET attempts = ?2, next_at = ?3, "
+	                        "last_error = ?4 WHERE id = ?1", 1, notifyq_bind_update, &u,
+	                        "write notification");
 }
 
 void store_notification_clear(store_notification *n)

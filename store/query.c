@@ -28,30 +28,24 @@ static int query_spans(char *sql, size_t size, const char *select, store_span_wh
 	return IW_OK;
 }
 
-int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
-                       store_version_list *out)
+int store_spans(store *s, store_version_kind kind, store_span_which which, int64_t lo,
+                int64_t hi, store_version_list *out)
 {
+	static const char *const select[] = {
+		[STORE_RECORD_VERSIONS] = "SELECT r.id, s.first_pos, s.last_pos, " STORE_RECORD_COLUMNS
+		                          " FROM " STORE_RECORD_SPANS,
+		[STORE_PERSON_VERSIONS] = "SELECT p.id, s.first_pos, s.last_pos, " STORE_PERSON_COLUMNS
+		                          " FROM " STORE_PERSON_SPANS,
+	};
 	char sql[512];
 
 	memset(out, 0, sizeof(*out));
-	if (query_spans(sql, sizeof(sql), "SELECT r.id, s.first_pos, s.last_pos, "
-	                STORE_RECORD_COLUMNS " FROM record_span s JOIN record r ON "
-	                "r.id = s.record_id", which))
+	if (kind != STORE_RECORD_VERSIONS && kind != STORE_PERSON_VERSIONS)
+		return iw_error_set(IW_EINVAL, "store: unknown kind of version %d", (int)kind);
+	if (query_spans(sql, sizeof(sql), select[kind], which))
 		return IW_EINVAL;
-	return store_query_versions(s, sql, NULL, lo, hi, "reading the record spans", out);
-}
-
-int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
-                       store_person_list *out)
-{
-	char sql[512];
-
-	memset(out, 0, sizeof(*out));
-	if (query_spans(sql, sizeof(sql), "SELECT p.id, s.first_pos, s.last_pos, "
-	                STORE_PERSON_COLUMNS " FROM person_span s JOIN person p ON "
-	                "p.id = s.person_id", which))
-		return IW_EINVAL;
-	return store_query_person_versions(s, sql, NULL, lo, hi, "reading the person spans", out);
+	return store_query_versions(s, kind, sql, NULL, lo, hi, kind == STORE_RECORD_VERSIONS
+	                            ? "reading the record spans" : "reading the person spans", out);
 }
 
 int store_read_begin(store *s)

@@ -238,6 +238,56 @@ int store_transaction(store *s, int (*fn)(store *s, void *arg), void *arg)
 	return rc;
 }
 
+int store_run_rows(store *s, const char *sql, size_t n, store_bind_fn bind, const void *arg,
+                   const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, sql)))
+		return rc;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if ((rc = bind(st, i, arg)))
+			break;
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			rc = store_sqlerr(s, what);
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+typedef struct store_rows {
+	const char *sql;
+	size_t n;
+	store_bind_fn bind;
+	const void *arg;
+	const char *what;
+} store_rows;
+
+static int store_rows_run(store *s, void *arg)
+{
+	const store_rows *r = arg;
+	return store_run_rows(s, r->sql, r->n, r->bind, r->arg, r->what);
+}
+
+int store_write_rows(store *s, const char *sql, size_t n, store_bind_fn bind, const void *arg,
+                     const char *what)
+{
+	store_rows r;
+
+	r.sql = sql;
+	r.n = n;
+	r.bind = bind;
+	r.arg = arg;
+	r.what = what;
+	return store_transaction(s, store_rows_run, &r);
+}
+
 static int store_pragma_int(store *s, const char *sql, int *out)
 {
 	sqlite3_stmt *st;

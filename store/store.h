@@ -136,14 +136,26 @@ int store_raw(store *s, int64_t snapshot_id, unsigned char **out, size_t *len);
 
 /* ---- history queries (issue: history/show) ----------------------------------------------- */
 
-/* One stored record version with the positions where it is present. */
+typedef enum store_version_kind {
+	STORE_RECORD_VERSIONS = 0, /* store_version.rec */
+	STORE_PERSON_VERSIONS,     /* store_version.p */
+} store_version_kind;
+
+/* One stored version of a record or of a person (as its list's kind says), with the
+ * positions where it is present. */
 typedef struct store_version {
-	int64_t record_id;
-	int64_t first_pos, last_pos;
-	registry_record rec;  /* strings owned by the list's doc */
+	int64_t id;                    /* of the version's row */
+	int64_t first_pos, last_pos;   /* last_pos capped at the newest position */
+	union {
+		registry_record rec;   /* strings owned by the list's doc */
+		registry_person p;
+	};
 } store_version;
 
+/* What a version query returns: person versions from store_person_versions() and
+ * store_spans(STORE_PERSON_VERSIONS, ...), record versions from the others. */
 typedef struct store_version_list {
+	store_version_kind kind;
 	store_version *v;
 	size_t n;
 	registry_doc *strings; /* owns the strings */
@@ -159,24 +171,10 @@ int store_versions_for_ports(store *s, int lo, int hi, store_version_list *out);
 int store_versions_for_name(store *s, const char *name, store_version_list *out);
 int store_versions_for_person(store *s, const char *pid, store_version_list *out);
 
-/* One stored version of a person, with the positions where it is present. */
-typedef struct store_person_version {
-	int64_t person_id;
-	int64_t first_pos, last_pos;   /* last_pos capped at the newest position */
-	registry_person p;             /* strings owned by the list's doc */
-} store_person_version;
-
-typedef struct store_person_list {
-	store_person_version *v;
-	size_t n;
-	registry_doc *strings;         /* owns the strings */
-} store_person_list;
-
-void store_person_list_free(store_person_list *l);
 /* Every version of every person whose id or name (in any version) is `who`, compared
  * case-insensitively ("Bernie_Volz", "bernie volz"), ordered by id, then time. IW_ENOTFOUND
- * (error set) when there is none. *out is the caller's (store_person_list_free()). */
-int store_person_versions(store *s, const char *who, store_person_list *out);
+ * (error set) when there is none. *out is the caller's (store_version_list_free()). */
+int store_person_versions(store *s, const char *who, store_version_list *out);
 
 /* "Did you mean": up to STORE_SUGGESTIONS stored service names (STORE_SUGGEST_NAMES) or
  * person ids (STORE_SUGGEST_PEOPLE, matched against ids and names) nearest to query by edit
@@ -239,17 +237,12 @@ typedef enum store_span_which {
 	STORE_SPANS_STARTING,    /* spans whose first position is in [lo, hi] */
 } store_span_which;
 
-/* The record versions with a span as `which` says, one row per span (a version present in
- * two stretches comes twice), in no particular order; decoded as store_load_doc() decodes
- * them, last_pos clamped to the newest position. out->strings owns every string: free the
- * list with store_version_list_free(), or take out->strings over (set it NULL) first. */
-int store_record_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
-                       store_version_list *out);
-
-/* The person versions (store_person_list, above) with a span as `which` says; as
- * store_record_spans(). */
-int store_person_spans(store *s, store_span_which which, int64_t lo, int64_t hi,
-                       store_person_list *out);
+/* The record or person versions with a span as `which` says, one row per span (a version
+ * present in two stretches comes twice), in no particular order; decoded as store_load_doc()
+ * decodes them, last_pos clamped to the newest position. out->strings owns every string: free
+ * the list with store_version_list_free(), or take out->strings over (set it NULL) first. */
+int store_spans(store *s, store_version_kind kind, store_span_which which, int64_t lo,
+                int64_t hi, store_version_list *out);
 
 /* A read transaction: every query between store_read_begin() and store_read_end() sees the
  * same history. Calls nest; only the outermost opens and closes it, and none does when a

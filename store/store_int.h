@@ -50,6 +50,16 @@ char *store_column_strdup(sqlite3_stmt *st, int col);
 time_t store_column_time(sqlite3_stmt *st, int col);
 /* Binds v, or NULL when v is NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Binds row i of a batch (arg) to st, whose bindings are clear; a non-zero return (an error
+ * set) stops the batch with it. */
+typedef int (*store_bind_fn)(sqlite3_stmt *st, size_t i, const void *arg);
+/* Runs the statement sql (a write) n times, row i bound by bind(), inside the caller's
+ * transaction; a failing step names `what`. */
+int store_run_rows(store *s, const char *sql, size_t n, store_bind_fn bind, const void *arg,
+                   const char *what);
+/* store_run_rows() in one write transaction of its own (store_transaction()). */
+int store_write_rows(store *s, const char *sql, size_t n, store_bind_fn bind, const void *arg,
+                     const char *what);
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s);
@@ -80,16 +90,17 @@ const char *store_text_from_row(sqlite3_stmt *st, int col, registry_doc *strings
 /* Person fields from a row, starting at column `col` in the order of STORE_PERSON_COLUMNS. */
 #define STORE_PERSON_COLUMNS "p.pid, p.name, p.org, p.uri, p.updated"
 void store_person_from_row(sqlite3_stmt *st, int col, registry_doc *strings, registry_person *p);
+/* The span tables joined to their versions, as `s` and `r` or `p`. */
+#define STORE_RECORD_SPANS "record_span s JOIN record r ON r.id = s.record_id"
+#define STORE_PERSON_SPANS "person_span s JOIN person p ON p.id = s.person_id"
 
 /* The version lists' one reader. Runs sql, a query whose columns are a version's id,
- * first_pos, last_pos, then STORE_RECORD_COLUMNS (store_query_versions()) or
- * STORE_PERSON_COLUMNS (store_query_person_versions()), with ?1 bound to text, or, when text
- * is NULL, ?1 and ?2 to lo and hi. Fills *out (emptied first) with its rows, last_pos
- * clamped to the newest position; on failure, out is left empty and the message names
- * `what`. */
-int store_query_versions(store *s, const char *sql, const char *text, int64_t lo, int64_t hi,
-                         const char *what, store_version_list *out);
-int store_query_person_versions(store *s, const char *sql, const char *text, int64_t lo,
-                                int64_t hi, const char *what, store_person_list *out);
+ * first_pos, last_pos, then STORE_RECORD_COLUMNS (kind STORE_RECORD_VERSIONS) or
+ * STORE_PERSON_COLUMNS (STORE_PERSON_VERSIONS), with ?1 bound to text, or,
+ * when text is NULL, ?1 and ?2 to lo and hi. Fills *out (emptied first) with its rows,
+ * last_pos clamped to the newest position; on failure, out is left empty and the message
+ * names `what`. */
+int store_query_versions(store *s, store_version_kind kind, const char *sql, const char *text,
+                         int64_t lo, int64_t hi, const char *what, store_version_list *out);
 
 #endif

@@ -27,12 +27,20 @@ static const cli_option t_options[] = {
 	CLI_OPTION_DATE(0, "at", &t_at, "a date"),
 	CLI_OPTION_LIST(0, "path", "P", &t_list, "repeatable"),
 	CLI_OPTION_COUNT('l', "loud", &t_verbose, "louder"),
+	CLI_OPTION_QUIET("the global -q, said here"),
 	CLI_OPTION_HELP,
 	CLI_OPTION_END,
 };
 
 static const cli_command_spec t_spec = {
 	"demo", "ianawatch demo [--name NAME] ARG...", "Demonstrates.", t_options, "Exit status: 0.",
+	NULL, CLI_ANY_OPERANDS, NULL,
+};
+
+/* The same options, with one or two operands. */
+static const cli_command_spec t_two_spec = {
+	"demo", "ianawatch demo [--name NAME] ARG [ARG]", "Demonstrates.", t_options, NULL,
+	"give an ARG", 2, "two at the most",
 };
 
 typedef struct option_case {
@@ -59,6 +67,11 @@ static const option_case cases[] = {
 	 0, FORMAT_TEXT, NULL, ""},
 	{{"demo", "a", "--db", "t.db", "-v", "-q", "--format", "json", NULL}, CLI_PARSED, "a", NULL,
 	 0, 0, 0, 1, 1, 0, FORMAT_JSON, "t.db", ""},
+	{{"demo", "--quiet", "a", NULL}, CLI_PARSED, "a", NULL, 0, 0, 0, 0, 1, 0, FORMAT_TEXT, NULL,
+	 ""},
+	{{"demo", "-fq", NULL}, CLI_PARSED, "", NULL, 0, 1, 0, 0, 1, 0, FORMAT_TEXT, NULL, ""},
+	{{"demo", "--quiet=1", NULL}, EXIT_USAGE, NULL, NULL, 0, 0, 0, 0, 0, 0, FORMAT_TEXT, NULL,
+	 "ianawatch demo: option '--quiet' takes no value" SEE},
 	{{"demo", "--path", "p1", "--path=p2", NULL}, CLI_PARSED, "", NULL, 0, 0, 0, 0, 0, 2,
 	 FORMAT_TEXT, NULL, ""},
 	{{"demo", "--bogus", NULL}, EXIT_USAGE, NULL, NULL, 0, 0, 0, 0, 0, 0, FORMAT_TEXT, NULL,
@@ -199,7 +212,46 @@ static void test_help(void **state)
 	(void)state;
 	memset(&ctx, 0, sizeof(ctx));
 	/* The text itself is test_usage's; the CLI cases check real commands' --help. */
-	assert_int_equal(cli_parse_options(&t_spec, &ctx, 3, argv, &n), CLI_HELPED);
+	assert_int_equal(cli_parse_options(&t_spec, &ctx, 3, argv, &n), EXIT_OK);
+}
+
+/* The operands are counted once the options are read; --help is never a counting error. */
+static void test_operands(void **state)
+{
+	static const struct {
+		const char *argv[6];
+		int rc;
+		const char *err;
+	} counts[] = {
+		{{"demo", "a", NULL}, CLI_PARSED, ""},
+		{{"demo", "a", "--name", "x", "b", NULL}, CLI_PARSED, ""},
+		{{"demo", "--name", "x", NULL}, EXIT_USAGE, "ianawatch demo: give an ARG" SEE},
+		{{"demo", "a", "b", "c", "d", NULL}, EXIT_USAGE,
+		 "ianawatch demo: unexpected argument 'c' (two at the most)" SEE},
+		{{"demo", "a", "b", "c", "--help", NULL}, EXIT_OK, ""},
+		{{"demo", "--bogus", NULL}, EXIT_USAGE, "ianawatch demo: unknown option '--bogus'" SEE},
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(counts) / sizeof(*counts); i++) {
+		char *argv[7], *err;
+		cli_ctx ctx;
+		int argc = 0, n, rc;
+		memset(&ctx, 0, sizeof(ctx));
+		while (counts[i].argv[argc]) {
+			argv[argc] = (char *)counts[i].argv[argc];
+			argc++;
+		}
+		argv[argc] = NULL;
+		capture_stderr();
+		rc = cli_parse_options(&t_two_spec, &ctx, argc, argv, &n);
+		err = take_stderr();
+		if (rc != counts[i].rc || strcmp(err, counts[i].err))
+			print_message("case %zu: rc %d, stderr: %s\n", i, rc, err);
+		assert_int_equal(rc, counts[i].rc);
+		assert_string_equal(err, counts[i].err);
+		free(err);
+	}
 }
 
 static void test_quote(void **state)
@@ -219,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_operands),
 		cmocka_unit_test(test_quote),
 	};
 	int rc;

@@ -129,7 +129,8 @@ static void test_meeting_is_the_snapshot(void **state)
 		registry_doc *doc = load_at(pos);
 		store_version_list l;
 		size_t i;
-		assert_int_equal(store_record_spans(st, STORE_SPANS_MEETING, pos, pos, &l), IW_OK);
+		assert_int_equal(store_spans(st, STORE_RECORD_VERSIONS, STORE_SPANS_MEETING, pos, pos,
+		                             &l), IW_OK);
 		assert_int_equal(l.n, doc->nrecords);
 		for (i = 0; i < l.n; i++) {
 			assert_true(l.v[i].first_pos <= pos && l.v[i].last_pos >= pos);
@@ -150,9 +151,10 @@ static void test_change_between_positions(void **state)
 		registry_doc *a = load_at(i), *b = load_at(i + 1);
 		store_version_list gone, came;
 		size_t k;
-		assert_int_equal(store_record_spans(st, STORE_SPANS_ENDING, i, i, &gone), IW_OK);
-		assert_int_equal(store_record_spans(st, STORE_SPANS_STARTING, i + 1, i + 1, &came),
+		assert_int_equal(store_spans(st, STORE_RECORD_VERSIONS, STORE_SPANS_ENDING, i, i, &gone),
 		                 IW_OK);
+		assert_int_equal(store_spans(st, STORE_RECORD_VERSIONS, STORE_SPANS_STARTING, i + 1,
+		                             i + 1, &came), IW_OK);
 		assert_int_equal(gone.n, count_missing(a, b));
 		assert_int_equal(came.n, count_missing(b, a));
 		for (k = 0; k < gone.n; k++) {
@@ -172,26 +174,32 @@ static void test_change_between_positions(void **state)
 
 static void test_people_and_open_spans(void **state)
 {
-	store_person_list l;
+	store_version_list l;
 	(void)state;
 	/* "Pat" ends at 2, "Pat Q" starts at 3 and is open: it runs to the newest position. */
-	assert_int_equal(store_person_spans(st, STORE_SPANS_ENDING, 2, 2, &l), IW_OK);
+	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_ENDING, 2, 2, &l),
+	                 IW_OK);
 	assert_int_equal(l.n, 1);
+	assert_int_equal(l.kind, STORE_PERSON_VERSIONS);
 	assert_string_equal(l.v[0].p.id, "P");
 	assert_string_equal(l.v[0].p.f[PERSON_NAME], "Pat");
-	store_person_list_free(&l);
-	assert_int_equal(store_person_spans(st, STORE_SPANS_STARTING, 3, 3, &l), IW_OK);
+	store_version_list_free(&l);
+	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_STARTING, 3, 3, &l),
+	                 IW_OK);
 	assert_int_equal(l.n, 1);
 	assert_string_equal(l.v[0].p.f[PERSON_NAME], "Pat Q");
 	assert_int_equal(l.v[0].last_pos, (int64_t)NVERSIONS);
-	store_person_list_free(&l);
+	store_version_list_free(&l);
 	/* Nothing ends after the newest position, nothing starts before the first. */
-	assert_int_equal(store_person_spans(st, STORE_SPANS_STARTING, 4, 100, &l), IW_OK);
+	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, STORE_SPANS_STARTING, 4, 100, &l),
+	                 IW_OK);
 	assert_int_equal(l.n, 0);
-	store_person_list_free(&l);
-	store_person_list_free(NULL);
+	store_version_list_free(&l);
 	store_version_list_free(NULL);
-	assert_int_equal(store_person_spans(st, (store_span_which)7, 1, 1, &l), IW_EINVAL);
+	assert_int_equal(store_spans(st, STORE_PERSON_VERSIONS, (store_span_which)7, 1, 1, &l),
+	                 IW_EINVAL);
+	assert_int_equal(store_spans(st, (store_version_kind)7, STORE_SPANS_MEETING, 1, 1, &l),
+	                 IW_EINVAL);
 }
 
 static void test_read_transactions_nest(void **state)
@@ -200,7 +208,7 @@ static void test_read_transactions_nest(void **state)
 	(void)state;
 	assert_int_equal(store_read_begin(st), IW_OK);
 	assert_int_equal(store_read_begin(st), IW_OK);
-	assert_int_equal(store_record_spans(st, STORE_SPANS_MEETING, 1, 4, &l), IW_OK);
+	assert_int_equal(store_spans(st, STORE_RECORD_VERSIONS, STORE_SPANS_MEETING, 1, 4, &l), IW_OK);
 	store_version_list_free(&l);
 	store_read_end(st);
 	store_read_end(st);

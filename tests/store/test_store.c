@@ -868,8 +868,7 @@ static void test_lookup(void **state)
 {
 	char *path = temp_db();
 	store *st = open_real_pair(path);
-	store_version_list a, b;
-	store_person_list people;
+	store_version_list a, b, people;
 	char **sug = NULL;
 	size_t n = 0, i;
 	int compressnet = 0;
@@ -897,10 +896,10 @@ static void test_lookup(void **state)
 	assert_string_equal(people.v[0].p.f[PERSON_NAME], "Bernie Volz");
 	assert_int_equal(people.v[0].first_pos, 1);
 	assert_int_equal(people.v[people.n - 1].last_pos, 2);
-	store_person_list_free(&people);
+	store_version_list_free(&people);
 	assert_int_equal(store_person_versions(st, "BERNIE_VOLZ", &people), IW_OK);
 	assert_string_equal(people.v[0].p.id, "Bernie_Volz");
-	store_person_list_free(&people);
+	store_version_list_free(&people);
 	assert_int_equal(store_person_versions(st, "Nobody_At_All", &people), IW_ENOTFOUND);
 	assert_int_equal(store_versions_for_person(st, "bernie_volz", &a), IW_OK);
 	for (i = 0; i < a.n; i++) {
