@@ -184,10 +184,8 @@ static void status_json_entry_head(iw_buf *out, const store_fetch_entry *e)
 	iw_time_format(e->at, when);
 	iw_buf_printf(out, "{\"at\": \"%s\", \"url\": ", when);
 	iw_buf_add_json_str(out, e->url);
-	if (e->http_status)
-		iw_buf_printf(out, ", \"http_status\": %ld", e->http_status);
-	else
-		iw_buf_adds(out, ", \"http_status\": null");
+	iw_buf_adds(out, ", \"http_status\": ");
+	iw_buf_add_json_int(out, e->http_status, 0);
 	iw_buf_adds(out, ", \"outcome\": ");
 	iw_buf_add_json_str(out, e->outcome);
 }
@@ -240,10 +238,7 @@ static void status_json(iw_buf *out, const status_info *si)
 		iw_buf_printf(out, ", \"from\": %lld, \"to\": %lld, \"queued_at\": \"%s\", "
 		              "\"attempts\": %d, \"next_try\": \"%s\", \"last_error\": ",
 		              (long long)q->from_id, (long long)q->to_id, queued, q->attempts, next);
-		if (q->last_error)
-			iw_buf_add_json_str(out, q->last_error);
-		else
-			iw_buf_adds(out, "null");
+		iw_buf_add_json_str(out, q->last_error);
 		iw_buf_addc(out, '}');
 	}
 	iw_buf_adds(out, "]");

@@ -107,6 +107,9 @@ char *iw_buf_detach(iw_buf *b, size_t *len);
 void iw_buf_free(iw_buf *b);
 /* Appends s as a JSON string literal, with quotes; NULL becomes null. */
 int iw_buf_add_json_str(iw_buf *b, const char *s);
+/* Appends v as a JSON number, or null when v is none: the value that means "absent" where the
+ * number lives (0 for an HTTP status or a line number). */
+int iw_buf_add_json_int(iw_buf *b, long long v, long long none);
 
 /* ---- time ---------------------------------------------------------------------------------- */
 

@@ -190,6 +190,13 @@ void iw_buf_free(iw_buf *b)
 	b->err = IW_OK;
 }
 
+int iw_buf_add_json_int(iw_buf *b, long long v, long long none)
+{
+	if (v == none)
+		return iw_buf_add(b, "null", 4);
+	return iw_buf_printf(b, "%lld", v);
+}
+
 int iw_buf_add_json_str(iw_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -9,14 +9,6 @@
 /* Appends are sticky (iw_buf): the functions below write freely and report_changes_json()
  * checks the buffer once. */
 
-static void report_json_int(iw_buf *out, int32_t v)
-{
-	if (v == REGISTRY_NO_PORT)
-		iw_buf_adds(out, "null");
-	else
-		iw_buf_printf(out, "%d", (int)v);
-}
-
 static void report_json_side(iw_buf *out, const diff_change *c, const registry_record *r,
                              registry_status st)
 {
@@ -33,10 +25,8 @@ static void report_json_change(iw_buf *out, const diff_change *c, int sev)
 	iw_buf_add_json_str(out, c->name);
 	iw_buf_adds(out, ", \"protocol\": ");
 	iw_buf_add_json_str(out, c->protocol);
-	iw_buf_adds(out, ", \"port\": ");
-	report_json_int(out, c->port);
-	iw_buf_adds(out, ", \"port_end\": ");
-	report_json_int(out, c->port_end);
+	iw_buf_adds(out, ", ");
+	registry_json_ports(out, c->port, c->port_end);
 	if (c->kind == DIFF_MODIFIED) {
 		iw_buf_adds(out, ", \"fields\": [");
 		for (i = 0; i < DIFF_NCOMPARED; i++) {

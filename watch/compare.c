@@ -487,10 +487,7 @@ int watch_compare_render(iw_buf *b, const watch_compare_result *r, const char *f
 			const watch_finding *f = &r->v[i];
 			iw_buf_printf(b, "%s\n{\"verdict\": \"%s\", \"line\": ", i ? "," : "",
 			              watch_verdict_names[f->verdict]);
-			if (f->line)
-				iw_buf_printf(b, "%u", f->line);
-			else
-				iw_buf_adds(b, "null");
+			iw_buf_add_json_int(b, f->line, 0);
 			iw_buf_adds(b, ", \"name\": ");
 			iw_buf_add_json_str(b, f->name);
 			iw_buf_adds(b, ", \"alias_of\": ");

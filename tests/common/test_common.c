@@ -67,6 +67,32 @@ static void test_buf_printf_and_json(void **state)
 	iw_buf_free(NULL);
 }
 
+/* A number, or null where it has the value that means absent. */
+static const struct json_int_case {
+	long long v, none;
+	const char *want;
+} json_int_cases[] = {
+	{0, 0, "null"},
+	{404, 0, "404"},
+	{-1, -1, "null"},
+	{0, -1, "0"},
+	{-2147483647LL - 1, 0, "-2147483648"},
+	{65535, -1, "65535"},
+};
+
+static void test_buf_json_int(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(json_int_cases) / sizeof(json_int_cases[0]); i++) {
+		iw_buf b = IW_BUF_INIT(64);
+		assert_int_equal(iw_buf_add_json_int(&b, json_int_cases[i].v, json_int_cases[i].none),
+		                 IW_OK);
+		assert_string_equal(b.data, json_int_cases[i].want);
+		iw_buf_free(&b);
+	}
+}
+
 /* Each case sets a message `len` characters of `fill` between `before` and `after`, then puts
  * `prefix` before it (none when NULL). */
 static const struct error_case {
@@ -150,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_sticky),
 		cmocka_unit_test(test_buf_printf_and_json),
+		cmocka_unit_test(test_buf_json_int),
 		cmocka_unit_test(test_error_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
