@@ -18,26 +18,34 @@ static void report_json_side(iw_buf *out, const diff_change *c, const registry_r
 		registry_json_record(out, r);
 }
 
+/* The "fields" of a modification: the names of those in mask, in the diff's compared order
+ * (a record's fields, or a person's when people). */
+static void report_json_fields(iw_buf *out, unsigned mask, int people)
+{
+	size_t i, n = people ? PERSON_NFIELDS : DIFF_NCOMPARED;
+	int first = 1;
+	iw_buf_adds(out, ", \"fields\": [");
+	for (i = 0; i < n; i++) {
+		int f = people ? (int)diff_person_fields[i] : (int)diff_compared_fields[i];
+		if (!(mask & (1u << f)))
+			continue;
+		iw_buf_printf(out, "%s\"%s\"", first ? "" : ", ",
+		              people ? registry_person_field_names[f] : registry_field_names[f]);
+		first = 0;
+	}
+	iw_buf_addc(out, ']');
+}
+
 static void report_json_change(iw_buf *out, const diff_change *c, int sev)
 {
-	int i, first = 1;
 	iw_buf_printf(out, "{\"kind\": \"%s\", \"name\": ", diff_kind_names[c->kind]);
 	iw_buf_add_json_str(out, c->name);
 	iw_buf_adds(out, ", \"protocol\": ");
 	iw_buf_add_json_str(out, c->protocol);
 	iw_buf_adds(out, ", ");
 	registry_json_ports(out, c->port, c->port_end);
-	if (c->kind == DIFF_MODIFIED) {
-		iw_buf_adds(out, ", \"fields\": [");
-		for (i = 0; i < DIFF_NCOMPARED; i++) {
-			registry_field f = diff_compared_fields[i];
-			if (!(c->fields & (1u << f)))
-				continue;
-			iw_buf_printf(out, "%s\"%s\"", first ? "" : ", ", registry_field_names[f]);
-			first = 0;
-		}
-		iw_buf_addc(out, ']');
-	}
+	if (c->kind == DIFF_MODIFIED)
+		report_json_fields(out, c->fields, 0);
 	/* A move or rename names its other half by its index in the same "changes" array
 	 * (the array holds every change of d, in order). */
 	if (c->pair)
@@ -56,20 +64,10 @@ static void report_json_change(iw_buf *out, const diff_change *c, int sev)
 
 static void report_json_person(iw_buf *out, const diff_person_change *p, int sev)
 {
-	int i, first = 1;
 	iw_buf_printf(out, "{\"kind\": \"%s\", \"id\": ", diff_kind_names[p->kind]);
 	iw_buf_add_json_str(out, p->id);
-	if (p->kind == DIFF_MODIFIED) {
-		iw_buf_adds(out, ", \"fields\": [");
-		for (i = 0; i < PERSON_NFIELDS; i++) {
-			registry_person_field f = diff_person_fields[i];
-			if (!(p->fields & (1u << f)))
-				continue;
-			iw_buf_printf(out, "%s\"%s\"", first ? "" : ", ", registry_person_field_names[f]);
-			first = 0;
-		}
-		iw_buf_addc(out, ']');
-	}
+	if (p->kind == DIFF_MODIFIED)
+		report_json_fields(out, p->fields, 1);
 	if (sev)
 		iw_buf_printf(out, ", \"severity\": \"%s\"",
 		              watch_severity_names[watch_person_severity(p)]);

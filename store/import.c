@@ -69,34 +69,51 @@ static void span_map_free(span_map *m)
 	free(m->slots);
 }
 
+/* The statements an import runs for every version of a kind, prepared once per kind. */
+enum import_stmt {
+	IMPORT_FIND,    /* item id by hash */
+	IMPORT_CLOSE,   /* (last, item, first) */
+	IMPORT_SPLIT,   /* insert span (item, first, last) */
+	IMPORT_EXTEND,  /* (new first, new last, item, old first) */
+	IMPORT_DELETE,  /* (item, first) */
+	IMPORT_INSERT,  /* a new version: (hash, the item's columns) */
+	IMPORT_NSTMTS
+};
+
 /* The two kinds of versioned items share the span logic; only their tables differ. */
 typedef struct item_kind {
 	const char *touching_sql; /* spans live at k-1, k or k+1, with their item's hash */
-	const char *find_sql;     /* item id by hash */
-	const char *close_sql;    /* (last, item, first) */
-	const char *split_sql;    /* insert span (item, first, last) */
-	const char *extend_sql;   /* (new first, new last, item, old first) */
-	const char *delete_sql;   /* (item, first) */
+	const char *sql[IMPORT_NSTMTS];
 } item_kind;
 
 static const item_kind record_kind = {
 	"SELECT r.hash, s.record_id, s.first_pos, s.last_pos FROM record_span s "
 	"JOIN record r ON r.id = s.record_id WHERE s.last_pos >= ?1 - 1 AND s.first_pos <= ?1 + 1",
-	"SELECT id FROM record WHERE hash = ?",
-	"UPDATE record_span SET last_pos = ?1 WHERE record_id = ?2 AND first_pos = ?3",
-	"INSERT INTO record_span (record_id, first_pos, last_pos) VALUES (?, ?, ?)",
-	"UPDATE record_span SET first_pos = ?1, last_pos = ?2 WHERE record_id = ?3 AND first_pos = ?4",
-	"DELETE FROM record_span WHERE record_id = ? AND first_pos = ?",
+	{
+		"SELECT id FROM record WHERE hash = ?",
+		"UPDATE record_span SET last_pos = ?1 WHERE record_id = ?2 AND first_pos = ?3",
+		"INSERT INTO record_span (record_id, first_pos, last_pos) VALUES (?, ?, ?)",
+		"UPDATE record_span SET first_pos = ?1, last_pos = ?2 WHERE record_id = ?3 AND "
+		"first_pos = ?4",
+		"DELETE FROM record_span WHERE record_id = ? AND first_pos = ?",
+		"INSERT INTO record (hash, name, protocol, port, port_end, occurrence, description, "
+		"assignee, contact, refs, notes, unauthorized, service_code, registration_date, "
+		"modification_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	},
 };
 
 static const item_kind person_kind = {
 	"SELECT p.hash, s.person_id, s.first_pos, s.last_pos FROM person_span s "
 	"JOIN person p ON p.id = s.person_id WHERE s.last_pos >= ?1 - 1 AND s.first_pos <= ?1 + 1",
-	"SELECT id FROM person WHERE hash = ?",
-	"UPDATE person_span SET last_pos = ?1 WHERE person_id = ?2 AND first_pos = ?3",
-	"INSERT INTO person_span (person_id, first_pos, last_pos) VALUES (?, ?, ?)",
-	"UPDATE person_span SET first_pos = ?1, last_pos = ?2 WHERE person_id = ?3 AND first_pos = ?4",
-	"DELETE FROM person_span WHERE person_id = ? AND first_pos = ?",
+	{
+		"SELECT id FROM person WHERE hash = ?",
+		"UPDATE person_span SET last_pos = ?1 WHERE person_id = ?2 AND first_pos = ?3",
+		"INSERT INTO person_span (person_id, first_pos, last_pos) VALUES (?, ?, ?)",
+		"UPDATE person_span SET first_pos = ?1, last_pos = ?2 WHERE person_id = ?3 AND "
+		"first_pos = ?4",
+		"DELETE FROM person_span WHERE person_id = ? AND first_pos = ?",
+		"INSERT INTO person (hash, pid, name, org, uri, updated) VALUES (?,?,?,?,?,?)",
+	},
 };
 
 typedef struct import_ctx {
@@ -108,7 +125,7 @@ typedef struct import_ctx {
 	store_import_result *res;
 	char sha[65];
 	int64_t k;            /* the new snapshot's position */
-	sqlite3_stmt *find, *close, *split, *extend, *del, *ins_item;
+	sqlite3_stmt *st[IMPORT_NSTMTS]; /* the kind being imported's statements */
 } import_ctx;
 
 static int import_step_done(import_ctx *c, sqlite3_stmt *st, const char *what)
@@ -133,66 +150,56 @@ static int import_item_id(import_ctx *c, const unsigned char *hash, int is_recor
                           int64_t *id)
 {
 	int sr, i, rc;
-	sqlite3_bind_blob(c->find, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
-	sr = sqlite3_step(c->find);
+	sqlite3_bind_blob(c->st[IMPORT_FIND], 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sr = sqlite3_step(c->st[IMPORT_FIND]);
 	if (sr == SQLITE_ROW) {
-		*id = sqlite3_column_int64(c->find, 0);
-		sqlite3_reset(c->find);
+		*id = sqlite3_column_int64(c->st[IMPORT_FIND], 0);
+		sqlite3_reset(c->st[IMPORT_FIND]);
 		return IW_OK;
 	}
-	sqlite3_reset(c->find);
+	sqlite3_reset(c->st[IMPORT_FIND]);
 	if (sr != SQLITE_DONE)
 		return store_sqlerr(c->s, "find version");
-	sqlite3_clear_bindings(c->ins_item);
-	sqlite3_bind_blob(c->ins_item, 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_clear_bindings(c->st[IMPORT_INSERT]);
+	sqlite3_bind_blob(c->st[IMPORT_INSERT], 1, hash, STORE_HASH_LEN, SQLITE_STATIC);
 	if (is_record) {
 		const registry_record *r = item;
-		bind_text(c->ins_item, 2, r->f[REG_NAME]);
-		bind_text(c->ins_item, 3, r->f[REG_PROTOCOL]);
+		bind_text(c->st[IMPORT_INSERT], 2, r->f[REG_NAME]);
+		bind_text(c->st[IMPORT_INSERT], 3, r->f[REG_PROTOCOL]);
 		if (r->port != REGISTRY_NO_PORT) {
-			sqlite3_bind_int(c->ins_item, 4, r->port);
-			sqlite3_bind_int(c->ins_item, 5, r->port_end);
+			sqlite3_bind_int(c->st[IMPORT_INSERT], 4, r->port);
+			sqlite3_bind_int(c->st[IMPORT_INSERT], 5, r->port_end);
 		}
-		sqlite3_bind_int(c->ins_item, 6, (int)r->occurrence);
+		sqlite3_bind_int(c->st[IMPORT_INSERT], 6, (int)r->occurrence);
 		for (i = REG_DESCRIPTION; i < REG_NFIELDS; i++)
-			bind_text(c->ins_item, 7 + i - REG_DESCRIPTION, r->f[i]);
+			bind_text(c->st[IMPORT_INSERT], 7 + i - REG_DESCRIPTION, r->f[i]);
 	} else {
 		const registry_person *p = item;
-		bind_text(c->ins_item, 2, p->id);
+		bind_text(c->st[IMPORT_INSERT], 2, p->id);
 		for (i = 0; i < PERSON_NFIELDS; i++)
-			bind_text(c->ins_item, 3 + i, p->f[i]);
+			bind_text(c->st[IMPORT_INSERT], 3 + i, p->f[i]);
 	}
-	if ((rc = import_step_done(c, c->ins_item, "insert version")))
+	if ((rc = import_step_done(c, c->st[IMPORT_INSERT], "insert version")))
 		return rc;
 	*id = sqlite3_last_insert_rowid(c->s->db);
 	return IW_OK;
 }
 
-static int import_prepare_kind(import_ctx *c, const item_kind *kind, int is_record)
+static int import_prepare_kind(import_ctx *c, const item_kind *kind)
 {
-	int rc;
-	if ((rc = store_prepare(c->s, &c->find, kind->find_sql)) ||
-	    (rc = store_prepare(c->s, &c->close, kind->close_sql)) ||
-	    (rc = store_prepare(c->s, &c->split, kind->split_sql)) ||
-	    (rc = store_prepare(c->s, &c->extend, kind->extend_sql)) ||
-	    (rc = store_prepare(c->s, &c->del, kind->delete_sql)))
-		return rc;
-	return store_prepare(c->s, &c->ins_item, is_record
-		? "INSERT INTO record (hash, name, protocol, port, port_end, occurrence, description, "
-		  "assignee, contact, refs, notes, unauthorized, service_code, registration_date, "
-		  "modification_date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-		: "INSERT INTO person (hash, pid, name, org, uri, updated) VALUES (?,?,?,?,?,?)");
+	int i, rc = IW_OK;
+	for (i = 0; i < IMPORT_NSTMTS && !rc; i++)
+		rc = store_prepare(c->s, &c->st[i], kind->sql[i]);
+	return rc;
 }
 
 static void import_finalize_kind(import_ctx *c)
 {
-	sqlite3_finalize(c->find);
-	sqlite3_finalize(c->close);
-	sqlite3_finalize(c->split);
-	sqlite3_finalize(c->extend);
-	sqlite3_finalize(c->del);
-	sqlite3_finalize(c->ins_item);
-	c->find = c->close = c->split = c->extend = c->del = c->ins_item = NULL;
+	int i;
+	for (i = 0; i < IMPORT_NSTMTS; i++) {
+		sqlite3_finalize(c->st[i]);
+		c->st[i] = NULL;
+	}
 }
 
 static int import_exec3(import_ctx *c, sqlite3_stmt *st, int64_t a, int64_t b, int64_t d,
@@ -221,7 +228,7 @@ static int import_items(import_ctx *c, const item_kind *kind, int is_record, siz
 	int rc, sr;
 
 	memset(&m, 0, sizeof(m));
-	if ((rc = import_prepare_kind(c, kind, is_record)))
+	if ((rc = import_prepare_kind(c, kind)))
 		goto out;
 	if ((rc = store_prepare(c->s, &st, kind->touching_sql)))
 		goto out;
@@ -271,8 +278,8 @@ static int import_items(import_ctx *c, const item_kind *kind, int is_record, siz
 		}
 		if (before && after) {
 			/* The gap at k closes: one span from before's first to after's last. */
-			if ((rc = import_exec3(c, c->del, after->item_id, after->first, 0, "merge spans")) ||
-			    (rc = import_exec3(c, c->close, after->last, before->item_id, before->first,
+			if ((rc = import_exec3(c, c->st[IMPORT_DELETE], after->item_id, after->first, 0, "merge spans")) ||
+			    (rc = import_exec3(c, c->st[IMPORT_CLOSE], after->last, before->item_id, before->first,
 			                       "merge spans")))
 				goto out;
 			before->used = after->used = 1;
@@ -280,21 +287,21 @@ static int import_items(import_ctx *c, const item_kind *kind, int is_record, siz
 		}
 		if (before) {
 			int64_t last = k == newest ? STORE_OPEN : k;
-			if ((rc = import_exec3(c, c->close, last, before->item_id, before->first, "extend span")))
+			if ((rc = import_exec3(c, c->st[IMPORT_CLOSE], last, before->item_id, before->first, "extend span")))
 				goto out;
 			before->used = 1;
 			continue;
 		}
 		if (after) {
-			sqlite3_bind_int64(c->extend, 4, after->first);
-			if ((rc = import_exec3(c, c->extend, k, after->last, after->item_id, "extend span")))
+			sqlite3_bind_int64(c->st[IMPORT_EXTEND], 4, after->first);
+			if ((rc = import_exec3(c, c->st[IMPORT_EXTEND], k, after->last, after->item_id, "extend span")))
 				goto out;
 			after->used = 1;
 			continue;
 		}
 		if ((rc = import_item_id(c, full, is_record, item, &id)))
 			goto out;
-		if ((rc = import_exec3(c, c->split, id, k, k == newest ? STORE_OPEN : k, "add span")))
+		if ((rc = import_exec3(c, c->st[IMPORT_SPLIT], id, k, k == newest ? STORE_OPEN : k, "add span")))
 			goto out;
 	}
 	/* Versions that run through k but are not in the new snapshot: cut k out of their span. */
@@ -303,10 +310,10 @@ static int import_items(import_ctx *c, const item_kind *kind, int is_record, siz
 		if (sp->used || !(sp->first <= k && sp->last >= k))
 			continue;
 		/* Shifting left no span starting at k, so sp->first < k here. */
-		if ((rc = import_exec3(c, c->close, k - 1, sp->item_id, sp->first, "split span")))
+		if ((rc = import_exec3(c, c->st[IMPORT_CLOSE], k - 1, sp->item_id, sp->first, "split span")))
 			goto out;
 		if (k < newest &&
-		    (rc = import_exec3(c, c->split, sp->item_id, k + 1, sp->last, "split span")))
+		    (rc = import_exec3(c, c->st[IMPORT_SPLIT], sp->item_id, k + 1, sp->last, "split span")))
 			goto out;
 	}
 out:
