@@ -69,6 +69,10 @@ typedef int (*cli_query_fn)(cli_ctx *ctx, const store_snapshot *snaps, size_t ns
  * prints the answer or the error (cli_finish()). Returns the exit status. */
 int cli_query(cli_ctx *ctx, size_t cap, cli_query_fn run, void *arg);
 
+/* After a --name filter matched nothing: says on stderr when no stored snapshot has an entry
+ * of that name, with history's "did you mean"; the command's exit status stays as it is. */
+void cli_note_unknown_name(cli_ctx *ctx, const char *name);
+
 /* The command being run, as `ianawatch --help` spells it ("import-git"); NULL before one is
  * chosen. main() sets it; every message names it. */
 extern const char *cli_command_name;

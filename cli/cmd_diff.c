@@ -190,6 +190,8 @@ int cmd_diff(cli_ctx *ctx, int argc, char **argv)
 		goto out; /* main() reports the write error */
 	status = changed ? EXIT_CHANGES : EXIT_OK;
 out:
+	if (status == EXIT_OK)
+		cli_note_unknown_name(ctx, diff_args_filter.name);
 	iw_buf_free(&out);
 	cli_watch_free(&diff_watch);
 	store_snapshot_clear(&from);

@@ -262,6 +262,8 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 		cli_error("the history ends at %s (snapshot %lld)", snaps[nsnaps - 1].registry_updated,
 		          (long long)snaps[nsnaps - 1].id);
 	status = nsets ? EXIT_OK : EXIT_CHANGES;
+	if (!nsets)
+		cli_note_unknown_name(ctx, log_filter.name);
 out:
 	iw_buf_free(&out);
 	store_snapshots_free(snaps, nsnaps);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "history/history.h"
 #include "common/banned.h"
 
 const char *cli_command_name;
@@ -110,6 +111,13 @@ int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n)
 		store_read_end(ctx->st);
 	}
 	return rc;
+}
+
+void cli_note_unknown_name(cli_ctx *ctx, const char *name)
+{
+	/* A database failure here would only hide a hint: the command's answer stands. */
+	if (name && ctx->st && history_name_known(ctx->st, name) == IW_ENOTFOUND)
+		cli_error("--name: %s", iw_error_last());
 }
 
 int cli_query(cli_ctx *ctx, size_t cap, cli_query_fn run, void *arg)

@@ -631,6 +631,33 @@ static int history_not_found(const history_ctx *c)
 	                    q->port_lo >= HISTORY_DYNAMIC_LO ? HISTORY_DYNAMIC_NOTE : "");
 }
 
+int history_name_known(store *s, const char *name)
+{
+	history_query q;
+	history_ctx c;
+	store_version_list l = {0};
+	int rc;
+
+	if (strlen(name) > HISTORY_MAX_NAME)
+		return iw_error_set(IW_ENOTFOUND, "no entry is named '%.40s...': names are at most %d "
+		                    "characters", name, HISTORY_MAX_NAME);
+	if ((rc = store_versions_for_name(s, name, &l)) || l.n)
+		goto out;
+	memset(&q, 0, sizeof(q));
+	q.port_lo = q.port_hi = REGISTRY_NO_PORT;
+	q.proto = -1;
+	memcpy(q.name, name, strlen(name) + 1);
+	memset(&c, 0, sizeof(c));
+	c.st = s;
+	c.q = &q;
+	if (!(rc = store_positions(s, &c.ids, &c.nsnaps)))
+		rc = history_not_found(&c);
+	free(c.ids);
+out:
+	store_version_list_free(&l);
+	return rc;
+}
+
 int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, void *arg)
 {
 	history_ctx c;

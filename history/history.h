@@ -140,6 +140,12 @@ typedef int (*history_fn)(const history_timeline *t, void *arg);
  */
 int history_run(store *s, const history_query *q, int64_t at_id, history_fn fn, void *arg);
 
+/* IW_OK when some stored snapshot has an entry named `name` (any case); otherwise IW_ENOTFOUND
+ * with history_run()'s message for it ("no entry named 'X' in any of the N stored snapshots
+ * (case ignored); did you mean Y?"). For a command whose name filter matched nothing, to say
+ * whether the name is at fault. */
+int history_name_known(store *s, const char *name);
+
 /* ---- rendering ---------------------------------------------------------------------------- */
 
 /*

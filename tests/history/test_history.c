@@ -403,6 +403,39 @@ static void test_parse(void **state)
 	}
 }
 
+/* Whether some snapshot has a name (any case), and what is said when none has. */
+static const struct name_case {
+	const char *name;
+	int rc;
+	const char *said; /* a part of the message when not found */
+} name_cases[] = {
+	{"new", IW_OK, NULL},
+	{"NEW", IW_OK, NULL},
+	{"rng", IW_OK, NULL},
+	{"nwe", IW_ENOTFOUND, "no entry named 'nwe' in any of the 6 stored snapshots (case ignored)"},
+	{"rnx", IW_ENOTFOUND, "; did you mean rng or any?"},
+	{"zzzzzzzzzzzzzzzz", IW_ENOTFOUND, "(case ignored)"},
+};
+
+static void test_name_known(void **state)
+{
+	char *path;
+	store *st = story_db(orders[0], &path);
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(name_cases) / sizeof(*name_cases); i++) {
+		int rc = history_name_known(st, name_cases[i].name);
+		if (rc != name_cases[i].rc ||
+		    (rc && !strstr(iw_error_last(), name_cases[i].said))) {
+			print_error("'%s': rc %d, said '%s'\n", name_cases[i].name, rc,
+			            rc ? iw_error_last() : "");
+			fail();
+		}
+	}
+	store_free(st);
+	remove_db(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_timelines),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_name_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
