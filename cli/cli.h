@@ -69,6 +69,11 @@ typedef int (*cli_query_fn)(cli_ctx *ctx, const store_snapshot *snaps, size_t ns
  * prints the answer or the error (cli_finish()). Returns the exit status. */
 int cli_query(cli_ctx *ctx, size_t cap, cli_query_fn run, void *arg);
 
+/* A date past the newest snapshot was asked for, and answered with the newest: says on stderr
+ * where the history ends, in the one wording of diff, log and show, since the registry may
+ * have changed since. */
+void cli_note_history_ends(const store_snapshot *newest);
+
 /* After a --name filter matched nothing: says on stderr when no stored snapshot has an entry
  * of that name, with history's "did you mean"; the command's exit status stays as it is. */
 void cli_note_unknown_name(cli_ctx *ctx, const char *name);

@@ -84,8 +84,7 @@ static int cmd_diff_data_ends(store *st, const char *const specs[2])
 	for (i = 0; i < 2; i++)
 		if (strlen(specs[i]) == 10 && iw_date_valid(specs[i]) &&
 		    strcmp(specs[i], newest.registry_updated) > 0) {
-			cli_error("the history ends at %s (snapshot %lld)", newest.registry_updated,
-			          (long long)newest.id);
+			cli_note_history_ends(&newest);
 			break;
 		}
 	store_snapshot_clear(&newest);

@@ -259,8 +259,7 @@ int cmd_log(cli_ctx *ctx, int argc, char **argv)
 	if (cli_output(&out))
 		goto out; /* main() reports the write error */
 	if (*since && strcmp(since, snaps[nsnaps - 1].registry_updated) > 0)
-		cli_error("the history ends at %s (snapshot %lld)", snaps[nsnaps - 1].registry_updated,
-		          (long long)snaps[nsnaps - 1].id);
+		cli_note_history_ends(&snaps[nsnaps - 1]);
 	status = nsets ? EXIT_OK : EXIT_CHANGES;
 	if (!nsets)
 		cli_note_unknown_name(ctx, log_filter.name);

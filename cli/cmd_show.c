@@ -93,8 +93,7 @@ static int cmd_show_data_ends(store *st, int64_t id, const char *date)
 	if (!rc)
 		rc = store_positions(st, &ids, &n);
 	if (!rc && n && ids[n - 1] == id && strcmp(date, snap.registry_updated) > 0)
-		cli_error("note: the stored snapshots end on %s (registry date); %s is later, so this "
-		          "is the registry as of %s", snap.registry_updated, date, snap.registry_updated);
+		cli_note_history_ends(&snap);
 	free(ids);
 	store_snapshot_clear(&snap);
 	return rc;

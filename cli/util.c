@@ -113,6 +113,12 @@ int cli_read_snapshots(cli_ctx *ctx, store_snapshot **snaps, size_t *n)
 	return rc;
 }
 
+void cli_note_history_ends(const store_snapshot *newest)
+{
+	cli_error("the history ends at %s (snapshot %lld)", newest->registry_updated,
+	          (long long)newest->id);
+}
+
 void cli_note_unknown_name(cli_ctx *ctx, const char *name)
 {
 	/* A database failure here would only hide a hint: the command's answer stands. */
