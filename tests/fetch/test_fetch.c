@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fetch/fetch.h"
+#include "test_httpd.h"
 #include "common/banned.h"
 
 #ifndef IW_SOURCE_DIR
@@ -28,94 +29,13 @@
 #ifndef IW_TEST_DATA_DIR
 #define IW_TEST_DATA_DIR IW_SOURCE_DIR "/tests/data"
 #endif
-#ifndef IW_PYTHON
-#define IW_PYTHON "python3"
-#endif
 
 #define V1 "2025-01-23.xml"
 #define V2 "2025-02-13.xml"
 
-typedef struct server {
-	pid_t pid;
-	int port;
-	char dir[256];
-	char port_file[300];
-} server;
-
-static server plain_srv, tls_srv;
+static test_httpd plain_srv, tls_srv;
 static unsigned char *v1_data, *v2_data;
 static size_t v1_len, v2_len;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Starts tests/httpd.py and waits until it has written its port (at most 10 s). */
-static int server_start(server *s, const char *tls_cert)
-{
-	const char *tmp = getenv("TMPDIR");
-	char parent[32];
-	int64_t deadline;
-	FILE *f;
-
-	snprintf(s->dir, sizeof(s->dir), "%s/iw-fetch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s->dir))
-		return -1;
-	snprintf(s->port_file, sizeof(s->port_file), "%s/port", s->dir);
-	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
-	s->pid = fork();
-	if (s->pid < 0)
-		return -1;
-	if (s->pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDOUT_FILENO);
-		if (tls_cert)
-			execl(IW_PYTHON, IW_PYTHON, IW_SOURCE_DIR "/tests/httpd.py", "--root",
-			      IW_TEST_DATA_DIR, "--port-file", s->port_file, "--lifetime", "120",
-			      "--parent-pid", parent, "--tls-cert", tls_cert, (char *)NULL);
-		else
-			execl(IW_PYTHON, IW_PYTHON, IW_SOURCE_DIR "/tests/httpd.py", "--root",
-			      IW_TEST_DATA_DIR, "--port-file", s->port_file, "--lifetime", "120",
-			      "--parent-pid", parent, (char *)NULL);
-		_exit(127);
-	}
-	deadline = now_ms() + 10000;
-	while (now_ms() < deadline) {
-		int status;
-		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			s->pid = 0;
-			return -1;
-		}
-		f = fopen(s->port_file, "r");
-		if (f) {
-			int ok = fscanf(f, "%d", &s->port) == 1;
-			fclose(f);
-			if (ok)
-				return 0;
-		}
-		usleep(20000);
-	}
-	return -1;
-}
-
-static void server_stop(server *s)
-{
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-		s->pid = 0;
-	}
-	if (s->dir[0]) {
-		unlink(s->port_file);
-		rmdir(s->dir);
-		s->dir[0] = '\0';
-	}
-}
 
 /* The URL of `path` on the plain server. */
 static const char *url(const char *path)
@@ -160,11 +80,11 @@ static int group_setup(void **state)
 		fprintf(stderr, "fixtures: %s\n", iw_error_last());
 		return -1;
 	}
-	if (server_start(&plain_srv, NULL) != 0) {
+	if (test_httpd_start(&plain_srv, NULL) != 0) {
 		fprintf(stderr, "cannot start tests/httpd.py\n");
 		return -1;
 	}
-	if (server_start(&tls_srv, IW_SOURCE_DIR "/tests/fetch/selfsigned.pem") != 0) {
+	if (test_httpd_start(&tls_srv, IW_SOURCE_DIR "/tests/fetch/selfsigned.pem") != 0) {
 		fprintf(stderr, "cannot start tests/httpd.py --tls-cert\n");
 		return -1;
 	}
@@ -174,8 +94,8 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	server_stop(&plain_srv);
-	server_stop(&tls_srv);
+	test_httpd_stop(&plain_srv);
+	test_httpd_stop(&tls_srv);
 	free(v1_data);
 	free(v2_data);
 	fetch_global_cleanup();
@@ -475,11 +395,11 @@ static void test_backoff_grows(void **state)
 	(void)state;
 	fast_opts(&o, url("/f/" V1 "?fail=2&code=502"));
 	o.retry_base_ms = 200;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_OK);
 	/* Waits of 100..200 ms, then 200..400 ms (equal jitter). */
-	assert_true(now_ms() - t0 >= 300);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(test_now_ms() - t0 >= 300);
+	assert_true(test_now_ms() - t0 < 3000);
 	assert_int_equal(r.attempts, 3);
 	fetch_result_free(&r);
 }
@@ -493,9 +413,9 @@ static void test_429_honours_retry_after(void **state)
 	(void)state;
 	fast_opts(&o, url("/f/" V1 "?fail=1&code=429&retry_after=1"));
 	o.retry_base_ms = 10;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_OK);
-	assert_true(now_ms() - t0 >= 1000);
+	assert_true(test_now_ms() - t0 >= 1000);
 	assert_int_equal(r.attempts, 2);
 	assert_int_equal(r.log[0].http_status, 429);
 	assert_string_equal(r.log[0].outcome, "HTTP 429");
@@ -512,10 +432,10 @@ static void test_retry_after_is_capped(void **state)
 	(void)state;
 	fast_opts(&o, url("/f/" V1 "?fail=1&code=429&retry_after=3600"));
 	o.retry_max_ms = 300;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_OK);
-	assert_true(now_ms() - t0 >= 300);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(test_now_ms() - t0 >= 300);
+	assert_true(test_now_ms() - t0 < 3000);
 	assert_int_equal(r.attempts, 2);
 	fetch_result_free(&r);
 }
@@ -609,10 +529,10 @@ static void test_stall_mid_body_fails(void **state)
 	fast_opts(&o, url("/f/" V1 "?gzip=0&stall=1000"));
 	o.stall_ms = 1000;
 	o.attempts = 2;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_ENET);
 	/* Each attempt gives up between 1 and 2 s after the last byte. */
-	assert_true(now_ms() - t0 < 6000);
+	assert_true(test_now_ms() - t0 < 6000);
 	assert_non_null(strstr(iw_error_last(), "stalled: no data for 1 s (got 1000 bytes)"));
 	assert_non_null(strstr(iw_error_last(), "after 2 attempts"));
 	assert_int_equal(r.attempts, 2);
@@ -633,9 +553,9 @@ static void test_total_timeout(void **state)
 	fast_opts(&o, url("/f/" V1 "?gzip=0&trickle=20"));
 	o.timeout_ms = 1500;
 	o.attempts = 1;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_ENET);
-	assert_true(now_ms() - t0 < 4000);
+	assert_true(test_now_ms() - t0 < 4000);
 	assert_non_null(strstr(iw_error_last(), ": timed out after 1.5 s (got "));
 	assert_null(r.body);
 	fetch_result_free(&r);
@@ -760,9 +680,9 @@ static void test_trickle_is_dropped_under_the_floor(void **state)
 	o.attempts = 1;
 	o.low_speed_bytes = 1024;
 	o.low_speed_ms = 1500;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_ENET);
-	assert_true(now_ms() - t0 < 5000);
+	assert_true(test_now_ms() - t0 < 5000);
 	assert_non_null(strstr(iw_error_last(), ": too slow: under 1024 bytes/s for 1.5 s (got "));
 	assert_null(r.body);
 	fetch_result_free(&r);
@@ -781,9 +701,9 @@ static void test_budget_bounds_every_attempt_and_wait(void **state)
 	o.stall_ms = 0;
 	o.low_speed_bytes = 0;
 	o.budget_ms = 2000;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_ENET);
-	assert_true(now_ms() - t0 < 3500);
+	assert_true(test_now_ms() - t0 < 3500);
 	assert_non_null(strstr(iw_error_last(), "fetch budget of 2 s spent"));
 	fetch_result_free(&r);
 
@@ -793,9 +713,9 @@ static void test_budget_bounds_every_attempt_and_wait(void **state)
 	o.retry_base_ms = 4000;
 	o.retry_max_ms = 4000;
 	o.budget_ms = 1000;
-	t0 = now_ms();
+	t0 = test_now_ms();
 	assert_int_equal(fetch_url(&o, &r), IW_ENET);
-	assert_true(now_ms() - t0 < 1000);
+	assert_true(test_now_ms() - t0 < 1000);
 	assert_int_equal(r.attempts, 1);
 	assert_non_null(strstr(iw_error_last(), "HTTP 503 after 1 attempt; no time left for "
 	                                        "another in the fetch budget of 1 s"));

@@ -17,90 +17,15 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
+#include "test_httpd.h"
 #include "common/banned.h"
 
 #ifndef IW_SOURCE_DIR
 #error "IW_SOURCE_DIR must name the source tree"
 #endif
 #define IW_TEST_DATA_DIR IW_SOURCE_DIR "/tests/data"
-#ifndef IW_PYTHON
-#define IW_PYTHON "python3"
-#endif
 
-typedef struct server {
-	pid_t pid;
-	int port;
-	char dir[256];
-	char port_file[300];
-} server;
-
-static server srv;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Starts tests/httpd.py and waits until it has written its port (at most 10 s). */
-static int server_start(server *s)
-{
-	const char *tmp = getenv("TMPDIR");
-	char parent[32];
-	int64_t deadline;
-	FILE *f;
-
-	snprintf(s->dir, sizeof(s->dir), "%s/iw-ingest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(s->dir))
-		return -1;
-	snprintf(s->port_file, sizeof(s->port_file), "%s/port", s->dir);
-	snprintf(parent, sizeof(parent), "%ld", (long)getpid());
-	s->pid = fork();
-	if (s->pid < 0)
-		return -1;
-	if (s->pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, STDOUT_FILENO);
-		execl(IW_PYTHON, IW_PYTHON, IW_SOURCE_DIR "/tests/httpd.py", "--root",
-			      IW_TEST_DATA_DIR, "--port-file", s->port_file, "--lifetime", "120",
-			      "--parent-pid", parent, (char *)NULL);
-		_exit(127);
-	}
-	deadline = now_ms() + 10000;
-	while (now_ms() < deadline) {
-		int status;
-		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			s->pid = 0;
-			return -1;
-		}
-		f = fopen(s->port_file, "r");
-		if (f) {
-			int ok = fscanf(f, "%d", &s->port) == 1;
-			fclose(f);
-			if (ok)
-				return 0;
-		}
-		usleep(20000);
-	}
-	return -1;
-}
-
-static void server_stop(server *s)
-{
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, NULL, 0);
-		s->pid = 0;
-	}
-	if (s->dir[0]) {
-		unlink(s->port_file);
-		rmdir(s->dir);
-		s->dir[0] = '\0';
-	}
-}
+static test_httpd srv;
 
 static char work[256];
 
@@ -123,7 +48,7 @@ static int group_setup(void **state)
 	unsetenv("all_proxy");
 	unsetenv("ALL_PROXY");
 	snprintf(work, sizeof(work), "%s/iw-ingest-work-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(work) || server_start(&srv) != 0) {
+	if (!mkdtemp(work) || test_httpd_start(&srv, NULL) != 0) {
 		fprintf(stderr, "cannot start tests/httpd.py\n");
 		return -1;
 	}
@@ -134,7 +59,7 @@ static int group_teardown(void **state)
 {
 	char cmd[600];
 	(void)state;
-	server_stop(&srv);
+	test_httpd_stop(&srv);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
 	if (system(cmd) != 0)
 		return -1;
